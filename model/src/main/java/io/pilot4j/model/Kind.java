@@ -1,0 +1,26 @@
+package io.pilot4j.model;
+
+/** Kinds of configuration objects the model is built from; part of {@link ConfigKey}. */
+public enum Kind {
+    SERVICE("Service"),
+    ENDPOINT_SLICE("EndpointSlice"),
+    ENDPOINTS("Endpoints"),
+    SERVICE_ENTRY("ServiceEntry"),
+    MESH_CONFIG("MeshConfig");
+
+    private final String kubeKind;
+
+    Kind(String kubeKind) {
+        this.kubeKind = kubeKind;
+    }
+
+    /** The Kubernetes "kind" spelling. */
+    public String kubeKind() {
+        return kubeKind;
+    }
+
+    @Override
+    public String toString() {
+        return kubeKind;
+    }
+}

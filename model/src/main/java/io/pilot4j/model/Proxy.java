@@ -1,0 +1,121 @@
+package io.pilot4j.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Who is asking for configuration (Istio's model.Proxy): parsed once from the node id
+ * {@code type~ip~id~domain} and node metadata when a stream opens, then immutable.
+ *
+ * @param nodeId      the node id exactly as sent
+ * @param type        sidecar or router
+ * @param ipAddresses the proxy's IPs (second field, or INSTANCE_IPS metadata)
+ * @param id          third field, usually {@code pod.namespace}
+ * @param dnsDomain   fourth field, usually {@code namespace.svc.cluster.local}
+ * @param namespace   config namespace: NAMESPACE metadata, else derived from id or dnsDomain
+ * @param labels      workload labels from LABELS metadata
+ * @param metadata    node metadata fields that are strings (GENERATOR, NAMESPACE, CLUSTER_ID, ...)
+ */
+public record Proxy(
+        String nodeId,
+        NodeType type,
+        List<String> ipAddresses,
+        String id,
+        String dnsDomain,
+        String namespace,
+        Map<String, String> labels,
+        Map<String, String> metadata) {
+
+    public static final String GENERATOR = "GENERATOR";
+    public static final String NAMESPACE = "NAMESPACE";
+    public static final String INSTANCE_IPS = "INSTANCE_IPS";
+
+    private static final Pattern IPV4 = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$");
+
+    public Proxy {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(type, "type");
+        ipAddresses = List.copyOf(ipAddresses);
+        id = Objects.requireNonNullElse(id, "");
+        dnsDomain = Objects.requireNonNullElse(dnsDomain, "");
+        namespace = Objects.requireNonNullElse(namespace, "");
+        labels = Map.copyOf(labels);
+        metadata = Map.copyOf(metadata);
+    }
+
+    /**
+     * Parses Istio's node id. Rejects ids that do not have four '~'-separated fields, an unknown type, or a
+     * malformed IP, with a message that quotes the id.
+     */
+    public static Proxy fromNode(String nodeId, Map<String, String> metadata, Map<String, String> labels) {
+        if (nodeId == null || nodeId.isEmpty()) {
+            throw new IllegalArgumentException("node id is empty: want type~ip~id~domain, e.g. sidecar~10.0.0.1~pod.ns~ns.svc.cluster.local");
+        }
+        String[] parts = nodeId.split("~", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("node id '" + nodeId + "' has " + parts.length
+                    + " '~'-separated fields, want 4: type~ip~id~domain");
+        }
+        NodeType type;
+        try {
+            type = NodeType.parse(parts[0]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("node id '" + nodeId + "': " + e.getMessage(), e);
+        }
+        String ips = metadata.getOrDefault(INSTANCE_IPS, parts[1]);
+        List<String> ipAddresses = ips.isEmpty() ? List.of() : List.of(ips.split(","));
+        for (String ip : ipAddresses) {
+            if (!isIpAddress(ip)) {
+                throw new IllegalArgumentException("node id '" + nodeId + "': '" + ip + "' is not an IP address");
+            }
+        }
+        String id = parts[2];
+        String domain = parts[3];
+        String namespace = metadata.get(NAMESPACE);
+        if (namespace == null || namespace.isEmpty()) {
+            namespace = deriveNamespace(id, domain);
+        }
+        return new Proxy(nodeId, type, ipAddresses, id, domain, namespace, labels, metadata);
+    }
+
+    private static String deriveNamespace(String id, String domain) {
+        int dot = id.indexOf('.');
+        if (dot > 0 && dot < id.length() - 1) {
+            return id.substring(dot + 1);
+        }
+        int svc = domain.indexOf(".svc.");
+        if (svc > 0) {
+            return domain.substring(0, svc);
+        }
+        return "";
+    }
+
+    static boolean isIpAddress(String s) {
+        var m = IPV4.matcher(s);
+        if (m.matches()) {
+            for (int i = 1; i <= 4; i++) {
+                if (Integer.parseInt(m.group(i)) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        // IPv6: hex groups and colons, at least two colons; good enough to reject typos without DNS lookups.
+        return s.indexOf(':') != s.lastIndexOf(':') && s.matches("^[0-9a-fA-F:.]+(%\\w+)?$");
+    }
+
+    /** Proxyless gRPC clients announce themselves with GENERATOR=grpc (Istio's IsProxylessGrpc). */
+    public boolean isProxylessGrpc() {
+        return "grpc".equals(metadata.get(GENERATOR));
+    }
+
+    public boolean isSidecar() {
+        return type == NodeType.SIDECAR;
+    }
+
+    public boolean isRouter() {
+        return type == NodeType.ROUTER;
+    }
+}

@@ -1,0 +1,157 @@
+package io.pilot4j.model;
+
+import io.pilot4j.mesh.MeshConfig;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The immutable, versioned snapshot of the whole model that every generator reads (Istio's PushContext).
+ * Built once per debounced push from the registries' snapshots and the mesh config; generators take it
+ * plus a {@link Proxy} and never look anywhere else.
+ */
+public final class PushContext {
+    private final String version;
+    private final Instant createdAt;
+    private final MeshConfig mesh;
+    private final List<Service> services;
+    private final Map<String, Service> servicesByHostname;
+    private final Map<String, List<Endpoint>> endpointsByHostname;
+    private final List<ConfigError> errors;
+
+    private PushContext(String version, Instant createdAt, MeshConfig mesh, List<Service> services,
+                        Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> errors) {
+        this.version = Objects.requireNonNull(version, "version");
+        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        this.mesh = Objects.requireNonNull(mesh, "mesh");
+        this.services = List.copyOf(services);
+        Map<String, Service> byHost = new LinkedHashMap<>();
+        for (Service s : this.services) {
+            byHost.put(s.hostname(), s);
+        }
+        this.servicesByHostname = Map.copyOf(byHost);
+        this.endpointsByHostname = Map.copyOf(endpointsByHostname);
+        this.errors = List.copyOf(errors);
+    }
+
+    /** An empty snapshot: what a server has before its registries loaded. */
+    public static PushContext empty(MeshConfig mesh) {
+        return new PushContext("0", Instant.EPOCH, mesh, List.of(), Map.of(), List.of());
+    }
+
+    /**
+     * Merges registry snapshots. A hostname declared twice keeps the first declaration in registry order,
+     * then namespace order (Istio keeps the oldest); the loser is reported as a {@link ConfigError}.
+     */
+    public static PushContext build(String version, Instant createdAt, MeshConfig mesh, List<RegistrySnapshot> registries) {
+        Map<String, Service> byHost = new HashMap<>();
+        Map<String, String> providerOf = new HashMap<>();
+        Map<String, List<Endpoint>> endpoints = new HashMap<>();
+        List<ConfigError> errors = new ArrayList<>();
+        for (RegistrySnapshot registry : registries) {
+            errors.addAll(registry.errors());
+            List<Service> sorted = new ArrayList<>(registry.services());
+            sorted.sort(Comparator.comparing(Service::hostname).thenComparing(Service::namespace));
+            for (Service s : sorted) {
+                Service existing = byHost.putIfAbsent(s.hostname(), s);
+                if (existing == null) {
+                    providerOf.put(s.hostname(), registry.provider());
+                    endpoints.put(s.hostname(), List.copyOf(registry.endpoints().getOrDefault(s.hostname(), List.of())));
+                } else {
+                    errors.add(new ConfigError(registry.provider(), -1, "Service", s.namespace(), s.hostname(),
+                            "hostname " + s.hostname() + " is already declared in namespace " + existing.namespace()
+                                    + " (" + providerOf.get(s.hostname()) + "); this declaration is ignored"));
+                }
+            }
+        }
+        List<Service> services = new ArrayList<>(byHost.values());
+        services.sort(Comparator.comparing(Service::hostname));
+        return new PushContext(version, createdAt, mesh, services, endpoints, errors);
+    }
+
+    /** A copy that serves the same model under another mesh config (mesh file reloads). */
+    public PushContext withMesh(String newVersion, Instant at, MeshConfig newMesh) {
+        return new PushContext(newVersion, at, newMesh, services, endpointsByHostname, errors);
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public MeshConfig mesh() {
+        return mesh;
+    }
+
+    /** All services, sorted by hostname. */
+    public List<Service> services() {
+        return services;
+    }
+
+    public Optional<Service> service(String hostname) {
+        return Optional.ofNullable(servicesByHostname.get(hostname));
+    }
+
+    /** Every endpoint of a service, all ports, any health. */
+    public List<Endpoint> endpoints(String hostname) {
+        return endpointsByHostname.getOrDefault(hostname, List.of());
+    }
+
+    /** Endpoints serving one port of a service, any health. */
+    public List<Endpoint> endpoints(Service service, ServicePort port) {
+        List<Endpoint> out = new ArrayList<>();
+        for (Endpoint e : endpoints(service.hostname())) {
+            if (e.servicePortName().equals(port.name())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** Rejected configuration, for debug output. */
+    public List<ConfigError> errors() {
+        return errors;
+    }
+
+    /**
+     * Services the proxy may see, honouring exportTo ("*", ".", "~" and namespace names; a service that sets
+     * none gets the mesh's defaultServiceExportTo), sorted by hostname.
+     */
+    public List<Service> servicesVisibleTo(Proxy proxy) {
+        List<Service> out = new ArrayList<>(services.size());
+        for (Service s : services) {
+            if (isVisible(s, proxy.namespace())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a proxy in {@code namespace} may see {@code service}. */
+    public boolean isVisible(Service service, String namespace) {
+        Collection<String> exportTo = service.exportTo().isEmpty() ? mesh.defaultServiceExportTo() : service.exportTo();
+        return visible(Set.copyOf(exportTo), service.namespace(), namespace);
+    }
+
+    private static boolean visible(Set<String> exportTo, String ownNamespace, String proxyNamespace) {
+        if (exportTo.contains("*")) {
+            return true;
+        }
+        if (exportTo.contains(".") && ownNamespace.equals(proxyNamespace)) {
+            return true;
+        }
+        return exportTo.contains(proxyNamespace);
+    }
+}

@@ -1,0 +1,48 @@
+package io.pilot4j.model;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A request to push new configuration, as registries raise it (Istio's model.PushRequest).
+ * Requests merge while they wait in the debouncer.
+ *
+ * @param full           true when the model itself changed (rebuild the snapshot, regenerate every type);
+ *                       false for endpoint-only changes
+ * @param configsUpdated the objects that changed; empty when unknown (treated as "everything")
+ * @param reasons        counts of why the push was requested
+ * @param start          when the earliest merged change happened, for convergence timing
+ */
+public record PushRequest(boolean full, Set<ConfigKey> configsUpdated, Map<TriggerReason, Integer> reasons, Instant start) {
+    public PushRequest {
+        configsUpdated = Set.copyOf(configsUpdated);
+        reasons = reasons.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(reasons));
+        Objects.requireNonNull(start, "start");
+    }
+
+    public static PushRequest full(TriggerReason reason, Set<ConfigKey> configs, Instant now) {
+        return new PushRequest(true, configs, Map.of(reason, 1), now);
+    }
+
+    public static PushRequest endpoints(Set<ConfigKey> configs, Instant now) {
+        return new PushRequest(false, configs, Map.of(TriggerReason.ENDPOINT, 1), now);
+    }
+
+    /** Combines two requests: full wins, configs and reasons add up, the earlier start is kept. */
+    public PushRequest merge(PushRequest other) {
+        if (other == null) {
+            return this;
+        }
+        Set<ConfigKey> configs = new HashSet<>(configsUpdated);
+        configs.addAll(other.configsUpdated);
+        Map<TriggerReason, Integer> merged = new EnumMap<>(TriggerReason.class);
+        merged.putAll(reasons);
+        other.reasons.forEach((k, v) -> merged.merge(k, v, Integer::sum));
+        Instant earliest = start.isBefore(other.start) ? start : other.start;
+        return new PushRequest(full || other.full, configs, merged, earliest);
+    }
+}

@@ -1,0 +1,16 @@
+package io.pilot4j.model;
+
+/**
+ * A source of services and endpoints (Istio's serviceregistry.Instance). Implementations watch their source,
+ * keep an immutable {@link RegistrySnapshot}, and report changes to an {@link XdsUpdater}.
+ */
+public interface ServiceRegistry {
+    /** "File", "Kubernetes": for debug output only; nothing downstream branches on it. */
+    String provider();
+
+    /** The current state; cheap, never blocks on I/O. */
+    RegistrySnapshot snapshot();
+
+    /** True once the initial load is complete; /ready waits for every registry. */
+    boolean hasSynced();
+}
