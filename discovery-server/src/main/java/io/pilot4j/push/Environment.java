@@ -1,0 +1,74 @@
+package io.pilot4j.push;
+
+import io.pilot4j.log.Scope;
+import io.pilot4j.mesh.MeshConfig;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.model.RegistrySnapshot;
+import io.pilot4j.model.ServiceRegistry;
+import org.slf4j.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The inputs of a push snapshot (Istio's model.Environment): the mesh config and the registries. Builds
+ * a new {@link PushContext} from their current immutable state; reads nothing else.
+ */
+public final class Environment {
+    private static final Logger log = Scope.MODEL.logger();
+
+    private final Supplier<MeshConfig> mesh;
+    private final List<ServiceRegistry> registries;
+    private final Clock clock;
+    private final AtomicLong versions = new AtomicLong();
+
+    public Environment(Supplier<MeshConfig> mesh, List<ServiceRegistry> registries, Clock clock) {
+        this.mesh = Objects.requireNonNull(mesh, "mesh");
+        this.registries = List.copyOf(registries);
+        this.clock = clock;
+    }
+
+    public List<ServiceRegistry> registries() {
+        return registries;
+    }
+
+    public MeshConfig mesh() {
+        return mesh.get();
+    }
+
+    /** True when every registry finished its initial load. */
+    public boolean hasSynced() {
+        return registries.stream().allMatch(ServiceRegistry::hasSynced);
+    }
+
+    /** Registries that have not finished their initial load, for /ready's message. */
+    public List<String> unsynced() {
+        List<String> out = new ArrayList<>();
+        for (ServiceRegistry r : registries) {
+            if (!r.hasSynced()) {
+                out.add(r.provider());
+            }
+        }
+        return out;
+    }
+
+    /** Istio's push version: RFC 3339 time plus a counter, e.g. {@code 2026-11-22T03:41:50Z/7}. */
+    public PushContext buildPushContext() {
+        Instant now = clock.instant();
+        String version = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + "/" + versions.incrementAndGet();
+        List<RegistrySnapshot> snapshots = new ArrayList<>(registries.size());
+        for (ServiceRegistry r : registries) {
+            snapshots.add(r.snapshot());
+        }
+        PushContext push = PushContext.build(version, now, mesh.get(), snapshots);
+        log.debug("built push context {}: {} services, {} config errors", version, push.services().size(), push.errors().size());
+        return push;
+    }
+}

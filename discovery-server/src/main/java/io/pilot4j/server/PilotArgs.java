@@ -1,0 +1,36 @@
+package io.pilot4j.server;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the discovery server is started with (Istio's bootstrap.PilotArgs), already validated.
+ *
+ * @param meshConfig         the mesh config file
+ * @param meshConfigExplicit true when the user named the file: then a missing file is an error, not a default
+ * @param configDir          the --configDir registry, or null
+ */
+public record PilotArgs(
+        InetSocketAddress grpcAddr,
+        InetSocketAddress httpAddr,
+        Path meshConfig,
+        boolean meshConfigExplicit,
+        Path configDir,
+        String domain,
+        Duration debounceAfter,
+        Duration debounceMax) {
+
+    public static final Duration DEFAULT_DEBOUNCE_AFTER = Duration.ofMillis(100);
+    public static final Duration DEFAULT_DEBOUNCE_MAX = Duration.ofSeconds(10);
+
+    public PilotArgs {
+        Objects.requireNonNull(grpcAddr, "grpcAddr");
+        Objects.requireNonNull(httpAddr, "httpAddr");
+        Objects.requireNonNull(meshConfig, "meshConfig");
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(debounceAfter, "debounceAfter");
+        Objects.requireNonNull(debounceMax, "debounceMax");
+    }
+}

@@ -1,0 +1,173 @@
+package io.pilot4j.server;
+
+import io.pilot4j.debug.DebugHttpServer;
+import io.pilot4j.debug.Readiness;
+import io.pilot4j.log.Scope;
+import io.pilot4j.mesh.MeshConfigJson;
+import io.pilot4j.model.ConfigKey;
+import io.pilot4j.model.Kind;
+import io.pilot4j.model.PushRequest;
+import io.pilot4j.model.ServiceRegistry;
+import io.pilot4j.model.TriggerReason;
+import io.pilot4j.model.XdsUpdater;
+import io.pilot4j.push.Environment;
+import io.pilot4j.serviceregistry.ConfigStore;
+import io.pilot4j.serviceregistry.file.FileRegistry;
+import io.pilot4j.xds.DiscoveryServer;
+import io.pilot4j.xds.XdsGrpcServer;
+import org.slf4j.Logger;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A running discovery server (Istio's bootstrap.Server): mesh config, registries, the push pipeline, the
+ * ADS gRPC listener and the HTTP listener, started in that order and closed in reverse.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger log = Scope.DEFAULT.logger();
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private DiscoveryServer discovery;
+    private XdsGrpcServer grpc;
+    private DebugHttpServer http;
+    private volatile boolean ready;
+
+    private Server() {
+    }
+
+    public static Server start(PilotArgs args, Clock clock) throws StartupException {
+        Server server = new Server();
+        try {
+            server.startComponents(args, clock);
+            return server;
+        } catch (StartupException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startComponents(PilotArgs args, Clock clock) throws StartupException {
+        // Registries and the mesh watcher report to the discovery server, which needs them to exist first.
+        AtomicReference<DiscoveryServer> discoveryRef = new AtomicReference<>();
+        XdsUpdater updater = request -> {
+            DiscoveryServer d = discoveryRef.get();
+            if (d != null) {
+                d.configUpdate(request);
+            }
+        };
+        MeshWatcher mesh = MeshWatcher.load(args.meshConfig(), args.meshConfigExplicit(),
+                m -> updater.configUpdate(PushRequest.full(TriggerReason.GLOBAL, Set.of(new ConfigKey(Kind.MESH_CONFIG, "", "mesh")), clock.instant())));
+        closeables.add(mesh);
+
+        List<ServiceRegistry> registries = new ArrayList<>();
+        List<ConfigStore> stores = new ArrayList<>();
+        FileRegistry files = null;
+        if (args.configDir() != null) {
+            if (!Files.isDirectory(args.configDir())) {
+                throw new StartupException("--configDir " + args.configDir() + ": not a directory");
+            }
+            files = new FileRegistry(args.configDir(), args.domain(), updater);
+            closeables.add(files);
+            registries.add(files);
+            stores.add(files);
+        } else {
+            log.info("no --configDir given: serving no services");
+        }
+
+        Environment environment = new Environment(mesh, registries, clock);
+        discovery = new DiscoveryServer(environment, args.debounceAfter(), args.debounceMax(), clock, identifier());
+        closeables.add(discovery);
+        discoveryRef.set(discovery);
+
+        Readiness readiness = () -> ready ? Optional.empty()
+                : Optional.of(environment.unsynced().isEmpty() ? "initial push context not built" : "registries not synced: " + environment.unsynced());
+        try {
+            http = DebugHttpServer.start(args.httpAddr(), readiness, discovery, stores,
+                    Map.of("mesh", () -> MeshConfigJson.toTree(mesh.get())), clock);
+        } catch (IOException e) {
+            throw new StartupException("--httpAddr " + display(args.httpAddr()) + ": cannot listen: " + e.getMessage(), e);
+        }
+        closeables.add(http);
+        log.info("HTTP (ready, debug) listening on {}", display(http.boundAddress()));
+
+        if (files != null) {
+            files.start();
+        }
+        mesh.watch();
+        discovery.initialize();
+        try {
+            grpc = XdsGrpcServer.start(args.grpcAddr(), discovery);
+        } catch (IOException e) {
+            throw new StartupException("--grpcAddr " + display(args.grpcAddr()) + ": cannot listen: " + e.getMessage(), e);
+        }
+        closeables.add(grpc);
+        log.info("gRPC (xDS) listening on {}", display(grpc.boundAddress()));
+        ready = true;
+    }
+
+    public InetSocketAddress grpcAddress() {
+        return grpc.boundAddress();
+    }
+
+    public InetSocketAddress httpAddress() {
+        return http.boundAddress();
+    }
+
+    public DiscoveryServer discovery() {
+        return discovery;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}: {}", closeables.get(i).getClass().getSimpleName(), e.toString());
+            }
+        }
+        closeables.clear();
+        stopped.countDown();
+    }
+
+    /** {@code host:port} as a user would type it back into a flag or a bootstrap. */
+    static String display(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        String host = ip == null ? address.getHostString() : ip.getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return host + ":" + address.getPort();
+    }
+
+    private static String identifier() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown";
+        }
+        return "pilot4j-" + host;
+    }
+}

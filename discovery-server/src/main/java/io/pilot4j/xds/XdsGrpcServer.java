@@ -1,0 +1,55 @@
+package io.pilot4j.xds;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** The plaintext gRPC listener for ADS (Istio's --grpcAddr, :15010). */
+public final class XdsGrpcServer implements AutoCloseable {
+    /** Istio's grpcMaxStreams default: one stream per proxy, and a replica holds thousands. */
+    private static final int MAX_CONCURRENT_STREAMS = 100_000;
+    /** Istio's default; large clusters make large CDS/EDS responses, but requests stay small. */
+    private static final int MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+    private final Server server;
+
+    private XdsGrpcServer(Server server) {
+        this.server = server;
+    }
+
+    public static XdsGrpcServer start(InetSocketAddress address, DiscoveryServer discovery) throws IOException {
+        Server server = NettyServerBuilder.forAddress(address)
+                .addService(ServerInterceptors.intercept(new AdsService(discovery), AdsService.peerInterceptor()))
+                .maxConcurrentCallsPerConnection(MAX_CONCURRENT_STREAMS)
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
+                // Istio's keepalive enforcement: Envoy and gRPC clients ping idle streams; do not punish them for it.
+                .permitKeepAliveTime(15, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .build()
+                .start();
+        return new XdsGrpcServer(server);
+    }
+
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) server.getListenSockets().get(0);
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

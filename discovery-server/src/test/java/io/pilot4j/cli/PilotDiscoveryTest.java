@@ -1,0 +1,86 @@
+package io.pilot4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line up to the point where the server would start: flags, help, version, start-up errors. */
+class PilotDiscoveryTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        var cli = PilotDiscovery.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void helpListsIstioFlagsWithTheirDefaults() {
+        assertEquals(0, run("--help"));
+        String usage = out.toString();
+        for (String flag : new String[] {"--grpcAddr", "--httpAddr", "--meshConfig", "--configDir", "--domain", "--log_output_level"}) {
+            assertTrue(usage.contains(flag), flag + " missing from:\n" + usage);
+        }
+        assertTrue(usage.contains(":15010") && usage.contains(":8080") && usage.contains("cluster.local")
+                && usage.contains("./etc/istio/config/mesh") && usage.contains("default:info"), usage);
+    }
+
+    @Test
+    void istioStyleDiscoverySubcommandHasTheSameFlags() {
+        assertEquals(0, run("discovery", "--help"));
+        assertTrue(out.toString().contains("--grpcAddr"), out.toString());
+    }
+
+    @Test
+    void version() {
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("pilot4j version "), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("version"));
+        assertTrue(out.toString().startsWith("pilot4j version "), out.toString());
+    }
+
+    @Test
+    void explicitMeshConfigThatDoesNotExistStopsStartup(@TempDir Path dir) {
+        Path missing = dir.resolve("mesh.json");
+        assertEquals(1, run("--meshConfig", missing.toString(), "--grpcAddr", "127.0.0.1:0", "--httpAddr", "127.0.0.1:0"));
+        assertTrue(err.toString().contains("--meshConfig " + missing + ": no such file"), err.toString());
+    }
+
+    @Test
+    void invalidMeshValueStopsStartupNamingTheField(@TempDir Path dir) throws IOException {
+        Path mesh = Files.writeString(dir.resolve("mesh.json"), "{\"connectTimeout\": \"ten\"}");
+        assertEquals(1, run("--meshConfig", mesh.toString(), "--grpcAddr", "127.0.0.1:0", "--httpAddr", "127.0.0.1:0"));
+        assertTrue(err.toString().contains("connectTimeout"), err.toString());
+        assertTrue(err.toString().contains("ten"), err.toString());
+    }
+
+    @Test
+    void badAddressIsRejectedBeforeAnythingStarts() {
+        assertEquals(1, run("--grpcAddr", "15010"));
+        assertTrue(err.toString().contains("--grpcAddr: want host:port or :port, got '15010'"), err.toString());
+    }
+
+    @Test
+    void unknownLogScopeIsRejected() {
+        assertEquals(1, run("--log_output_level", "default:info,adss:debug"));
+        assertTrue(err.toString().contains("unknown scope 'adss'"), err.toString());
+    }
+
+    @Test
+    void configDirMustExist(@TempDir Path dir) {
+        Path missing = dir.resolve("nope");
+        assertEquals(1, run("--configDir", missing.toString(), "--grpcAddr", "127.0.0.1:0", "--httpAddr", "127.0.0.1:0"));
+        assertTrue(err.toString().contains("--configDir " + missing + ": not a directory"), err.toString());
+    }
+}

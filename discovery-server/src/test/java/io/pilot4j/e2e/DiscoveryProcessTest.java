@@ -1,0 +1,78 @@
+package io.pilot4j.e2e;
+
+import io.pilot4j.testing.Await;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The discovery command as a user runs it, in its own JVM, on the bundled example: ephemeral ports are
+ * bound and logged, /ready turns 200, and the example's services are served.
+ */
+class DiscoveryProcessTest {
+    private static final Pattern GRPC = Pattern.compile("gRPC \\(xDS\\) listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern HTTP = Pattern.compile("HTTP \\(ready, debug\\) listening on 127\\.0\\.0\\.1:(\\d+)");
+
+    @Test
+    void servesTheBundledExampleOnEphemeralPorts() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "io.pilot4j.cli.PilotDiscovery", "--configDir", "../examples/bookinfo",
+                "--grpcAddr", "127.0.0.1:0", "--httpAddr", "127.0.0.1:0").redirectErrorStream(true);
+        Process process = pb.start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // Process ended.
+            }
+        });
+        reader.start();
+        try {
+            Await.until(Duration.ofSeconds(30), "both bound addresses in the log",
+                    () -> find(lines, GRPC) != null && find(lines, HTTP) != null, () -> String.join("\n", lines));
+            int httpPort = Integer.parseInt(find(lines, HTTP));
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+            String registry = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/debug/registryz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(registry.contains("reviews.default.svc.cluster.local") && registry.contains("productpage.default.svc.cluster.local"), registry);
+        } finally {
+            process.destroy();
+            process.waitFor();
+            reader.join(5000);
+        }
+    }
+
+    private static String find(List<String> lines, Pattern p) {
+        for (String line : lines) {
+            Matcher m = p.matcher(line);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,93 @@
+package io.pilot4j.testing;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * gRPC backends on loopback that answer "who are you?" with their own name, so a test can see which
+ * backend each RPC reached. The method is described by hand: no generated code needed for one string.
+ */
+public final class EchoBackends implements AutoCloseable {
+    public static final MethodDescriptor<String, String> WHO = MethodDescriptor.<String, String>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName("pilot4j.test.Echo", "Who"))
+            .setRequestMarshaller(new Utf8())
+            .setResponseMarshaller(new Utf8())
+            .build();
+
+    private final List<Server> servers = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
+
+    public static EchoBackends start(String... names) {
+        EchoBackends backends = new EchoBackends();
+        for (String name : names) {
+            ServerServiceDefinition service = ServerServiceDefinition.builder("pilot4j.test.Echo")
+                    .addMethod(WHO, ServerCalls.asyncUnaryCall((request, response) -> {
+                        response.onNext(name);
+                        response.onCompleted();
+                    }))
+                    .build();
+            try {
+                Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+                backends.servers.add(server);
+                backends.names.add(name);
+            } catch (IOException e) {
+                backends.close();
+                throw new UncheckedIOException(e);
+            }
+        }
+        return backends;
+    }
+
+    public int port(int index) {
+        return servers.get(index).getPort();
+    }
+
+    public String name(int index) {
+        return names.get(index);
+    }
+
+    /** One RPC; returns the name of the backend that answered. */
+    public static String who(Channel channel) {
+        return ClientCalls.blockingUnaryCall(channel, WHO, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "who");
+    }
+
+    @Override
+    public void close() {
+        for (Server s : servers) {
+            s.shutdownNow();
+        }
+    }
+
+    private static final class Utf8 implements MethodDescriptor.Marshaller<String> {
+        @Override
+        public InputStream stream(String value) {
+            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String parse(InputStream stream) {
+            try {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

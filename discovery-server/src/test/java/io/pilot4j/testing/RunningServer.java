@@ -1,0 +1,91 @@
+package io.pilot4j.testing;
+
+import io.pilot4j.server.PilotArgs;
+import io.pilot4j.server.Server;
+import io.pilot4j.server.StartupException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The real discovery server, in-process on ephemeral loopback ports, over a config directory the test writes. */
+public final class RunningServer implements AutoCloseable {
+    private final Server server;
+    private final Path configDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningServer(Server server, Path configDir) {
+        this.server = server;
+        this.configDir = configDir;
+    }
+
+    /** Starts with Istio's default mesh config (the default mesh path does not exist in the test's working dir). */
+    public static RunningServer start(Path configDir) throws StartupException {
+        return start(configDir, Path.of("target/no-such-mesh-config"), false);
+    }
+
+    public static RunningServer start(Path configDir, Path meshConfig, boolean meshExplicit) throws StartupException {
+        PilotArgs args = new PilotArgs(
+                new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0),
+                meshConfig, meshExplicit, configDir, "cluster.local",
+                PilotArgs.DEFAULT_DEBOUNCE_AFTER, PilotArgs.DEFAULT_DEBOUNCE_MAX);
+        return new RunningServer(Server.start(args, Clock.systemUTC()), configDir);
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public int grpcPort() {
+        return server.grpcAddress().getPort();
+    }
+
+    public String grpcTarget() {
+        return "127.0.0.1:" + grpcPort();
+    }
+
+    /** GET on the HTTP listener; returns status and body. */
+    public HttpResponse<String> get(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + path))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Replaces a file in the config directory the way editors do: write a temporary file, then rename it over
+     * the old one, so the registry never reads half a file.
+     */
+    public void writeConfig(String name, String content) {
+        try {
+            Path target = configDir.resolve(name);
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(configDir, ".tmp-", ".part");
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
