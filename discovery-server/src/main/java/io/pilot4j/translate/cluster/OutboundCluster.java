@@ -1,0 +1,105 @@
+package io.pilot4j.translate.cluster;
+
+import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.pilot4j.model.Proxy;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.model.Resolution;
+import io.pilot4j.model.Service;
+import io.pilot4j.model.ServicePort;
+import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.AdsConfigSource;
+import io.pilot4j.translate.endpoint.LocalityEndpoints;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The Envoy cluster {@code outbound|PORT||HOST} of one service port (Istio's default cluster, no DestinationRule). */
+public final class OutboundCluster {
+    private OutboundCluster() {
+    }
+
+    /**
+     * The cluster, or empty for a DNS service without healthy endpoints: Istio drops those rather than send a
+     * cluster Envoy cannot resolve (and a LOGICAL_DNS cluster without a host is invalid).
+     */
+    public static Optional<Cluster> build(Proxy proxy, PushContext push, Service service, ServicePort port) {
+        String name = SubsetKey.outbound(service.hostname(), port.port()).toString();
+        Cluster.Builder c = Cluster.newBuilder()
+                .setName(name)
+                .setConnectTimeout(Durations.fromNanos(push.mesh().connectTimeout().toNanos()))
+                // Istio defaults to LEAST_REQUEST; pilot4j keeps ROUND_ROBIN until DestinationRules can choose,
+                // because it is the one policy every client (Envoy and proxyless gRPC) treats the same way.
+                .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+                .setCircuitBreakers(DefaultCircuitBreakers.get());
+        Cluster.DiscoveryType type = discoveryType(proxy, service);
+        switch (type) {
+            case EDS:
+                c.setType(Cluster.DiscoveryType.EDS)
+                        .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder()
+                                .setServiceName(name)
+                                .setEdsConfig(AdsConfigSource.forEnvoy()));
+                break;
+            case STRICT_DNS:
+            case LOGICAL_DNS:
+                List<LocalityLbEndpoints> endpoints = service.resolution() == Resolution.DNS_ROUND_ROBIN_LB
+                        ? LocalityEndpoints.first(push.endpoints(service, port))
+                        : LocalityEndpoints.of(push.endpoints(service, port));
+                if (endpoints.isEmpty()) {
+                    return Optional.empty();
+                }
+                c.setType(type)
+                        .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(name).addAllEndpoints(endpoints));
+                setDnsOptions(c, proxy, push);
+                break;
+            case ORIGINAL_DST:
+                c.setType(Cluster.DiscoveryType.ORIGINAL_DST).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+                break;
+            default:
+                throw new IllegalStateException("unexpected discovery type for " + name);
+        }
+        if (UpstreamHttpOptions.needsHttp2(port.protocol())) {
+            c.putAllTypedExtensionProtocolOptions(UpstreamHttpOptions.http2());
+        }
+        return Optional.of(c.build());
+    }
+
+    /** Istio's convertResolution. */
+    static Cluster.DiscoveryType discoveryType(Proxy proxy, Service service) {
+        switch (service.resolution()) {
+            case CLIENT_SIDE_LB:
+                return Cluster.DiscoveryType.EDS;
+            case DNS_LB:
+                return Cluster.DiscoveryType.STRICT_DNS;
+            case DNS_ROUND_ROBIN_LB:
+                return Cluster.DiscoveryType.LOGICAL_DNS;
+            case PASSTHROUGH:
+                // A gateway received the connection itself: there is no original destination to forward to,
+                // so it balances over the service's endpoints instead (Istio does the same).
+                return proxy.isRouter() ? Cluster.DiscoveryType.EDS : Cluster.DiscoveryType.ORIGINAL_DST;
+            default:
+                throw new IllegalArgumentException("unknown resolution " + service.resolution());
+        }
+    }
+
+    /**
+     * Cluster-level DNS fields that recent Envoys deprecate in favour of the envoy.cluster.dns extension (1.40 logs
+     * a warning): Istio still sends them, and unlike the extension they work on every Envoy Istio users run.
+     */
+    @SuppressWarnings("deprecation")
+    private static void setDnsOptions(Cluster.Builder c, Proxy proxy, PushContext push) {
+        c.setDnsLookupFamily(dnsLookupFamily(proxy))
+                .setDnsRefreshRate(Durations.fromNanos(push.mesh().dnsRefreshRate().toNanos()))
+                // Re-resolve when the record expires rather than only every dnsRefreshRate.
+                .setRespectDnsTtl(true);
+    }
+
+    /** Istio's SelectDNSLookupFamily without dual stack: IPv6 only for an IPv6-only proxy, else IPv4. */
+    private static Cluster.DnsLookupFamily dnsLookupFamily(Proxy proxy) {
+        boolean anyIp = !proxy.ipAddresses().isEmpty();
+        boolean allV6 = anyIp && proxy.ipAddresses().stream().allMatch(ip -> ip.contains(":"));
+        return allV6 ? Cluster.DnsLookupFamily.V6_ONLY : Cluster.DnsLookupFamily.V4_ONLY;
+    }
+}

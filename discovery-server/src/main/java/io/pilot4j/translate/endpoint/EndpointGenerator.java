@@ -1,0 +1,80 @@
+package io.pilot4j.translate.endpoint;
+
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.pilot4j.model.Protocol;
+import io.pilot4j.model.Proxy;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.model.Resolution;
+import io.pilot4j.model.Service;
+import io.pilot4j.model.ServicePort;
+import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.ResourceNames;
+import io.pilot4j.translate.XdsGenerator;
+import io.pilot4j.translate.XdsResource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * EDS for every kind of client (Istio's EdsGenerator): one ClusterLoadAssignment per requested cluster name.
+ *
+ * <p>A requested name is always answered, with an empty assignment when the service, port or subset is unknown:
+ * Envoy keeps a cluster warming until its EDS answer arrives, so silence would block it, while an empty answer
+ * lets it warm with no hosts. Names that are not cluster names at all are skipped.
+ */
+public final class EndpointGenerator implements XdsGenerator {
+
+    @Override
+    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
+        List<XdsResource> out = new ArrayList<>();
+        for (String name : names.wildcard() ? servedClusterNames(proxy, push) : names.names()) {
+            Optional<SubsetKey> key = SubsetKey.parse(name);
+            if (key.isPresent()) {
+                out.add(new XdsResource(name, loadAssignment(proxy, push, name, key.get())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether EDS carries this service's endpoints: client-side load-balanced services, and passthrough
+     * services too, which gateways and proxyless gRPC reach through EDS since they have no original destination
+     * to forward to. DNS services carry theirs inline in the cluster, as in Istio.
+     */
+    public static boolean servesEndpoints(Service service) {
+        return service.resolution() == Resolution.CLIENT_SIDE_LB || service.resolution() == Resolution.PASSTHROUGH;
+    }
+
+    private static ClusterLoadAssignment loadAssignment(Proxy proxy, PushContext push, String name, SubsetKey key) {
+        ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(name);
+        // Subsets need DestinationRules, which pilot4j does not read yet; inbound clusters are not generated.
+        if (key.direction() != SubsetKey.Direction.OUTBOUND || !key.subset().isEmpty()) {
+            return cla.build();
+        }
+        Optional<Service> service = push.service(key.hostname())
+                .filter(s -> push.isVisible(s, proxy.namespace()))
+                .filter(EndpointGenerator::servesEndpoints);
+        Optional<ServicePort> port = service.flatMap(s -> s.port(key.port()));
+        if (port.isEmpty()) {
+            return cla.build();
+        }
+        return cla.addAllEndpoints(LocalityEndpoints.of(push.endpoints(service.get(), port.get()))).build();
+    }
+
+    // A wildcard EDS request never comes from a proxy; it serves debug dumps with everything EDS can answer.
+    private static List<String> servedClusterNames(Proxy proxy, PushContext push) {
+        List<String> out = new ArrayList<>();
+        for (Service s : push.servicesVisibleTo(proxy)) {
+            if (!servesEndpoints(s)) {
+                continue;
+            }
+            for (ServicePort p : s.ports()) {
+                if (p.protocol() != Protocol.UDP) {
+                    out.add(SubsetKey.outbound(s.hostname(), p.port()).toString());
+                }
+            }
+        }
+        return out;
+    }
+}

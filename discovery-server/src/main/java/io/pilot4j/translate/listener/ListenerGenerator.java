@@ -1,0 +1,127 @@
+package io.pilot4j.translate.listener;
+
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.pilot4j.model.Proxy;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.model.Service;
+import io.pilot4j.model.ServicePort;
+import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.ResourceNames;
+import io.pilot4j.translate.XdsGenerator;
+import io.pilot4j.translate.XdsResource;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * LDS for Envoy sidecars (Istio's outbound listeners without Sidecar resources or protocol sniffing):
+ * virtualOutbound, one shared {@code 0.0.0.0_PORT} listener per HTTP port, and per TCP service port a listener
+ * on its VIP, or on {@code 0.0.0.0_PORT} when it has none and nobody else holds that port.
+ *
+ * <p>Addresses are unique in the result, as Envoy requires: HTTP owns its wildcard port; among TCP services the
+ * first by hostname keeps a contested address and the others get no listener (Istio reports them as outbound
+ * listener conflicts). Under {@link InterceptionMode#NONE} there is no virtualOutbound and every listener binds
+ * {@code 127.0.0.1:PORT}, VIPs included, because a proxy without iptables can only receive on local addresses.
+ */
+public final class ListenerGenerator implements XdsGenerator {
+    static final String UNPRIVILEGED_POD = "UNPRIVILEGED_POD";
+    static final String ENVOY_STATUS_PORT = "ENVOY_STATUS_PORT";
+    static final String ENVOY_PROMETHEUS_PORT = "ENVOY_PROMETHEUS_PORT";
+
+    private static final Comparator<Listener> PORT_THEN_ADDRESS = Comparator
+            .<Listener>comparingInt(l -> l.getAddress().getSocketAddress().getPortValue())
+            .thenComparing(l -> l.getAddress().getSocketAddress().getAddress());
+
+    @Override
+    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
+        InterceptionMode mode = InterceptionMode.of(proxy);
+        boolean bindToPort = mode == InterceptionMode.NONE;
+        List<Listener> listeners = new ArrayList<>();
+        if (!bindToPort) {
+            listeners.add(VirtualOutboundListener.build(push.mesh(), mode));
+        }
+        listeners.addAll(portListeners(proxy, push, bindToPort));
+        List<XdsResource> out = new ArrayList<>(listeners.size());
+        for (Listener l : listeners) {
+            if (names.includes(l.getName())) {
+                out.add(new XdsResource(l.getName(), l));
+            }
+        }
+        return out;
+    }
+
+    private static List<Listener> portListeners(Proxy proxy, PushContext push, boolean bindToPort) {
+        String wildcard = bindToPort ? OutboundListener.LOCALHOST : OutboundListener.WILDCARD;
+        Set<Integer> reserved = reservedPorts(proxy, push);
+        Map<String, Listener> byName = new LinkedHashMap<>();
+        List<Service> services = push.servicesVisibleTo(proxy);
+        for (Service s : services) {
+            for (ServicePort p : s.ports()) {
+                if (p.protocol().isHttp() && usable(proxy, wildcard, p.port(), bindToPort, reserved)) {
+                    byName.putIfAbsent(OutboundListener.name(wildcard, p.port()),
+                            OutboundListener.http(wildcard, p.port(), bindToPort));
+                }
+            }
+        }
+        for (Service s : services) {
+            for (ServicePort p : s.ports()) {
+                if (!p.protocol().isTcp()) {
+                    continue;
+                }
+                String address = bindToPort ? wildcard : vip(s).orElse(wildcard);
+                if (usable(proxy, address, p.port(), bindToPort, reserved)) {
+                    String cluster = SubsetKey.outbound(s.hostname(), p.port()).toString();
+                    byName.putIfAbsent(OutboundListener.name(address, p.port()),
+                            OutboundListener.tcp(address, p.port(), bindToPort, cluster));
+                }
+            }
+        }
+        List<Listener> out = new ArrayList<>(byName.values());
+        out.sort(PORT_THEN_ADDRESS);
+        return out;
+    }
+
+    /** A VIP a listener can sit on: not the unspecified address, and not a CIDR (Istio would add a filter chain match). */
+    private static Optional<String> vip(Service s) {
+        return s.address().filter(a -> !a.equals(OutboundListener.WILDCARD) && !a.contains("/"));
+    }
+
+    /**
+     * Istio's CanBindToPort: an unprivileged proxy cannot bind ports below 1024, and nothing may take the
+     * wildcard address of a port Envoy already listens on (virtualOutbound/virtualInbound, status, metrics).
+     */
+    private static boolean usable(Proxy proxy, String address, int port, boolean bindToPort, Set<Integer> reserved) {
+        if (bindToPort && port < 1024 && isTrue(proxy.metadata().get(UNPRIVILEGED_POD))) {
+            return false;
+        }
+        return !(address.equals(OutboundListener.WILDCARD) && reserved.contains(port));
+    }
+
+    private static Set<Integer> reservedPorts(Proxy proxy, PushContext push) {
+        Set<Integer> ports = new HashSet<>();
+        ports.add(push.mesh().proxyListenPort());
+        ports.add(push.mesh().proxyInboundListenPort());
+        for (String key : List.of(ENVOY_STATUS_PORT, ENVOY_PROMETHEUS_PORT)) {
+            String value = proxy.metadata().get(key);
+            if (value != null) {
+                try {
+                    ports.add(Integer.parseInt(value.trim()));
+                } catch (NumberFormatException ignored) {
+                    // Not a port: nothing to protect.
+                }
+            }
+        }
+        return ports;
+    }
+
+    // Go's strconv.ParseBool, which Istio applies to this metadata.
+    private static boolean isTrue(String value) {
+        return value != null && Set.of("1", "t", "T", "true", "TRUE", "True").contains(value);
+    }
+}

