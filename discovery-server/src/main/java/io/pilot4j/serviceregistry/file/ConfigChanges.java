@@ -1,0 +1,76 @@
+package io.pilot4j.serviceregistry.file;
+
+import io.pilot4j.model.ConfigKey;
+import io.pilot4j.model.Kind;
+import io.pilot4j.model.PushRequest;
+import io.pilot4j.model.Resolution;
+import io.pilot4j.model.Service;
+import io.pilot4j.model.TriggerReason;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Decides what a change of the registry's state asks of the pusher, as Istio's registries do. */
+final class ConfigChanges {
+    private ConfigChanges() {
+    }
+
+    /** Objects added, removed or changed; an object only moved to another file or document is unchanged. */
+    static Set<ConfigKey> changedKeys(Assembly before, Assembly after) {
+        Set<ConfigKey> keys = new HashSet<>(before.objects().keySet());
+        keys.addAll(after.objects().keySet());
+        Set<ConfigKey> changed = new TreeSet<>();
+        for (ConfigKey key : keys) {
+            FileObject b = before.objects().get(key);
+            FileObject a = after.objects().get(key);
+            if (b == null || a == null || !Objects.equals(b.object(), a.object())) {
+                changed.add(key);
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Nothing when no object changed. Endpoints only: an EDS push, except for headless services, whose listeners
+     * depend on their endpoints (Istio pushes those in full too). Otherwise a full push.
+     */
+    static Optional<PushRequest> pushRequest(Assembly before, Assembly after, Instant now) {
+        Set<ConfigKey> changed = changedKeys(before, after);
+        if (changed.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean endpointsOnly = true;
+        boolean services = false;
+        boolean headless = false;
+        for (ConfigKey key : changed) {
+            if (key.kind() == Kind.ENDPOINT_SLICE || key.kind() == Kind.ENDPOINTS) {
+                headless |= feedsHeadless(before, key) || feedsHeadless(after, key);
+            } else {
+                endpointsOnly = false;
+                services |= key.kind() == Kind.SERVICE || key.kind() == Kind.SERVICE_ENTRY;
+            }
+        }
+        if (endpointsOnly) {
+            return Optional.of(headless ? PushRequest.full(TriggerReason.ENDPOINT, changed, now) : PushRequest.endpoints(changed, now));
+        }
+        return Optional.of(PushRequest.full(services ? TriggerReason.SERVICE : TriggerReason.CONFIG, changed, now));
+    }
+
+    private static boolean feedsHeadless(Assembly state, ConfigKey key) {
+        FileObject object = state.objects().get(key);
+        if (object == null || !(object.converted() instanceof Converted.Endpoints e)) {
+            return false;
+        }
+        String host = e.endpoints().hostname();
+        for (Service s : state.snapshot().services()) {
+            if (s.hostname().equals(host)) {
+                return s.resolution() == Resolution.PASSTHROUGH;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,94 @@
+package io.pilot4j.serviceregistry.file;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.pilot4j.kube.FieldError;
+import io.pilot4j.kube.Metadata;
+import io.pilot4j.kube.Result;
+import io.pilot4j.log.Scope;
+import io.pilot4j.model.ConfigError;
+import io.pilot4j.model.ConfigKey;
+import org.slf4j.Logger;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the content of one file into its {@link ConfigFile}: parse, convert every document, and apply the file only
+ * if every document is good. Logs each rejection and unknown field once: again only when it changes.
+ */
+final class FileLoader {
+    private static final Logger LOG = Scope.FILE.logger();
+
+    private final DocumentParser parser = new DocumentParser();
+    private final String domainSuffix;
+
+    FileLoader(String domainSuffix) {
+        this.domainSuffix = domainSuffix;
+    }
+
+    /** @param previous what the registry had for this file, null if it is new */
+    ConfigFile load(Path path, String content, ConfigFile previous) {
+        String source = path.toString();
+        List<FileObject> objects = new ArrayList<>();
+        List<ConfigError> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (Document doc : parser.parse(path.getFileName().toString(), content)) {
+            if (doc instanceof Document.Parsed parsed) {
+                HasMetadata object = parsed.object();
+                String kind = parsed.kind().kind();
+                String namespace = Metadata.namespace(object);
+                String name = Metadata.name(object);
+                for (String field : parsed.unknownFields()) {
+                    warnings.add(new ConfigError(source, doc.index(), kind, namespace, name,
+                            "unknown field " + field + " is ignored").toString());
+                }
+                Result<Converted> converted = parsed.kind().convert(object, domainSuffix);
+                if (converted.isValid()) {
+                    ConfigKey key = new ConfigKey(parsed.kind().modelKind(), namespace, name);
+                    objects.add(new FileObject(key, source, doc.index(), object, converted.value()));
+                } else {
+                    String message = converted.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
+                    errors.add(new ConfigError(source, doc.index(), kind, namespace, name, message));
+                }
+            } else if (doc instanceof Document.Invalid invalid) {
+                errors.add(new ConfigError(source, doc.index(), invalid.kind(), invalid.namespace(), invalid.name(), invalid.message()));
+            } else if (doc instanceof Document.Skipped skipped) {
+                LOG.debug("{}[doc {}]: skipping {} {} {}: not a kind the file registry serves",
+                        source, doc.index(), skipped.apiVersion(), skipped.kind(), skipped.name());
+            }
+        }
+        List<FileObject> applied = errors.isEmpty() ? objects : previous == null ? List.of() : previous.objects();
+        ConfigFile loaded = new ConfigFile(path, content, applied, errors, warnings);
+        report(loaded, previous);
+        return loaded;
+    }
+
+    /** A file that exists but cannot be read (permissions, not UTF-8): like a bad file, it keeps its last good content. */
+    ConfigFile unreadable(Path path, String reason, ConfigFile previous) {
+        ConfigError error = new ConfigError(path.toString(), -1, "", "", "", "cannot read: " + reason);
+        ConfigFile loaded = new ConfigFile(path, null, previous == null ? List.of() : previous.objects(), List.of(error), List.of());
+        report(loaded, previous);
+        return loaded;
+    }
+
+    private static void report(ConfigFile loaded, ConfigFile previous) {
+        List<ConfigError> before = previous == null ? List.of() : previous.errors();
+        boolean keepsOld = previous != null && !loaded.objects().isEmpty();
+        for (ConfigError error : loaded.errors()) {
+            if (!before.contains(error)) {
+                LOG.error("rejected {}{}", error, keepsOld ? " (the file's last good content stays in effect)" : "");
+            }
+        }
+        if (loaded.errors().isEmpty() && !before.isEmpty()) {
+            LOG.info("{}: fixed, applying it", loaded.path());
+        }
+        List<String> warnedBefore = previous == null ? List.of() : previous.warnings();
+        for (String warning : loaded.warnings()) {
+            if (!warnedBefore.contains(warning)) {
+                LOG.warn("{}", warning);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.pilot4j.serviceregistry.file;
+
+import io.pilot4j.model.Endpoint;
+import io.pilot4j.model.HealthStatus;
+import io.pilot4j.model.Protocol;
+import io.pilot4j.model.RegistrySnapshot;
+import io.pilot4j.model.Resolution;
+import io.pilot4j.model.Service;
+import io.pilot4j.model.ServicePort;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shipped examples/bookinfo directory loads as documented in its README. */
+class BookinfoExampleTest {
+    /** Maven runs tests in the module directory. */
+    private static final Path BOOKINFO = Path.of("..", "examples", "bookinfo");
+
+    @Test
+    void servesBookinfo() throws Exception {
+        CapturingUpdater updater = new CapturingUpdater();
+        try (FileRegistry registry = new FileRegistry(BOOKINFO, "cluster.local", updater)) {
+            registry.start();
+            RegistrySnapshot s = registry.snapshot();
+
+            assertEquals(List.of(), s.errors());
+            assertEquals(List.of(
+                    "details.default.svc.cluster.local",
+                    "httpbin.org",
+                    "productpage.default.svc.cluster.local",
+                    "ratings.default.svc.cluster.local",
+                    "reviews.default.svc.cluster.local"), s.services().stream().map(Service::hostname).toList());
+
+            for (Service service : s.services()) {
+                if (service.hostname().endsWith(".svc.cluster.local")) {
+                    assertEquals("default", service.namespace());
+                    assertEquals(List.of(new ServicePort("http", 9080, Protocol.HTTP)), service.ports(), service.hostname());
+                    assertEquals(Resolution.CLIENT_SIDE_LB, service.resolution());
+                    assertEquals(1, service.addresses().size(), service.hostname());
+                }
+            }
+            Service httpbin = s.services().get(1);
+            assertEquals(List.of(new ServicePort("http", 80, Protocol.HTTP), new ServicePort("tls", 443, Protocol.TLS)), httpbin.ports());
+            assertEquals(Resolution.DNS_LB, httpbin.resolution());
+            assertTrue(httpbin.meshExternal());
+
+            Map<String, List<Endpoint>> endpoints = s.endpoints();
+            assertEquals(1, endpoints.get("productpage.default.svc.cluster.local").size());
+            assertEquals(1, endpoints.get("details.default.svc.cluster.local").size());
+            assertEquals(1, endpoints.get("ratings.default.svc.cluster.local").size());
+            assertEquals(2, endpoints.get("httpbin.org").size(), "the host itself on each port");
+
+            List<Endpoint> reviews = endpoints.get("reviews.default.svc.cluster.local");
+            assertEquals(4, reviews.size(), "v1 1 pod, v2 2 pods, v3 1 pod");
+            assertEquals(Set.of("us-west1-a", "us-west1-b", "us-west1-c"),
+                    new TreeSet<>(reviews.stream().map(e -> e.locality().zone()).toList()));
+            for (Endpoint e : reviews) {
+                assertEquals(9080, e.port());
+                assertEquals("http", e.servicePortName());
+                assertEquals(HealthStatus.HEALTHY, e.health());
+            }
+            assertEquals(11, registry.configs().size(), "4 Services, 6 EndpointSlices, 1 ServiceEntry");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.pilot4j.kube.endpoints;
+
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointPort;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.pilot4j.kube.FieldErrors;
+import io.pilot4j.kube.FieldPath;
+import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.kube.Metadata;
+import io.pilot4j.kube.Result;
+import io.pilot4j.kube.ServiceHostname;
+import io.pilot4j.model.Endpoint;
+import io.pilot4j.model.HealthStatus;
+import io.pilot4j.model.Locality;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A legacy {@code v1 Endpoints} object, named after its Service. Ready addresses are healthy, notReadyAddresses are
+ * not; every address of a subset serves every port of that subset. Only used for a Service that has no
+ * EndpointSlice, as a cluster without the EndpointSlice API would.
+ */
+public final class EndpointsConversion {
+    private static final FieldPath SUBSETS = FieldPath.of("subsets");
+
+    private EndpointsConversion() {
+    }
+
+    public static Result<ServiceEndpoints> convert(Endpoints object, String domainSuffix) {
+        FieldErrors errors = new FieldErrors();
+        Metadata.requireName(object, errors);
+        List<EndpointSubset> subsets = object.getSubsets() == null ? List.of() : object.getSubsets();
+        for (int s = 0; s < subsets.size(); s++) {
+            FieldPath subset = SUBSETS.index(s);
+            List<EndpointPort> ports = listOf(subsets.get(s).getPorts());
+            for (int p = 0; p < ports.size(); p++) {
+                if (ports.get(p).getPort() == null) {
+                    errors.required(subset.child("ports").index(p).child("port"));
+                } else {
+                    errors.checkPort(subset.child("ports").index(p).child("port"), ports.get(p).getPort());
+                }
+            }
+            checkAddresses(subset.child("addresses"), listOf(subsets.get(s).getAddresses()), errors);
+            checkAddresses(subset.child("notReadyAddresses"), listOf(subsets.get(s).getNotReadyAddresses()), errors);
+        }
+
+        return errors.toResult(() -> {
+            String name = Metadata.name(object);
+            String namespace = Metadata.namespace(object);
+            List<Endpoint> out = new ArrayList<>();
+            for (EndpointSubset subset : subsets) {
+                List<EndpointPort> ports = listOf(subset.getPorts());
+                addEndpoints(out, listOf(subset.getAddresses()), ports, HealthStatus.HEALTHY);
+                addEndpoints(out, listOf(subset.getNotReadyAddresses()), ports, HealthStatus.UNHEALTHY);
+            }
+            return new ServiceEndpoints(namespace, name, ServiceHostname.of(name, namespace, domainSuffix), out);
+        });
+    }
+
+    private static void checkAddresses(FieldPath path, List<EndpointAddress> addresses, FieldErrors errors) {
+        for (int a = 0; a < addresses.size(); a++) {
+            String ip = addresses.get(a).getIp();
+            if (ip == null || ip.isEmpty()) {
+                errors.required(path.index(a).child("ip"));
+            } else if (!IpAddresses.isIp(ip)) {
+                errors.add(path.index(a).child("ip"), "\"" + ip + "\" is not a valid IP address");
+            }
+        }
+    }
+
+    private static void addEndpoints(List<Endpoint> out, List<EndpointAddress> addresses, List<EndpointPort> ports, HealthStatus health) {
+        for (EndpointAddress address : addresses) {
+            for (EndpointPort port : ports) {
+                String portName = port.getName() == null ? "" : port.getName();
+                out.add(new Endpoint(address.getIp(), port.getPort(), portName, Map.of(), Locality.NONE, 1, health, ""));
+            }
+        }
+    }
+
+    private static <T> List<T> listOf(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}
