@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "discovery",
         mixinStandardHelpOptions = true,
+        usageHelpWidth = 120,
         versionProvider = Version.class,
         description = "pilot4j: an xDS control plane for Envoy and proxyless gRPC, in the manner of Istio's pilot-discovery.",
         subcommands = {PilotDiscovery.Discovery.class, PilotDiscovery.VersionCommand.class})
@@ -58,7 +59,7 @@ public final class PilotDiscovery implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "discovery", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    @Command(name = "discovery", mixinStandardHelpOptions = true, versionProvider = Version.class, usageHelpWidth = 120,
             description = "Start Istio proxy discovery service (xDS over gRPC, debug over HTTP).")
     static final class Discovery implements Callable<Integer> {
         @Mixin

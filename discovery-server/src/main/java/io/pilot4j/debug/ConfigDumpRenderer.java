@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.admin.v3.RoutesConfigDump;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.pilot4j.translate.XdsResource;
 import io.pilot4j.xds.GeneratedConfig;
@@ -37,6 +38,7 @@ final class ConfigDumpRenderer {
                     .add(Router.getDescriptor())
                     .add(TcpProxy.getDescriptor())
                     .add(HttpProtocolOptions.getDescriptor())
+                    .add(PreviousHostsPredicate.getDescriptor())
                     .build());
 
     private ConfigDumpRenderer() {

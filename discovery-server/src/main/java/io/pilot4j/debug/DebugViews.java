@@ -93,9 +93,11 @@ final class DebugViews {
         out.put("pushes", discovery.pushCount());
         out.put("pilot_total_xds_rejects", discovery.nackCount());
         out.put("pilot_xds_expired_nonce", discovery.expiredNonceCount());
-        ArrayNode errors = out.putArray("configErrors");
-        for (ConfigError e : push.errors()) {
-            ObjectNode n = errors.addObject();
+        List<ConfigError> errors = new java.util.ArrayList<>(discovery.environment().configErrors());
+        errors.addAll(push.conflicts());
+        ArrayNode errorNodes = out.putArray("configErrors");
+        for (ConfigError e : errors) {
+            ObjectNode n = errorNodes.addObject();
             n.put("source", e.source());
             if (e.documentIndex() >= 0) {
                 n.put("documentIndex", e.documentIndex());

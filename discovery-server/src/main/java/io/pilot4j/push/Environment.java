@@ -2,6 +2,7 @@ package io.pilot4j.push;
 
 import io.pilot4j.log.Scope;
 import io.pilot4j.mesh.MeshConfig;
+import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.RegistrySnapshot;
 import io.pilot4j.model.ServiceRegistry;
@@ -59,6 +60,15 @@ public final class Environment {
         return out;
     }
 
+    /** Objects the registries currently reject, read live: a bad edit changes nothing pushed, but users must see it at once. */
+    public List<ConfigError> configErrors() {
+        List<ConfigError> out = new ArrayList<>();
+        for (ServiceRegistry r : registries) {
+            out.addAll(r.snapshot().errors());
+        }
+        return out;
+    }
+
     /** Istio's push version: RFC 3339 time plus a counter, e.g. {@code 2026-11-22T03:41:50Z/7}. */
     public PushContext buildPushContext() {
         Instant now = clock.instant();
@@ -68,7 +78,7 @@ public final class Environment {
             snapshots.add(r.snapshot());
         }
         PushContext push = PushContext.build(version, now, mesh.get(), snapshots);
-        log.debug("built push context {}: {} services, {} config errors", version, push.services().size(), push.errors().size());
+        log.debug("built push context {}: {} services, {} conflicts", version, push.services().size(), push.conflicts().size());
         return push;
     }
 }

@@ -27,12 +27,14 @@ class PilotDiscoveryTest {
     @Test
     void helpListsIstioFlagsWithTheirDefaults() {
         assertEquals(0, run("--help"));
-        String usage = out.toString();
+        String usage = out.toString().replaceAll("\\s+", " ");
         for (String flag : new String[] {"--grpcAddr", "--httpAddr", "--meshConfig", "--configDir", "--domain", "--log_output_level"}) {
             assertTrue(usage.contains(flag), flag + " missing from:\n" + usage);
         }
-        assertTrue(usage.contains(":15010") && usage.contains(":8080") && usage.contains("cluster.local")
-                && usage.contains("./etc/istio/config/mesh") && usage.contains("default:info"), usage);
+        for (String def : new String[] {"Default: :15010", "Default: :8080", "Default: cluster.local", "Default: ./etc/istio/config/mesh",
+                "Default: default:info"}) {
+            assertTrue(usage.contains(def), def + " missing from:\n" + usage);
+        }
     }
 
     @Test

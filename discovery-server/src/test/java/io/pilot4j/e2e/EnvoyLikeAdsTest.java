@@ -56,9 +56,6 @@ class EnvoyLikeAdsTest {
     private static final String RDS = Resources.V3.ROUTE_TYPE_URL;
     private static final String REVIEWS = "outbound|9080||reviews.default.svc.cluster.local";
 
-    @TempDir
-    Path configDir;
-
     private RunningServer server;
     private AdsClient envoy;
     private final List<Cluster> clusters = new ArrayList<>();
@@ -69,7 +66,7 @@ class EnvoyLikeAdsTest {
     private DiscoveryResponse lastRds;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path configDir) throws Exception {
         server = RunningServer.start(configDir);
         server.writeConfig("reviews.yaml", REVIEWS_SERVICE + "---\n" + reviewsSlice("10.1.0.1", "10.1.0.2"));
         server.writeConfig("db.yaml", DB);

@@ -4,7 +4,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.xds.XdsNameResolverProvider;
 import io.pilot4j.testing.Await;
 import io.pilot4j.testing.EchoBackends;
 import io.pilot4j.testing.RunningServer;
@@ -23,12 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * grpc-java's own xDS client, dialing {@code xds:///echo.example.com:7070}, routes real RPCs to loopback
@@ -42,29 +39,25 @@ class GrpcXdsClientTest {
     private static final String TARGET = "xds:///echo.example.com:7070";
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
-    @TempDir
-    Path configDir;
-
     private EchoBackends backends;
     private RunningServer server;
     private ManagedChannel channel;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path configDir) throws Exception {
         backends = EchoBackends.start("backend-0", "backend-1", "backend-2");
         server = RunningServer.start(configDir);
         server.writeConfig("echo.yaml", serviceEntry(0, 1, 2));
-        Map<String, ?> bootstrap = Map.of(
-                "xds_servers", List.of(Map.of(
-                        "server_uri", server.grpcTarget(),
-                        "channel_creds", List.of(Map.of("type", "insecure")),
-                        "server_features", List.of("xds_v3"))),
-                "node", Map.of(
-                        "id", "sidecar~127.0.0.1~client.default~default.svc.cluster.local",
-                        "metadata", Map.of("GENERATOR", "grpc", "NAMESPACE", "default")));
-        channel = Grpc.newChannelBuilder(TARGET, InsecureChannelCredentials.create())
-                .nameResolverFactory(XdsNameResolverProvider.createForTest("xds", bootstrap))
-                .build();
+        // grpc-java reads this once per JVM; the pom gives this class a JVM of its own.
+        System.setProperty("io.grpc.xds.bootstrapConfig", """
+                {
+                  "xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
+                  "node": {
+                    "id": "sidecar~127.0.0.1~client.default~default.svc.cluster.local",
+                    "metadata": {"GENERATOR": "grpc", "NAMESPACE": "default"}
+                  }
+                }""".formatted(server.grpcTarget()));
+        channel = Grpc.newChannelBuilder(TARGET, InsecureChannelCredentials.create()).build();
     }
 
     @AfterAll

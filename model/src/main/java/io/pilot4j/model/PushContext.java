@@ -26,10 +26,10 @@ public final class PushContext {
     private final List<Service> services;
     private final Map<String, Service> servicesByHostname;
     private final Map<String, List<Endpoint>> endpointsByHostname;
-    private final List<ConfigError> errors;
+    private final List<ConfigError> conflicts;
 
     private PushContext(String version, Instant createdAt, MeshConfig mesh, List<Service> services,
-                        Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> errors) {
+                        Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts) {
         this.version = Objects.requireNonNull(version, "version");
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
         this.mesh = Objects.requireNonNull(mesh, "mesh");
@@ -40,7 +40,7 @@ public final class PushContext {
         }
         this.servicesByHostname = Map.copyOf(byHost);
         this.endpointsByHostname = Map.copyOf(endpointsByHostname);
-        this.errors = List.copyOf(errors);
+        this.conflicts = List.copyOf(conflicts);
     }
 
     /** An empty snapshot: what a server has before its registries loaded. */
@@ -50,15 +50,15 @@ public final class PushContext {
 
     /**
      * Merges registry snapshots. A hostname declared twice keeps the first declaration in registry order,
-     * then namespace order (Istio keeps the oldest); the loser is reported as a {@link ConfigError}.
+     * then namespace order (Istio keeps the oldest); the loser is reported in {@link #conflicts()}. The
+     * registries' own rejected objects stay with the registries: they change nothing that is pushed.
      */
     public static PushContext build(String version, Instant createdAt, MeshConfig mesh, List<RegistrySnapshot> registries) {
         Map<String, Service> byHost = new HashMap<>();
         Map<String, String> providerOf = new HashMap<>();
         Map<String, List<Endpoint>> endpoints = new HashMap<>();
-        List<ConfigError> errors = new ArrayList<>();
+        List<ConfigError> conflicts = new ArrayList<>();
         for (RegistrySnapshot registry : registries) {
-            errors.addAll(registry.errors());
             List<Service> sorted = new ArrayList<>(registry.services());
             sorted.sort(Comparator.comparing(Service::hostname).thenComparing(Service::namespace));
             for (Service s : sorted) {
@@ -67,7 +67,7 @@ public final class PushContext {
                     providerOf.put(s.hostname(), registry.provider());
                     endpoints.put(s.hostname(), List.copyOf(registry.endpoints().getOrDefault(s.hostname(), List.of())));
                 } else {
-                    errors.add(new ConfigError(registry.provider(), -1, "Service", s.namespace(), s.hostname(),
+                    conflicts.add(new ConfigError(registry.provider(), -1, "Service", s.namespace(), s.hostname(),
                             "hostname " + s.hostname() + " is already declared in namespace " + existing.namespace()
                                     + " (" + providerOf.get(s.hostname()) + "); this declaration is ignored"));
                 }
@@ -75,12 +75,7 @@ public final class PushContext {
         }
         List<Service> services = new ArrayList<>(byHost.values());
         services.sort(Comparator.comparing(Service::hostname));
-        return new PushContext(version, createdAt, mesh, services, endpoints, errors);
-    }
-
-    /** A copy that serves the same model under another mesh config (mesh file reloads). */
-    public PushContext withMesh(String newVersion, Instant at, MeshConfig newMesh) {
-        return new PushContext(newVersion, at, newMesh, services, endpointsByHostname, errors);
+        return new PushContext(version, createdAt, mesh, services, endpoints, conflicts);
     }
 
     public String version() {
@@ -120,9 +115,9 @@ public final class PushContext {
         return out;
     }
 
-    /** Rejected configuration, for debug output. */
-    public List<ConfigError> errors() {
-        return errors;
+    /** Declarations this snapshot ignored because another one won (duplicate hostnames), for debug output. */
+    public List<ConfigError> conflicts() {
+        return conflicts;
     }
 
     /**
