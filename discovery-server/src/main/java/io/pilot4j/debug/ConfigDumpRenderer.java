@@ -10,11 +10,7 @@ import io.envoyproxy.envoy.admin.v3.ConfigDump;
 import io.envoyproxy.envoy.admin.v3.EndpointsConfigDump;
 import io.envoyproxy.envoy.admin.v3.ListenersConfigDump;
 import io.envoyproxy.envoy.admin.v3.RoutesConfigDump;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
-import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.pilot4j.translate.PackedTypes;
 import io.pilot4j.translate.XdsResource;
 import io.pilot4j.xds.GeneratedConfig;
 
@@ -28,17 +24,10 @@ import java.util.List;
 final class ConfigDumpRenderer {
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
             .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
-                    // Adding a message also adds every type of its .proto file and of the files it imports.
+                    // Adding a message also adds every type of its .proto file and of the files it imports:
+                    // the dump types bring clusters, listeners, routes and endpoints along.
                     .add(ConfigDump.getDescriptor())
-                    .add(ClustersConfigDump.getDescriptor())
-                    .add(ListenersConfigDump.getDescriptor())
-                    .add(RoutesConfigDump.getDescriptor())
-                    .add(EndpointsConfigDump.getDescriptor())
-                    .add(HttpConnectionManager.getDescriptor())
-                    .add(Router.getDescriptor())
-                    .add(TcpProxy.getDescriptor())
-                    .add(HttpProtocolOptions.getDescriptor())
-                    .add(PreviousHostsPredicate.getDescriptor())
+                    .add(PackedTypes.descriptors())
                     .build());
 
     private ConfigDumpRenderer() {

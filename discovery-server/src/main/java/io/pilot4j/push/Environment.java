@@ -36,10 +36,6 @@ public final class Environment {
         this.clock = clock;
     }
 
-    public List<ServiceRegistry> registries() {
-        return registries;
-    }
-
     public MeshConfig mesh() {
         return mesh.get();
     }

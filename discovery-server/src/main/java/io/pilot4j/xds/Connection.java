@@ -130,12 +130,12 @@ final class Connection {
             case NACK -> {
                 log.warn("{}: {} NACK nonce={} version={}: {}", id, type, request.getResponseNonce(), request.getVersionInfo(),
                         request.getErrorDetail().getMessage());
-                server.recordNack(this, type, request);
+                server.recordNack();
             }
             case STALE -> {
                 log.debug("{}: {} stale nonce {} (sent {})", id, type, request.getResponseNonce(),
                         outcome.watch().nonceSent());
-                server.recordExpiredNonce(type);
+                server.recordExpiredNonce();
             }
             default -> log.debug("{}: {} {} names={} nonce={}", id, type, outcome.decision(),
                     outcome.watch() == null ? "[]" : outcome.watch().names().names(), request.getResponseNonce());
@@ -236,7 +236,6 @@ final class Connection {
             return;
         }
         watched.put(type, watch.sent(nonce, version, clock.instant(), resources.size()));
-        server.recordSent(this, type, response.getSerializedSize(), isPush);
         log.debug("{}: {} {} resources={} version={} nonce={}", id, isPush ? "PUSH" : "RESP", type, resources.size(), version, nonce);
     }
 

@@ -1,6 +1,5 @@
 package io.pilot4j.xds;
 
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.pilot4j.log.Scope;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.PushRequest;
@@ -108,16 +107,12 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         connections.remove(c.id(), c);
     }
 
-    void recordNack(Connection c, XdsType type, DiscoveryRequest request) {
+    void recordNack() {
         nacks.incrementAndGet();
     }
 
-    void recordExpiredNonce(XdsType type) {
+    void recordExpiredNonce() {
         expiredNonces.incrementAndGet();
-    }
-
-    void recordSent(Connection c, XdsType type, int bytes, boolean isPush) {
-        // Metrics arrive with the push pipeline work; the hook keeps the call sites in place.
     }
 
     public long nackCount() {

@@ -1,0 +1,31 @@
+package io.pilot4j.translate;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+
+import java.util.List;
+
+/**
+ * Every message type the generators pack into an {@code Any} inside a resource (filters, protocol options,
+ * predicates). A JSON printer needs them all to print a resource; keep this list next to the generators so a
+ * new packed type is added here in the same change.
+ */
+public final class PackedTypes {
+    private static final List<Descriptor> DESCRIPTORS = List.of(
+            HttpConnectionManager.getDescriptor(),
+            Router.getDescriptor(),
+            TcpProxy.getDescriptor(),
+            HttpProtocolOptions.getDescriptor(),
+            PreviousHostsPredicate.getDescriptor());
+
+    private PackedTypes() {
+    }
+
+    public static List<Descriptor> descriptors() {
+        return DESCRIPTORS;
+    }
+}
