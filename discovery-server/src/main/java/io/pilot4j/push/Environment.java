@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The inputs of a push snapshot (Istio's model.Environment): the mesh config and the registries. Builds
@@ -25,19 +24,19 @@ import java.util.function.Supplier;
 public final class Environment {
     private static final Logger log = Scope.MODEL.logger();
 
-    private final Supplier<MeshConfig> mesh;
+    private final MeshHolder mesh;
     private final List<ServiceRegistry> registries;
     private final Clock clock;
     private final AtomicLong versions = new AtomicLong();
 
-    public Environment(Supplier<MeshConfig> mesh, List<ServiceRegistry> registries, Clock clock) {
+    public Environment(MeshHolder mesh, List<ServiceRegistry> registries, Clock clock) {
         this.mesh = Objects.requireNonNull(mesh, "mesh");
         this.registries = List.copyOf(registries);
         this.clock = clock;
     }
 
     public MeshConfig mesh() {
-        return mesh.get();
+        return mesh.mesh();
     }
 
     /** True when every registry finished its initial load. */
@@ -56,9 +55,13 @@ public final class Environment {
         return out;
     }
 
-    /** Objects the registries currently reject, read live: a bad edit changes nothing pushed, but users must see it at once. */
+    /**
+     * Config currently refused (a bad mesh file edit, objects the registries reject), read live: a bad edit
+     * changes nothing that is pushed, but users must see it at once.
+     */
     public List<ConfigError> configErrors() {
         List<ConfigError> out = new ArrayList<>();
+        mesh.rejectedEdit().ifPresent(out::add);
         for (ServiceRegistry r : registries) {
             out.addAll(r.snapshot().errors());
         }
@@ -73,7 +76,7 @@ public final class Environment {
         for (ServiceRegistry r : registries) {
             snapshots.add(r.snapshot());
         }
-        PushContext push = PushContext.build(version, now, mesh.get(), snapshots);
+        PushContext push = PushContext.build(version, now, mesh.mesh(), snapshots);
         log.debug("built push context {}: {} services, {} conflicts", version, push.services().size(), push.conflicts().size());
         return push;
     }

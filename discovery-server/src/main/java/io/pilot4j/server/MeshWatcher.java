@@ -5,6 +5,8 @@ import io.pilot4j.mesh.MeshConfig;
 import io.pilot4j.mesh.MeshConfigException;
 import io.pilot4j.mesh.MeshConfigParser;
 import io.pilot4j.mesh.ParsedMeshConfig;
+import io.pilot4j.model.ConfigError;
+import io.pilot4j.push.MeshHolder;
 import org.slf4j.Logger;
 
 import java.io.IOException;
@@ -17,19 +19,20 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.Arrays;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.Optional;
 
 /**
  * Holds the current mesh config and reloads it when the file changes (Istio's mesh.Watcher). A bad edit
  * is logged and ignored: the previous config stays in effect. The parent directory is watched rather
  * than the file, because editors and Kubernetes ConfigMap mounts replace files instead of writing them.
  */
-final class MeshWatcher implements Supplier<MeshConfig>, AutoCloseable {
+final class MeshWatcher implements MeshHolder, AutoCloseable {
     private static final Logger log = Scope.MESH.logger();
 
     private final Path path;
     private final Consumer<MeshConfig> onChange;
     private volatile MeshConfig current;
+    private volatile ConfigError rejected;
     private byte[] lastContent;
     private WatchService watcher;
     private Thread thread;
@@ -73,8 +76,13 @@ final class MeshWatcher implements Supplier<MeshConfig>, AutoCloseable {
     }
 
     @Override
-    public MeshConfig get() {
+    public MeshConfig mesh() {
         return current;
+    }
+
+    @Override
+    public Optional<ConfigError> rejectedEdit() {
+        return Optional.ofNullable(rejected);
     }
 
     /** Starts watching; without a parent directory there is nothing to watch and the config stays fixed. */
@@ -133,6 +141,7 @@ final class MeshWatcher implements Supplier<MeshConfig>, AutoCloseable {
         try {
             ParsedMeshConfig parsed = MeshConfigParser.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8), path.toString());
             parsed.warnings().forEach(w -> log.warn("{}: {}", path, w));
+            rejected = null;
             if (parsed.config().equals(current)) {
                 return;
             }
@@ -140,6 +149,9 @@ final class MeshWatcher implements Supplier<MeshConfig>, AutoCloseable {
             log.info("mesh config reloaded from {}", path);
             onChange.accept(current);
         } catch (MeshConfigException e) {
+            rejected = new ConfigError(path.toString(), -1, "MeshConfig", "", "", e.fieldPath().isEmpty()
+                    ? e.problem() + " (the previous mesh config stays in effect)"
+                    : e.fieldPath() + ": " + e.problem() + " (the previous mesh config stays in effect)");
             log.error("invalid mesh config, keeping the previous one: {}", e.getMessage());
         }
     }

@@ -95,7 +95,7 @@ public final class Server implements AutoCloseable {
                 : Optional.of(environment.unsynced().isEmpty() ? "initial push context not built" : "registries not synced: " + environment.unsynced());
         try {
             http = DebugHttpServer.start(args.httpAddr(), readiness, discovery, stores,
-                    Map.of("mesh", () -> MeshConfigJson.toTree(mesh.get())), clock);
+                    Map.of("mesh", () -> MeshConfigJson.toTree(mesh.mesh())), clock);
         } catch (IOException e) {
             throw new StartupException("--httpAddr " + display(args.httpAddr()) + ": cannot listen: " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.pilot4j.debug;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.pilot4j.mesh.MeshConfig;
 import io.pilot4j.push.Environment;
+import io.pilot4j.push.MeshHolder;
 import io.pilot4j.xds.DiscoveryServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +33,7 @@ class DebugHttpServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        discovery = new DiscoveryServer(new Environment(MeshConfig::defaults, List.of(), Clock.systemUTC()),
+        discovery = new DiscoveryServer(new Environment(MeshHolder.fixed(MeshConfig.defaults()), List.of(), Clock.systemUTC()),
                 Duration.ofMillis(100), Duration.ofSeconds(10), Clock.systemUTC(), "test");
         http = DebugHttpServer.start(new InetSocketAddress("127.0.0.1", 0), () -> Optional.ofNullable(notReady.get()), discovery, List.of(),
                 Map.of("mesh", () -> JsonNodeFactory.instance.objectNode().put("proxyListenPort", 15001)), Clock.systemUTC());

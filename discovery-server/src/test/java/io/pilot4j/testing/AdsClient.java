@@ -65,6 +65,12 @@ public final class AdsClient implements AutoCloseable {
         requests.onNext(request.build());
     }
 
+    /** Sends a request exactly as built, never adding the node. */
+    public void sendWithoutNode(DiscoveryRequest.Builder request) {
+        nodeSent = true;
+        requests.onNext(request.build());
+    }
+
     /** ACKs a response with the same names it asked for. */
     public void ack(DiscoveryResponse response, Collection<String> names) {
         send(response.getTypeUrl(), names, response.getVersionInfo(), response.getNonce());
