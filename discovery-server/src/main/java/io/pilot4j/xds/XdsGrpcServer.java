@@ -40,15 +40,13 @@ public final class XdsGrpcServer implements AutoCloseable {
         return (InetSocketAddress) server.getListenSockets().get(0);
     }
 
+    /** Ends every ADS stream at once: they never finish on their own, and clients reconnect to another replica. */
     @Override
     public void close() {
-        server.shutdown();
+        server.shutdownNow();
         try {
-            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
+            server.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            server.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
