@@ -3,6 +3,7 @@ package io.pilot4j.translate;
 import io.pilot4j.model.HealthStatus;
 import io.pilot4j.model.Locality;
 import io.pilot4j.model.Protocol;
+import io.pilot4j.model.Proxy;
 import io.pilot4j.model.Resolution;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -58,6 +59,17 @@ public final class SampleMeshes {
                 .kube("admin-clash", "default").http(15001).tcp(15006).and();
     }
 
+    /** What a local Envoy (INTERCEPTION_MODE=NONE) is served by the Envoy end-to-end test: loopback VIPs sharing a port. */
+    public static PushFixture loopback() {
+        return new PushFixture()
+                .host("web.example.com", "default").http(18080)
+                .endpoint("127.0.0.1", 18081, "http-18080").endpoint("127.0.0.1", 18082, "http-18080").and()
+                .kube("db-a", "default").tcp(13306).vip("127.0.0.2").endpoint("127.0.0.1", 13307, "tcp-13306").and()
+                .kube("db-b", "default").tcp(13306).vip("127.0.0.3").endpoint("127.0.0.1", 13308, "tcp-13306").and()
+                .kube("db-c", "default").tcp(13306).vip("10.96.0.40").endpoint("127.0.0.1", 13309, "tcp-13306").and()
+                .kube("db-v6", "default").tcp(13306).vip("::1").endpoint("::1", 13310, "tcp-13306").and();
+    }
+
     public static Stream<Arguments> envoyCases() {
         return Stream.of(
                 arguments("sidecar, ALLOW_ANY", Proxies.sidecar("default"), bookinfo().build()),
@@ -65,6 +77,19 @@ public final class SampleMeshes {
                 arguments("sidecar, REGISTRY_ONLY", Proxies.sidecar("default"), bookinfo().mesh(PushFixture.registryOnly()).build()),
                 arguments("sidecar, INTERCEPTION_MODE=NONE",
                         Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE")), bookinfo().build()),
+                arguments("sidecar, INTERCEPTION_MODE=NONE, loopback VIPs",
+                        Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE")), loopback().build()),
+                arguments("sidecar, INTERCEPTION_MODE=NONE, REGISTRY_ONLY, unprivileged",
+                        Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE", "UNPRIVILEGED_POD", "true")),
+                        bookinfo().mesh(PushFixture.registryOnly()).build()),
+                arguments("sidecar, INTERCEPTION_MODE=TPROXY",
+                        Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "TPROXY")), bookinfo().build()),
+                arguments("sidecar with status and Prometheus ports",
+                        Proxies.sidecar("default", Map.of("ENVOY_STATUS_PORT", "15021", "ENVOY_PROMETHEUS_PORT", "15090")),
+                        bookinfo().build()),
+                arguments("IPv6-only sidecar (V6_ONLY DNS clusters)",
+                        Proxy.fromNode("sidecar~fd00::1~app-1.default~default.svc.cluster.local", Map.of(), Map.of()),
+                        bookinfo().build()),
                 arguments("router", Proxies.router("istio-system"), bookinfo().build()));
     }
 

@@ -1,6 +1,7 @@
 package io.pilot4j.translate.listener;
 
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
@@ -10,6 +11,8 @@ import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -26,11 +29,17 @@ import java.util.Set;
  *
  * <p>Addresses are unique in the result, as Envoy requires: HTTP owns its wildcard port; among TCP services the
  * first by hostname keeps a contested address and the others get no listener (Istio reports them as outbound
- * listener conflicts). Under {@link InterceptionMode#NONE} there is no virtualOutbound and every listener binds
- * {@code 127.0.0.1:PORT}, VIPs included, because a proxy without iptables can only receive on local addresses.
+ * listener conflicts).
+ *
+ * <p>Under {@link InterceptionMode#NONE} there is no virtualOutbound and listeners bind real sockets: a proxy
+ * without iptables receives only what is addressed to it. So they bind {@code 127.0.0.1:PORT}, as in Istio, with
+ * one addition: a TCP service whose VIP is a loopback address (127.0.0.0/8, ::1) gets its listener on that VIP.
+ * Applications on the machine can dial loopback VIPs directly, and several TCP services can then share a port
+ * (127.0.0.2:3306, 127.0.0.3:3306), which on 127.0.0.1 only the first by hostname could have. Other VIPs cannot
+ * be reached without capture and keep Istio's 127.0.0.1.
  */
 public final class ListenerGenerator implements XdsGenerator {
-    static final String UNPRIVILEGED_POD = "UNPRIVILEGED_POD";
+    public static final String UNPRIVILEGED_POD = "UNPRIVILEGED_POD";
     static final String ENVOY_STATUS_PORT = "ENVOY_STATUS_PORT";
     static final String ENVOY_PROMETHEUS_PORT = "ENVOY_PROMETHEUS_PORT";
 
@@ -74,7 +83,7 @@ public final class ListenerGenerator implements XdsGenerator {
                 if (!p.protocol().isTcp()) {
                     continue;
                 }
-                String address = bindToPort ? wildcard : vip(s).orElse(wildcard);
+                String address = (bindToPort ? vip(s).filter(ListenerGenerator::isLoopback) : vip(s)).orElse(wildcard);
                 if (usable(proxy, address, p.port(), bindToPort, reserved)) {
                     String cluster = SubsetKey.outbound(s.hostname(), p.port()).toString();
                     byName.putIfAbsent(OutboundListener.name(address, p.port()),
@@ -90,6 +99,17 @@ public final class ListenerGenerator implements XdsGenerator {
     /** A VIP a listener can sit on: not the unspecified address, and not a CIDR (Istio would add a filter chain match). */
     private static Optional<String> vip(Service s) {
         return s.address().filter(a -> !a.equals(OutboundListener.WILDCARD) && !a.contains("/"));
+    }
+
+    private static boolean isLoopback(String ip) {
+        if (!IpAddresses.isIp(ip)) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(ip).isLoopbackAddress(); // a literal: no DNS lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

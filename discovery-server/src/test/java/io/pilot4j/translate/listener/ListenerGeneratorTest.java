@@ -207,6 +207,35 @@ class ListenerGeneratorTest {
     }
 
     @Test
+    void interceptionNoneBindsTcpServicesOnTheirLoopbackVips() throws Exception {
+        PushContext push = new PushFixture()
+                .kube("mysql-a", "db").tcp(3306).vip("127.0.0.2").and()
+                .kube("mysql-b", "db").tcp(3306).vip("127.0.0.3").and()
+                .kube("mysql-c", "db").tcp(3306).vip("10.96.0.20").and()   // unreachable without capture: 127.0.0.1
+                .kube("mysql-v6", "db").tcp(3306).vip("::1").and()
+                .kube("web", "default").http(8080).vip("127.0.0.4").and()   // HTTP shares its port listener by Host
+                .build();
+
+        List<Listener> out = listeners(localEnvoy, push);
+
+        assertEquals(List.of("127.0.0.1_3306", "127.0.0.2_3306", "127.0.0.3_3306", "::1_3306", "127.0.0.1_8080"), names(out));
+        Map<String, String> clusters = Map.of(
+                "127.0.0.1_3306", "outbound|3306||mysql-c.db.svc.cluster.local",
+                "127.0.0.2_3306", "outbound|3306||mysql-a.db.svc.cluster.local",
+                "127.0.0.3_3306", "outbound|3306||mysql-b.db.svc.cluster.local",
+                "::1_3306", "outbound|3306||mysql-v6.db.svc.cluster.local");
+        for (var e : clusters.entrySet()) {
+            Listener l = named(out, e.getKey());
+            assertEquals(BoolValue.of(true), l.getBindToPort(), l.getName());
+            assertEquals(e.getKey().substring(0, e.getKey().lastIndexOf('_')), l.getAddress().getSocketAddress().getAddress());
+            assertEquals(e.getValue(), tcpProxy(onlyFilter(l)).getCluster(), l.getName());
+        }
+        // With capture the same services keep Istio's VIP listeners, which bind nothing.
+        assertEquals(List.of("virtualOutbound", "10.96.0.20_3306", "127.0.0.2_3306", "127.0.0.3_3306", "::1_3306", "0.0.0.0_8080"),
+                names(listeners(sidecar, push)));
+    }
+
+    @Test
     void wildcardListenersStayOffPortsEnvoyAlreadyServes() {
         PushContext push = new PushFixture()
                 .host("a.example.com", "default").http(15001).tcp(15006).http(15021).http(15090).http(80).and()
