@@ -1,13 +1,15 @@
 package io.pilot4j.cli;
 
 import io.pilot4j.server.PilotArgs;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
 /** The flags of Istio's {@code pilot-discovery discovery}, with Istio's names and defaults. */
 final class DiscoveryOptions {
-    static final String DEFAULT_MESH_CONFIG = "./etc/istio/config/mesh";
+    @Mixin
+    MeshConfigOption meshConfig;
 
     @Option(names = "--grpcAddr", defaultValue = ":15010", paramLabel = "ADDR",
             description = "Discovery service gRPC (plaintext ADS) address, host:port or :port; port 0 picks a free port. Default: ${DEFAULT-VALUE}")
@@ -16,11 +18,6 @@ final class DiscoveryOptions {
     @Option(names = "--httpAddr", defaultValue = ":8080", paramLabel = "ADDR",
             description = "Discovery service HTTP address (/ready, /debug/...). Default: ${DEFAULT-VALUE}")
     String httpAddr;
-
-    @Option(names = "--meshConfig", paramLabel = "FILE",
-            description = "File name for Istio mesh configuration (JSON or YAML). Default: " + DEFAULT_MESH_CONFIG
-                    + "; when the default file is missing, Istio's defaults apply")
-    Path meshConfig;
 
     @Option(names = "--configDir", paramLabel = "DIR",
             description = "Directory to watch for Kubernetes Service/EndpointSlice/Endpoints and Istio ServiceEntry YAML or JSON, served without a cluster")
@@ -36,12 +33,11 @@ final class DiscoveryOptions {
     String logOutputLevel;
 
     PilotArgs toArgs() {
-        boolean explicit = meshConfig != null;
         return new PilotArgs(
                 HostPort.parse("--grpcAddr", grpcAddr),
                 HostPort.parse("--httpAddr", httpAddr),
-                explicit ? meshConfig : Path.of(DEFAULT_MESH_CONFIG),
-                explicit,
+                meshConfig.path(),
+                meshConfig.explicit(),
                 configDir,
                 domain,
                 PilotArgs.DEFAULT_DEBOUNCE_AFTER,

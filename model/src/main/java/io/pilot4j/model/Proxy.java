@@ -31,6 +31,8 @@ public record Proxy(
     public static final String GENERATOR = "GENERATOR";
     public static final String NAMESPACE = "NAMESPACE";
     public static final String INSTANCE_IPS = "INSTANCE_IPS";
+    /** Node metadata holding the workload labels, a struct of strings. */
+    public static final String LABELS = "LABELS";
 
     private static final Pattern IPV4 = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$");
 

@@ -97,7 +97,7 @@ public final class OutboundCluster {
     }
 
     /** Istio's SelectDNSLookupFamily without dual stack: IPv6 only for an IPv6-only proxy, else IPv4. */
-    private static Cluster.DnsLookupFamily dnsLookupFamily(Proxy proxy) {
+    public static Cluster.DnsLookupFamily dnsLookupFamily(Proxy proxy) {
         boolean anyIp = !proxy.ipAddresses().isEmpty();
         boolean allV6 = anyIp && proxy.ipAddresses().stream().allMatch(ip -> ip.contains(":"));
         return allV6 ? Cluster.DnsLookupFamily.V6_ONLY : Cluster.DnsLookupFamily.V4_ONLY;
