@@ -22,7 +22,9 @@ import java.util.List;
  * (istioctl proxy-config style scripts, jq recipes) work on both.
  */
 final class ConfigDumpRenderer {
+    // Proto field names (dynamic_active_clusters), as Envoy's admin API and Istio's debug endpoint print them.
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
+            .preservingProtoFieldNames()
             .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
                     // Adding a message also adds every type of its .proto file and of the files it imports:
                     // the dump types bring clusters, listeners, routes and endpoints along.

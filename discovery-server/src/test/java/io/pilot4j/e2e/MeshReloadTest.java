@@ -11,10 +11,8 @@ import io.pilot4j.testing.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +36,13 @@ class MeshReloadTest {
             assertEquals(List.of("allow_any"), virtualHosts(first));
             envoy.ack(first, List.of("80"));
 
-            replace(mesh, "{\"outboundTrafficPolicy\": {\"mode\": \"REGISTRY_ONLY\"}}");
+            server.writeMeshConfig("{\"outboundTrafficPolicy\": {\"mode\": \"REGISTRY_ONLY\"}}");
             DiscoveryResponse pushed = envoy.next(WAIT);
             assertEquals(RDS, pushed.getTypeUrl());
             assertEquals(List.of("block_all"), virtualHosts(pushed), "the catch-all must follow the reloaded outboundTrafficPolicy");
             envoy.ack(pushed, List.of("80"));
 
-            replace(mesh, "{\"outboundTrafficPolicy\": {\"mode\": \"ALLOW_EVERYTHING\"}}");
+            server.writeMeshConfig("{\"outboundTrafficPolicy\": {\"mode\": \"ALLOW_EVERYTHING\"}}");
             // Once the refusal shows, prove no push went out: the next message must answer our own subscription change.
             Await.until(WAIT, "the refused mesh edit in /debug/push_status",
                     () -> server.get("/debug/push_status").body().contains("outboundTrafficPolicy.mode"),
@@ -56,12 +54,6 @@ class MeshReloadTest {
             assertEquals("REGISTRY_ONLY", new com.fasterxml.jackson.databind.ObjectMapper().readTree(server.get("/debug/mesh").body())
                     .path("outboundTrafficPolicy").path("mode").asText());
         }
-    }
-
-    private static void replace(Path file, String content) throws Exception {
-        Path tmp = Files.createTempFile(file.getParent(), ".mesh", ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static List<String> virtualHosts(DiscoveryResponse response) throws Exception {

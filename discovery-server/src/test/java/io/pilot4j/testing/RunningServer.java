@@ -22,11 +22,13 @@ import java.time.Duration;
 public final class RunningServer implements AutoCloseable {
     private final Server server;
     private final Path configDir;
+    private final Path meshConfig;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private RunningServer(Server server, Path configDir) {
+    private RunningServer(Server server, Path configDir, Path meshConfig) {
         this.server = server;
         this.configDir = configDir;
+        this.meshConfig = meshConfig;
     }
 
     /** Starts with Istio's default mesh config (the default mesh path does not exist in the test's working dir). */
@@ -40,7 +42,7 @@ public final class RunningServer implements AutoCloseable {
                 new InetSocketAddress("127.0.0.1", 0),
                 meshConfig, meshExplicit, configDir, "cluster.local",
                 PilotArgs.DEFAULT_DEBOUNCE_AFTER, PilotArgs.DEFAULT_DEBOUNCE_MAX);
-        return new RunningServer(Server.start(args, Clock.systemUTC()), configDir);
+        return new RunningServer(Server.start(args, Clock.systemUTC()), configDir, meshConfig);
     }
 
     public Server server() {
@@ -68,15 +70,24 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Replaces a file in the config directory the way editors do: write a temporary file, then rename it over
-     * the old one, so the registry never reads half a file.
-     */
+    /** Replaces a file in the config directory, as {@link #replace} does. */
     public void writeConfig(String name, String content) {
+        replace(configDir.resolve(name), content);
+    }
+
+    /** Replaces the mesh config file the server was started with; the server watches it. */
+    public void writeMeshConfig(String content) {
+        replace(meshConfig, content);
+    }
+
+    /**
+     * Replaces a file the way editors do: write a temporary file, then rename it over the old one, so a watcher
+     * never reads half a file.
+     */
+    public static void replace(Path target, String content) {
         try {
-            Path target = configDir.resolve(name);
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(configDir, ".tmp-", ".part");
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tmp-", ".part");
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -1,0 +1,107 @@
+package io.pilot4j.testing;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * HTTP backends on loopback that answer every request with their own name, so a test sees which backend a
+ * request through Envoy reached. The client side is a plain socket, because the JDK's HTTP clients will not send
+ * an arbitrary Host header, which is what Envoy routes on.
+ */
+public final class HttpBackends implements AutoCloseable {
+    /** Status line code and body of one response. */
+    public record Reply(int status, String body) {
+    }
+
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$");
+
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
+
+    public static HttpBackends start(String... names) {
+        HttpBackends backends = new HttpBackends();
+        for (String name : names) {
+            try {
+                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                byte[] body = name.getBytes(StandardCharsets.UTF_8);
+                server.createContext("/", exchange -> {
+                    exchange.getRequestBody().readAllBytes();
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                });
+                server.start();
+                backends.servers.add(server);
+                backends.names.add(name);
+            } catch (IOException e) {
+                backends.close();
+                throw new UncheckedIOException(e);
+            }
+        }
+        return backends;
+    }
+
+    public int port(int index) {
+        return servers.get(index).getAddress().getPort();
+    }
+
+    public String name(int index) {
+        return names.get(index);
+    }
+
+    /**
+     * GET / over a new connection to {@code address:port} with this Host header. The body is read by its
+     * Content-Length, not to the end of the stream: Envoy holds its side of a closing connection open for up to a
+     * second (delayed_close_timeout) after a reply it made itself.
+     */
+    public static Reply get(String address, int port, String host) {
+        try (Socket socket = new Socket(address, port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            if (!head.startsWith("HTTP/1.1 ")) {
+                throw new AssertionError("not an HTTP/1.1 response from " + address + ":" + port + ": " + head);
+            }
+            Matcher length = CONTENT_LENGTH.matcher(head);
+            byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : in.readAllBytes();
+            return new Reply(Integer.parseInt(head.substring(9, 12)), new String(body, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET http://" + address + ":" + port + "/ (Host: " + host + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Status line and headers, up to the empty line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
+                return head.toString();
+            }
+        }
+        throw new IOException("connection closed before the end of the headers: " + head);
+    }
+
+    @Override
+    public void close() {
+        for (HttpServer s : servers) {
+            s.stop(0);
+        }
+    }
+}
