@@ -3,6 +3,9 @@ package io.pilot4j.testing;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -39,7 +42,24 @@ public final class EnvoyBinary {
     /** The binary, or skips the calling test (or class, from a {@code @BeforeAll}). */
     public static Path assumeAvailable() {
         Optional<Path> binary = find();
+        if (binary.isEmpty()) {
+            announceSkip();
+        }
         Assumptions.assumeTrue(binary.isPresent(), SKIP);
         return binary.get();
+    }
+
+    private static boolean announced;
+
+    /**
+     * Says why once per test JVM on the build's console. Surefire keeps System.out/err of tests in report files,
+     * so the line goes to the process's own stderr, which Maven shows.
+     */
+    private static synchronized void announceSkip() {
+        if (!announced) {
+            announced = true;
+            PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+            console.println("[WARNING] " + SKIP);
+        }
     }
 }
