@@ -29,13 +29,19 @@ public final class ConfigChanges {
         keys.addAll(after.objects().keySet());
         Set<ConfigKey> changed = new TreeSet<>();
         for (ConfigKey key : keys) {
-            RegistryObject b = before.objects().get(key);
-            RegistryObject a = after.objects().get(key);
-            if (b == null || a == null || !Objects.equals(b.converted(), a.converted())) {
+            if (!Objects.equals(contribution(before.objects().get(key)), contribution(after.objects().get(key)))) {
                 changed.add(key);
             }
         }
         return changed;
+    }
+
+    /** What an object adds to the model; a slice without endpoints (yet) adds as little as no slice at all. */
+    private static Converted contribution(RegistryObject object) {
+        if (object == null || object.converted() instanceof Converted.Endpoints e && e.endpoints().endpoints().isEmpty()) {
+            return null;
+        }
+        return object.converted();
     }
 
     /**
