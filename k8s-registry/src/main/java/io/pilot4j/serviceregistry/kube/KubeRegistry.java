@@ -66,6 +66,14 @@ import java.util.stream.StreamSupport;
  */
 public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoCloseable {
     public static final String PROVIDER = KubeStateBuilder.PROVIDER;
+    /**
+     * Every resource the registry may read, as RBAC names them ({@code resource.group}, no group for the core API):
+     * what deploy/rbac.yaml grants get, list and watch on, no more. Endpoints only on clusters without slices.
+     */
+    public static final List<String> RESOURCES_READ = List.of(
+            "namespaces", "services", "endpoints", "pods", "nodes", "endpointslices.discovery.k8s.io",
+            IstioKind.SERVICE_ENTRY.resource(), IstioKind.VIRTUAL_SERVICE.resource(), IstioKind.DESTINATION_RULE.resource(),
+            IstioKind.SIDECAR.resource(), IstioKind.GATEWAY.resource());
     private static final Logger LOG = LoggerFactory.getLogger("kube");
 
     private final KubeOptions options;
@@ -235,6 +243,10 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
 
     private <T extends HasMetadata> ResourceWatch<T> watch(String resource, Class<T> type, boolean namespaced,
                                                           Map<String, Function<T, List<String>>> indexers) {
+        if (!RESOURCES_READ.contains(resource)) {
+            // The RBAC role is written from RESOURCES_READ: a resource missing there would be refused in every cluster.
+            throw new IllegalStateException(resource + " is not in RESOURCES_READ");
+        }
         return new ResourceWatch<>(client, resource, type, namespaced, indexers, this::changed, LOG);
     }
 
@@ -269,12 +281,12 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
                 }
                 c.addIstio(kind, watch(kind.resource(), kind.type(version.get()), true, Map.of()));
             } else {
-                missing.add(kind.plural());
+                missing.add(kind.resource());
             }
         }
         if (first && !missing.isEmpty()) {
-            LOG.warn("Istio CRDs not installed ({}.{}): objects of those kinds are ignored until their CRD appears "
-                    + "(looked for every {})", missing, IstioKind.GROUP, Durations.format(options.crdCheckInterval()));
+            LOG.warn("Istio CRDs not installed: {}; objects of those kinds are ignored until their CRD appears "
+                    + "(looked for every {})", String.join(", ", missing), Durations.format(options.crdCheckInterval()));
         }
     }
 

@@ -37,10 +37,10 @@ final class ResourceWatch<T extends HasMetadata> implements AutoCloseable {
         this.apiServer = String.valueOf(client.getMasterUrl());
         this.log = log;
         Informable<T> source = namespaced ? client.resources(type).inAnyNamespace() : client.resources(type);
-        if (!indexers.isEmpty()) {
-            source = source.withIndexers(indexers);
-        }
         this.informer = source.runnableInformer(0);
+        if (!indexers.isEmpty()) {
+            informer.addIndexers(indexers);
+        }
         informer.exceptionHandler((started, t) -> {
             failed(describe(started, t));
             return true;

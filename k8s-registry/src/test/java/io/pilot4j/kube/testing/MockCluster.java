@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
@@ -52,7 +53,7 @@ public final class MockCluster implements AutoCloseable {
     private final Map<ServerRequest, Queue<ServerResponse>> responses = new ConcurrentHashMap<>();
     private final KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(responses);
     private final Faults faults = new Faults(crud);
-    private final Context context = new Context(Serialization.jsonMapper());
+    private final Context context = new Context(new ObjectMapper());
     private KubernetesMockServer server;
     private KubernetesClient client;
     private int port;
@@ -178,6 +179,7 @@ public final class MockCluster implements AutoCloseable {
 
     /** Answers as RBAC would for forbidden paths; everything else goes to the CRUD server. */
     private static final class Faults extends Dispatcher implements CustomResourceAware {
+        private static final KubernetesSerialization JSON = new KubernetesSerialization();
         private final KubernetesMixedDispatcher delegate;
         private final Map<String, Status> forbidden = new ConcurrentHashMap<>();
 
@@ -189,7 +191,7 @@ public final class MockCluster implements AutoCloseable {
         public MockResponse dispatch(RecordedRequest request) {
             for (Map.Entry<String, Status> f : forbidden.entrySet()) {
                 if (request.getPath().startsWith(f.getKey())) {
-                    return new MockResponse().setResponseCode(403).setBody(Serialization.asJson(f.getValue()));
+                    return new MockResponse().setResponseCode(403).setBody(JSON.asJson(f.getValue()));
                 }
             }
             return delegate.dispatch(request);
