@@ -35,7 +35,7 @@ final class ApiErrors {
             Matcher m = CANNOT.matcher(serverMessage);
             String missing = m.find() ? m.group(1) : verb;
             return "forbidden: cannot " + missing + " " + resource + ": the RBAC role must allow get, list and watch on "
-                    + resource + " (deploy/rbac.yaml does)" + said;
+                    + resource + " (deploy/20-rbac.yaml does)" + said;
         }
         if (code == 401) {
             return "unauthorized: the API server at " + apiServer + " refused the credentials" + said;

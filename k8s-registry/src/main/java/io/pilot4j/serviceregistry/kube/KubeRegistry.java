@@ -68,12 +68,13 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
     public static final String PROVIDER = KubeStateBuilder.PROVIDER;
     /**
      * Every resource the registry may read, as RBAC names them ({@code resource.group}, no group for the core API):
-     * what deploy/rbac.yaml grants get, list and watch on, no more. Endpoints only on clusters without slices.
+     * what deploy/20-rbac.yaml grants get, list and watch on, no more. Endpoints only on clusters without slices.
      */
     public static final List<String> RESOURCES_READ = List.of(
             "namespaces", "services", "endpoints", "pods", "nodes", "endpointslices.discovery.k8s.io",
             IstioKind.SERVICE_ENTRY.resource(), IstioKind.VIRTUAL_SERVICE.resource(), IstioKind.DESTINATION_RULE.resource(),
             IstioKind.SIDECAR.resource(), IstioKind.GATEWAY.resource());
+    /** The "kube" logging scope (--log_output_level kube:debug). */
     private static final Logger LOG = LoggerFactory.getLogger("kube");
 
     private final KubeOptions options;

@@ -25,11 +25,11 @@ class ApiErrorsTest {
         return Stream.of(
                 arguments("RBAC: the verb the server names",
                         status(403, "pods is forbidden: User \"system:serviceaccount:istio-system:pilot4j\" cannot watch resource \"pods\" in API group \"\" at the cluster scope"),
-                        "forbidden: cannot watch pods: the RBAC role must allow get, list and watch on pods (deploy/rbac.yaml does); "
+                        "forbidden: cannot watch pods: the RBAC role must allow get, list and watch on pods (deploy/20-rbac.yaml does); "
                                 + "the API server said: pods is forbidden: User \"system:serviceaccount:istio-system:pilot4j\" cannot watch resource "
                                 + "\"pods\" in API group \"\" at the cluster scope"),
                 arguments("RBAC without the usual wording: the operation's verb", status(403, ""),
-                        "forbidden: cannot list pods: the RBAC role must allow get, list and watch on pods (deploy/rbac.yaml does)"),
+                        "forbidden: cannot list pods: the RBAC role must allow get, list and watch on pods (deploy/20-rbac.yaml does)"),
                 arguments("bad credentials", status(401, "Unauthorized"),
                         "unauthorized: the API server at https://10.0.0.1:6443/ refused the credentials; the API server said: Unauthorized"),
                 arguments("a resource the server does not serve", status(404, "the server could not find the requested resource"),
