@@ -1,13 +1,23 @@
 package io.pilot4j.cli;
 
 import io.pilot4j.server.PilotArgs;
+import io.pilot4j.serviceregistry.kube.ClusterSource;
+import io.pilot4j.serviceregistry.kube.KubeOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /** The flags of Istio's {@code pilot-discovery discovery}, with Istio's names and defaults. */
 final class DiscoveryOptions {
+    /** Istio's name for the Kubernetes service registry in {@code --registries}. */
+    static final String KUBERNETES = "Kubernetes";
+
     @Mixin
     MeshConfigOption meshConfig;
 
@@ -23,24 +33,67 @@ final class DiscoveryOptions {
             description = "Directory to watch for Kubernetes Service/EndpointSlice/Endpoints and Istio ServiceEntry YAML or JSON, served without a cluster")
     Path configDir;
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Use a Kubernetes config file instead of in-cluster configuration; without it, KUBECONFIG, then the pod's service account")
+    Path kubeconfig;
+
+    @Option(names = "--registries", split = ",", paramLabel = "LIST",
+            description = "Comma separated list of platform service registries to read from (choose one or more from {Kubernetes}). "
+                    + "Default: Kubernetes when a cluster is configured (--kubeconfig, KUBECONFIG or in a pod), else none")
+    List<String> registries;
+
     @Option(names = "--domain", defaultValue = "cluster.local", paramLabel = "DOMAIN",
             description = "DNS domain suffix of Kubernetes services. Default: ${DEFAULT-VALUE}")
     String domain;
 
     @Option(names = "--log_output_level", defaultValue = "default:info", paramLabel = "LEVELS",
             description = "Comma-separated minimum per-scope logging level, <scope>:<level>,... where scope is one of "
-                    + "default, ads, model, mesh, file, http (or all) and level one of debug, info, warn, error, fatal, none. Default: ${DEFAULT-VALUE}")
+                    + "default, ads, model, mesh, file, kube, http (or all) and level one of debug, info, warn, error, fatal, none. Default: ${DEFAULT-VALUE}")
     String logOutputLevel;
 
     PilotArgs toArgs() {
+        return toArgs(System.getenv(), Files::exists);
+    }
+
+    /** @param env the environment (KUBECONFIG, KUBERNETES_SERVICE_HOST); {@code exists} tells whether a file exists */
+    PilotArgs toArgs(Map<String, String> env, Predicate<Path> exists) {
         return new PilotArgs(
                 HostPort.parse("--grpcAddr", grpcAddr),
                 HostPort.parse("--httpAddr", httpAddr),
                 meshConfig.path(),
                 meshConfig.explicit(),
                 configDir,
+                kube(env, exists).orElse(null),
                 domain,
                 PilotArgs.DEFAULT_DEBOUNCE_AFTER,
                 PilotArgs.DEFAULT_DEBOUNCE_MAX);
+    }
+
+    /** Istio's --registries: Kubernetes by default when there is a cluster to read, nothing otherwise. */
+    private Optional<KubeOptions> kube(Map<String, String> env, Predicate<Path> exists) {
+        Optional<ClusterSource> source = ClusterSource.select(kubeconfig, env, exists);
+        boolean wanted;
+        if (registries == null) {
+            wanted = source.isPresent();
+        } else {
+            wanted = false;
+            for (String r : registries) {
+                if (r.isBlank()) {
+                    continue;
+                }
+                if (!r.trim().equals(KUBERNETES)) {
+                    throw new IllegalArgumentException("--registries: unknown registry '" + r.trim() + "'; the one registry is "
+                            + KUBERNETES + " (files are read with --configDir)");
+                }
+                wanted = true;
+            }
+            if (wanted && source.isEmpty()) {
+                throw new IllegalArgumentException("--registries Kubernetes: no cluster to read: give --kubeconfig, set KUBECONFIG, or run in a pod");
+            }
+            if (!wanted && kubeconfig != null) {
+                throw new IllegalArgumentException("--kubeconfig is given but --registries leaves out Kubernetes");
+            }
+        }
+        return wanted ? source.map(s -> KubeOptions.defaults(s, domain)) : Optional.empty();
     }
 }

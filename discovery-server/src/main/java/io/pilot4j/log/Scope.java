@@ -13,6 +13,7 @@ public enum Scope {
     MODEL("model", "Building the push snapshot from registries"),
     MESH("mesh", "Mesh config loading and reloads"),
     FILE("file", "The --configDir registry: files, documents, rejections"),
+    KUBE("kube", "The Kubernetes registry: API server connection, informers, rejected objects"),
     HTTP("http", "The HTTP server: readiness and debug endpoints");
 
     private final String scopeName;

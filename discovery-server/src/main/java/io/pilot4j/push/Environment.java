@@ -49,7 +49,8 @@ public final class Environment {
         List<String> out = new ArrayList<>();
         for (ServiceRegistry r : registries) {
             if (!r.hasSynced()) {
-                out.add(r.provider());
+                String status = r.syncStatus();
+                out.add(status.isEmpty() ? r.provider() : r.provider() + " (" + status + ")");
             }
         }
         return out;

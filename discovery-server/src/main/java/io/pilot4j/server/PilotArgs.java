@@ -1,5 +1,7 @@
 package io.pilot4j.server;
 
+import io.pilot4j.serviceregistry.kube.KubeOptions;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.Objects;
  * @param meshConfig         the mesh config file
  * @param meshConfigExplicit true when the user named the file: then a missing file is an error, not a default
  * @param configDir          the --configDir registry, or null
+ * @param kube               the Kubernetes registry, or null when there is no cluster to read
  */
 public record PilotArgs(
         InetSocketAddress grpcAddr,
@@ -18,6 +21,7 @@ public record PilotArgs(
         Path meshConfig,
         boolean meshConfigExplicit,
         Path configDir,
+        KubeOptions kube,
         String domain,
         Duration debounceAfter,
         Duration debounceMax) {

@@ -13,6 +13,7 @@ import io.pilot4j.model.XdsUpdater;
 import io.pilot4j.push.Environment;
 import io.pilot4j.serviceregistry.ConfigStore;
 import io.pilot4j.serviceregistry.file.FileRegistry;
+import io.pilot4j.serviceregistry.kube.KubeRegistry;
 import io.pilot4j.xds.DiscoveryServer;
 import io.pilot4j.xds.XdsGrpcServer;
 import org.slf4j.Logger;
@@ -61,18 +62,38 @@ public final class Server implements AutoCloseable {
     private void startComponents(PilotArgs args, Clock clock) throws StartupException {
         // Registries and the mesh watcher report to the discovery server, which needs them to exist first.
         AtomicReference<DiscoveryServer> discoveryRef = new AtomicReference<>();
+        AtomicReference<KubeRegistry> kubeRef = new AtomicReference<>();
         XdsUpdater updater = request -> {
             DiscoveryServer d = discoveryRef.get();
             if (d != null) {
                 d.configUpdate(request);
             }
         };
-        MeshWatcher mesh = MeshWatcher.load(args.meshConfig(), args.meshConfigExplicit(),
-                m -> updater.configUpdate(PushRequest.full(TriggerReason.GLOBAL, Set.of(new ConfigKey(Kind.MESH_CONFIG, "", "mesh")), clock.instant())));
+        MeshWatcher mesh = MeshWatcher.load(args.meshConfig(), args.meshConfigExplicit(), m -> {
+            KubeRegistry kube = kubeRef.get();
+            if (kube != null) {
+                // discoverySelectors may have changed: the registry re-reads them and pushes what that changes.
+                kube.meshChanged();
+            }
+            updater.configUpdate(PushRequest.full(TriggerReason.GLOBAL, Set.of(new ConfigKey(Kind.MESH_CONFIG, "", "mesh")), clock.instant()));
+        });
         closeables.add(mesh);
 
+        // Kubernetes first: a hostname declared by both registries is the cluster's.
         List<ServiceRegistry> registries = new ArrayList<>();
         List<ConfigStore> stores = new ArrayList<>();
+        KubeRegistry kube = null;
+        if (args.kube() != null) {
+            try {
+                kube = new KubeRegistry(args.kube(), () -> mesh.mesh().discoverySelectors(), updater, clock);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
+            closeables.add(kube);
+            kubeRef.set(kube);
+            registries.add(kube);
+            stores.add(kube);
+        }
         FileRegistry files = null;
         if (args.configDir() != null) {
             if (!Files.isDirectory(args.configDir())) {
@@ -82,8 +103,9 @@ public final class Server implements AutoCloseable {
             closeables.add(files);
             registries.add(files);
             stores.add(files);
-        } else {
-            log.info("no --configDir given: serving no services");
+        }
+        if (registries.isEmpty()) {
+            log.info("no --configDir and no Kubernetes cluster (--kubeconfig, KUBECONFIG or in a pod): serving no services");
         }
 
         Environment environment = new Environment(mesh, registries, clock);
@@ -102,11 +124,8 @@ public final class Server implements AutoCloseable {
         closeables.add(http);
         log.info("HTTP (ready, debug) listening on {}", display(http.boundAddress()));
 
-        if (files != null) {
-            files.start();
-        }
-        mesh.watch();
-        discovery.initialize();
+        // Listen at once, as istiod does, and turn streams away with UNAVAILABLE until the registries have synced,
+        // which for a cluster can take minutes: clients retry with backoff instead of hanging on a closed port.
         try {
             grpc = XdsGrpcServer.start(args.grpcAddr(), discovery);
         } catch (IOException e) {
@@ -114,7 +133,28 @@ public final class Server implements AutoCloseable {
         }
         closeables.add(grpc);
         log.info("gRPC (xDS) listening on {}", display(grpc.boundAddress()));
+
+        if (files != null) {
+            files.start();
+        }
+        mesh.watch();
+        if (kube == null) {
+            becomeReady();
+        } else {
+            kube.start();
+            log.info("xDS streams are refused (UNAVAILABLE) until the Kubernetes registry has synced; /ready says why meanwhile");
+            kube.synced().thenRun(this::becomeReady);
+        }
+    }
+
+    /** Every registry has synced: build the first snapshot and serve. */
+    private synchronized void becomeReady() {
+        if (ready || stopped.getCount() == 0) {
+            return;
+        }
+        discovery.initialize();
         ready = true;
+        log.info("ready: serving xDS");
     }
 
     public InetSocketAddress grpcAddress() {

@@ -29,6 +29,11 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
 
     @Override
     public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responseObserver) {
+        if (!server.isReady()) {
+            // Istio's answer while its caches sync: the client backs off and dials again.
+            responseObserver.onError(Status.UNAVAILABLE.withDescription("server is not ready to serve discovery information").asRuntimeException());
+            return closed();
+        }
         Object peer = PEER.get();
         Connection connection = server.newConnection((ServerCallStreamObserver<DiscoveryResponse>) responseObserver,
                 peer == null ? "unknown" : peer.toString());
@@ -55,10 +60,15 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
         responseObserver.onError(Status.UNIMPLEMENTED
                 .withDescription("delta ADS is not served yet; use state-of-the-world ADS (Envoy: ads_config.api_type GRPC)")
                 .asRuntimeException());
+        return closed();
+    }
+
+    /** The request side of a stream already closed with an error: whatever the client still sends is ignored. */
+    private static <T> StreamObserver<T> closed() {
         return new StreamObserver<>() {
             @Override
-            public void onNext(DeltaDiscoveryRequest value) {
-                // The stream is already closed with UNIMPLEMENTED.
+            public void onNext(T value) {
+                // The stream is already closed.
             }
 
             @Override

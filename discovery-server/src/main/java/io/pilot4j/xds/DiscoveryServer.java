@@ -44,6 +44,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private final AtomicLong expiredNonces = new AtomicLong();
     private final AtomicLong pushes = new AtomicLong();
     private volatile PushContext pushContext;
+    /** Set once the registries have synced and the first snapshot is built; streams are refused before. */
+    private volatile boolean ready;
 
     public DiscoveryServer(Environment environment, Duration debounceAfter, Duration debounceMax, Clock clock, String identifier) {
         this.environment = environment;
@@ -60,10 +62,19 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         });
     }
 
-    /** Builds the first snapshot; call once registries have synced, before serving matters. */
-    public void initialize() {
+    /**
+     * Builds the first snapshot and starts serving; call once registries have synced. Pushes requested before are
+     * dropped: this snapshot already holds what they were about.
+     */
+    public synchronized void initialize() {
         pushContext = environment.buildPushContext();
+        ready = true;
         log.info("initial push context {}: {} services", pushContext.version(), pushContext.services().size());
+    }
+
+    /** Whether xDS streams are served (Istio's IsServerReady). */
+    public boolean isReady() {
+        return ready;
     }
 
     @Override
@@ -73,8 +84,15 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
 
     /** Rebuilds the snapshot and queues a push on every connection; runs on the debouncer's push thread. */
     void push(PushRequest request) {
-        PushContext push = environment.buildPushContext();
-        pushContext = push;
+        PushContext push;
+        synchronized (this) {
+            if (!ready) {
+                log.debug("not ready yet: dropping push {}", request.reasons());
+                return;
+            }
+            push = environment.buildPushContext();
+            pushContext = push;
+        }
         pushes.incrementAndGet();
         log.info("Push {} full={} reasons={} configs={} to {} proxies", push.version(), request.full(), request.reasons(),
                 request.configsUpdated().size(), connections.size());

@@ -38,7 +38,7 @@ class LogLevelsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "ads:verbose|unknown level 'verbose'",
-            "pilot:debug|unknown scope 'pilot'; scopes are default, ads, model, mesh, file, http",
+            "pilot:debug|unknown scope 'pilot'; scopes are default, ads, model, mesh, file, kube, http",
     })
     void rejectsWithTheValidChoices(String spec, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LogLevels.parse(spec));

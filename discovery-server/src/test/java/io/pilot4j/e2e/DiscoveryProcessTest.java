@@ -18,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,9 +52,9 @@ class DiscoveryProcessTest {
                     () -> find(lines, GRPC) != null && find(lines, HTTP) != null, () -> String.join("\n", lines));
             int httpPort = Integer.parseInt(find(lines, HTTP));
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, ready.statusCode(), ready.body());
+            // The listeners come first; /ready turns 200 once the registry has loaded.
+            Await.until(Duration.ofSeconds(30), "/ready to turn 200", () -> status(client, httpPort, "/ready") == 200,
+                    () -> String.join("\n", lines));
             String registry = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/debug/registryz")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(registry.contains("reviews.default.svc.cluster.local") && registry.contains("productpage.default.svc.cluster.local"), registry);
@@ -63,6 +62,18 @@ class DiscoveryProcessTest {
             process.destroy();
             process.waitFor();
             reader.join(5000);
+        }
+    }
+
+    private static int status(HttpClient client, int port, String path) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

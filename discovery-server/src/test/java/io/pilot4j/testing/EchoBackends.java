@@ -33,10 +33,25 @@ public final class EchoBackends implements AutoCloseable {
 
     private final List<Server> servers = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
+    private final List<String> hosts = new ArrayList<>();
 
+    /** Every backend on 127.0.0.1, each on a port of its own. */
     public static EchoBackends start(String... names) {
+        return start(i -> "127.0.0.1", names);
+    }
+
+    /**
+     * Backend i on 127.0.0.(i+1): as pods, each has an address of its own (Linux routes all of 127/8 to loopback),
+     * which is what registries that key endpoints by address need.
+     */
+    public static EchoBackends startAsPods(String... names) {
+        return start(i -> "127.0.0." + (i + 1), names);
+    }
+
+    private static EchoBackends start(java.util.function.IntFunction<String> host, String... names) {
         EchoBackends backends = new EchoBackends();
-        for (String name : names) {
+        for (int i = 0; i < names.length; i++) {
+            String name = names[i];
             ServerServiceDefinition service = ServerServiceDefinition.builder("pilot4j.test.Echo")
                     .addMethod(WHO, ServerCalls.asyncUnaryCall((request, response) -> {
                         response.onNext(name);
@@ -44,9 +59,10 @@ public final class EchoBackends implements AutoCloseable {
                     }))
                     .build();
             try {
-                Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+                Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host.apply(i), 0)).addService(service).build().start();
                 backends.servers.add(server);
                 backends.names.add(name);
+                backends.hosts.add(host.apply(i));
             } catch (IOException e) {
                 backends.close();
                 throw new UncheckedIOException(e);
@@ -57,6 +73,10 @@ public final class EchoBackends implements AutoCloseable {
 
     public int port(int index) {
         return servers.get(index).getPort();
+    }
+
+    public String host(int index) {
+        return hosts.get(index);
     }
 
     public String name(int index) {

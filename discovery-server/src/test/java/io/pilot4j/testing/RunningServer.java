@@ -3,6 +3,8 @@ package io.pilot4j.testing;
 import io.pilot4j.server.PilotArgs;
 import io.pilot4j.server.Server;
 import io.pilot4j.server.StartupException;
+import io.pilot4j.serviceregistry.kube.ClusterSource;
+import io.pilot4j.serviceregistry.kube.KubeOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,12 +39,33 @@ public final class RunningServer implements AutoCloseable {
     }
 
     public static RunningServer start(Path configDir, Path meshConfig, boolean meshExplicit) throws StartupException {
+        return start(configDir, null, meshConfig, meshExplicit);
+    }
+
+    /**
+     * With a Kubernetes registry reading the cluster a kubeconfig names (and, if {@code configDir} is not null, a
+     * file registry too). Returns before the registry has synced: see {@link #awaitReady()}. Retries and CRD checks
+     * are fast, so outages and late CRDs play out in test time.
+     */
+    public static RunningServer start(Path configDir, Path kubeconfig, Path meshConfig, boolean meshExplicit) throws StartupException {
+        KubeOptions kube = kubeconfig == null ? null
+                : new KubeOptions(ClusterSource.kubeconfig(kubeconfig), "cluster.local", Duration.ofMillis(100), Duration.ofMillis(300));
         PilotArgs args = new PilotArgs(
                 new InetSocketAddress("127.0.0.1", 0),
                 new InetSocketAddress("127.0.0.1", 0),
-                meshConfig, meshExplicit, configDir, "cluster.local",
+                meshConfig, meshExplicit, configDir, kube, "cluster.local",
                 PilotArgs.DEFAULT_DEBOUNCE_AFTER, PilotArgs.DEFAULT_DEBOUNCE_MAX);
         return new RunningServer(Server.start(args, Clock.systemUTC()), configDir, meshConfig);
+    }
+
+    public static RunningServer startWithKubeconfig(Path kubeconfig) throws StartupException {
+        return start(null, kubeconfig, Path.of("target/no-such-mesh-config"), false);
+    }
+
+    /** Waits until /ready says 200. */
+    public RunningServer awaitReady() {
+        Await.until(Duration.ofSeconds(30), "/ready to turn 200", () -> get("/ready").statusCode() == 200, () -> get("/ready").body());
+        return this;
     }
 
     public Server server() {

@@ -65,7 +65,8 @@ public final class PushFixture {
                 new OutboundTrafficPolicy(mode), d.defaultConfig(), d.localityLbSetting(),
                 d.defaultServiceExportTo(), d.defaultVirtualServiceExportTo(), d.defaultDestinationRuleExportTo(),
                 dnsRefreshRate, d.rootNamespace(), d.trustDomain(), d.enableTracing(), d.accessLogFile(),
-                d.accessLogEncoding(), d.accessLogFormat(), d.enableAutoMtls(), d.ingressClass(), d.ingressService());
+                d.accessLogEncoding(), d.accessLogFormat(), d.enableAutoMtls(), d.ingressClass(), d.ingressService(),
+                d.discoverySelectors());
     }
 
     /** One service under construction; ports and endpoints in the order added. */

@@ -26,7 +26,7 @@ final class IstioFields {
                     "defaultServiceExportTo", "defaultVirtualServiceExportTo", "defaultDestinationRuleExportTo",
                     "dnsRefreshRate", "rootNamespace", "trustDomain", "enableTracing",
                     "accessLogFile", "accessLogEncoding", "accessLogFormat", "enableAutoMtls",
-                    "ingressClass", "ingressService"),
+                    "ingressClass", "ingressService", "discoverySelectors"),
             Set.of("proxyHttpPort", "hboneIdleTimeout", "tcpKeepalive",
                     "ingressControllerMode", "ingressSelector",
                     "enableEnvoyAccessLogService", "disableEnvoyListenerLog",
@@ -36,7 +36,7 @@ final class IstioFields {
                     "inboundClusterStatName", "outboundClusterStatName",
                     "serviceSettings", "serviceScopeConfigs",
                     "enablePrometheusMerge", "verifyCertificateAtClient", "ca",
-                    "extensionProviders", "defaultProviders", "discoverySelectors",
+                    "extensionProviders", "defaultProviders",
                     "pathNormalization", "defaultHttpRetryPolicy",
                     "meshMTLS", "tlsDefaults", "defaultTrafficPolicy", "serviceEntryVisibility"));
 
@@ -68,6 +68,14 @@ final class IstioFields {
 
     static final MessageFields FAILOVER = new MessageFields("LocalityLoadBalancerSetting.Failover",
             Set.of("from", "to"),
+            Set.of());
+
+    static final MessageFields LABEL_SELECTOR = new MessageFields("LabelSelector",
+            Set.of("matchLabels", "matchExpressions"),
+            Set.of());
+
+    static final MessageFields LABEL_SELECTOR_REQUIREMENT = new MessageFields("LabelSelectorRequirement",
+            Set.of("key", "operator", "values"),
             Set.of());
 
     private IstioFields() {

@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param enableAutoMtls                Istio's flag; kept for fidelity
  * @param ingressClass                  Kubernetes Ingress class handled by Istio ("istio")
  * @param ingressService                the ingress gateway service ("istio-ingressgateway")
+ * @param discoverySelectors            namespaces the Kubernetes registry reads: those matching any selector; all
+ *                                      when empty (the default)
  */
 public record MeshConfig(
         int proxyListenPort,
@@ -49,7 +51,8 @@ public record MeshConfig(
         String accessLogFormat,
         boolean enableAutoMtls,
         String ingressClass,
-        String ingressService) {
+        String ingressService,
+        List<LabelSelector> discoverySelectors) {
 
     public enum AccessLogEncoding { TEXT, JSON }
 
@@ -70,6 +73,7 @@ public record MeshConfig(
         accessLogFormat = Objects.requireNonNullElse(accessLogFormat, "");
         ingressClass = Objects.requireNonNullElse(ingressClass, "");
         ingressService = Objects.requireNonNullElse(ingressService, "");
+        discoverySelectors = List.copyOf(discoverySelectors);
     }
 
     /** Istio's DefaultMeshConfig(), the values a missing mesh file or an omitted field gets. */
@@ -94,7 +98,8 @@ public record MeshConfig(
                 "",
                 true,
                 "istio",
-                "istio-ingressgateway");
+                "istio-ingressgateway",
+                List.of());
     }
 
     public boolean allowAnyOutbound() {

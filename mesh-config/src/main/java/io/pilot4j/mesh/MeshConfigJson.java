@@ -56,6 +56,15 @@ public final class MeshConfigJson {
         json.put("enableAutoMtls", mesh.enableAutoMtls());
         json.put("ingressClass", mesh.ingressClass());
         json.put("ingressService", mesh.ingressService());
+        ArrayNode selectors = json.putArray("discoverySelectors");
+        for (LabelSelector selector : mesh.discoverySelectors()) {
+            ObjectNode s = selectors.addObject();
+            s.set("matchLabels", sorted(selector.matchLabels()));
+            ArrayNode expressions = s.putArray("matchExpressions");
+            for (LabelSelector.Requirement r : selector.matchExpressions()) {
+                expressions.addObject().put("key", r.key()).put("operator", r.operator().name()).set("values", strings(r.values()));
+            }
+        }
         return json;
     }
 

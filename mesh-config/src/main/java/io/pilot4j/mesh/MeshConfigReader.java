@@ -43,7 +43,20 @@ final class MeshConfigReader {
                 mesh.string("accessLogFormat", d.accessLogFormat()),
                 mesh.bool("enableAutoMtls", d.enableAutoMtls()),
                 mesh.string("ingressClass", d.ingressClass()),
-                mesh.string("ingressService", d.ingressService()));
+                mesh.string("ingressService", d.ingressService()),
+                mesh.objectList("discoverySelectors", IstioFields.LABEL_SELECTOR).stream()
+                        .map(MeshConfigReader::labelSelector)
+                        .toList());
+    }
+
+    private static LabelSelector labelSelector(ConfigObject selector) {
+        return new LabelSelector(
+                selector.stringMap("matchLabels"),
+                selector.objectList("matchExpressions", IstioFields.LABEL_SELECTOR_REQUIREMENT).stream()
+                        .map(r -> new LabelSelector.Requirement(r.string("key", ""),
+                                r.enumValue("operator", List.of(LabelSelector.Operator.values()), null),
+                                r.stringList("values", List.of())))
+                        .toList());
     }
 
     /** An omitted mode is protobuf's zero value, REGISTRY_ONLY, as in Istio: "{}" blocks unknown egress. */

@@ -28,6 +28,37 @@ final class MeshConfigValidator {
         exportTo("defaultVirtualServiceExportTo", mesh.defaultVirtualServiceExportTo());
         exportTo("defaultDestinationRuleExportTo", mesh.defaultDestinationRuleExportTo());
         trustDomain(mesh.trustDomain());
+        discoverySelectors(mesh.discoverySelectors());
+    }
+
+    /** metav1.LabelSelectorAsSelector's rules, which Istio applies to discoverySelectors. */
+    private static void discoverySelectors(List<LabelSelector> selectors) {
+        for (int i = 0; i < selectors.size(); i++) {
+            String path = "discoverySelectors[" + i + "]";
+            for (String key : selectors.get(i).matchLabels().keySet()) {
+                if (key.isEmpty()) {
+                    throw new InvalidFieldException(path + ".matchLabels", "label keys must not be empty");
+                }
+            }
+            List<LabelSelector.Requirement> expressions = selectors.get(i).matchExpressions();
+            for (int j = 0; j < expressions.size(); j++) {
+                String at = path + ".matchExpressions[" + j + "]";
+                LabelSelector.Requirement r = expressions.get(j);
+                if (r.key().isEmpty()) {
+                    throw new InvalidFieldException(at + ".key", "must not be empty");
+                }
+                if (r.operator() == null) {
+                    throw new InvalidFieldException(at + ".operator", "required: one of In, NotIn, Exists, DoesNotExist");
+                }
+                boolean set = r.operator() == LabelSelector.Operator.In || r.operator() == LabelSelector.Operator.NotIn;
+                if (set && r.values().isEmpty()) {
+                    throw new InvalidFieldException(at + ".values", "must not be empty for operator " + r.operator());
+                }
+                if (!set && !r.values().isEmpty()) {
+                    throw new InvalidFieldException(at + ".values", "must be empty for operator " + r.operator());
+                }
+            }
+        }
     }
 
     private static void proxyConfig(ProxyConfig proxy) {

@@ -6,6 +6,11 @@ public enum Kind {
     ENDPOINT_SLICE("EndpointSlice"),
     ENDPOINTS("Endpoints"),
     SERVICE_ENTRY("ServiceEntry"),
+    // Traffic rules: held as written until the model has rules of its own; a change is a full push.
+    VIRTUAL_SERVICE("VirtualService"),
+    DESTINATION_RULE("DestinationRule"),
+    SIDECAR("Sidecar"),
+    GATEWAY("Gateway"),
     MESH_CONFIG("MeshConfig");
 
     private final String kubeKind;

@@ -13,4 +13,12 @@ public interface ServiceRegistry {
 
     /** True once the initial load is complete; /ready waits for every registry. */
     boolean hasSynced();
+
+    /**
+     * What the registry is waiting for while it has not synced ("cannot reach the API server at ...: Connection
+     * refused"), for /ready's message; empty once synced or when there is nothing more to say than "not synced".
+     */
+    default String syncStatus() {
+        return "";
+    }
 }

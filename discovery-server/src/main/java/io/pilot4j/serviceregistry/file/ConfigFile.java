@@ -1,5 +1,6 @@
 package io.pilot4j.serviceregistry.file;
 
+import io.pilot4j.serviceregistry.RegistryObject;
 import io.pilot4j.model.ConfigError;
 
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param errors   one per bad document of the latest content; empty when it is applied
  * @param warnings unknown fields of the latest content, which are ignored
  */
-record ConfigFile(Path path, String content, List<FileObject> objects, List<ConfigError> errors, List<String> warnings) {
+record ConfigFile(Path path, String content, List<RegistryObject> objects, List<ConfigError> errors, List<String> warnings) {
     ConfigFile {
         Objects.requireNonNull(path, "path");
         objects = List.copyOf(objects);

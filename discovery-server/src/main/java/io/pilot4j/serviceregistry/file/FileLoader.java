@@ -1,5 +1,7 @@
 package io.pilot4j.serviceregistry.file;
 
+import io.pilot4j.serviceregistry.Converted;
+import io.pilot4j.serviceregistry.RegistryObject;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldError;
 import io.pilot4j.kube.Metadata;
@@ -31,7 +33,7 @@ final class FileLoader {
     /** @param previous what the registry had for this file, null if it is new */
     ConfigFile load(Path path, String content, ConfigFile previous) {
         String source = path.toString();
-        List<FileObject> objects = new ArrayList<>();
+        List<RegistryObject> objects = new ArrayList<>();
         List<ConfigError> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (Document doc : parser.parse(path.getFileName().toString(), content)) {
@@ -47,7 +49,7 @@ final class FileLoader {
                 Result<Converted> converted = parsed.kind().convert(object, domainSuffix);
                 if (converted.isValid()) {
                     ConfigKey key = new ConfigKey(parsed.kind().modelKind(), namespace, name);
-                    objects.add(new FileObject(key, source, doc.index(), object, converted.value()));
+                    objects.add(new RegistryObject(key, source, doc.index(), object, converted.value()));
                 } else {
                     String message = converted.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
                     errors.add(new ConfigError(source, doc.index(), kind, namespace, name, message));
@@ -59,7 +61,7 @@ final class FileLoader {
                         source, doc.index(), skipped.apiVersion(), skipped.kind(), skipped.name());
             }
         }
-        List<FileObject> applied = errors.isEmpty() ? objects : previous == null ? List.of() : previous.objects();
+        List<RegistryObject> applied = errors.isEmpty() ? objects : previous == null ? List.of() : previous.objects();
         ConfigFile loaded = new ConfigFile(path, content, applied, errors, warnings);
         report(loaded, previous);
         return loaded;

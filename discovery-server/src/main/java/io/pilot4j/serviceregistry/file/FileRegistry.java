@@ -1,5 +1,7 @@
 package io.pilot4j.serviceregistry.file;
 
+import io.pilot4j.serviceregistry.ConfigChanges;
+import io.pilot4j.serviceregistry.RegistryState;
 import io.pilot4j.log.Scope;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.PushRequest;
@@ -34,7 +36,7 @@ import java.util.TreeSet;
  * to pilot-discovery). A file is applied whole or not at all; a bad file keeps its last good content and its errors
  * stay in {@link #snapshot()} until it is fixed. Changes are reported to the {@link XdsUpdater} once per batch.
  *
- * <p>Thread-safe: state is an immutable {@link Assembly} swapped atomically by the one thread that reads files, so
+ * <p>Thread-safe: state is an immutable {@link RegistryState} swapped atomically by the one thread that reads files, so
  * {@link #snapshot()} and {@link #configs()} never wait for I/O.
  */
 public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoCloseable {
@@ -47,7 +49,7 @@ public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoClo
     private final Object writeLock = new Object();
     /** Per file, in path order; only touched under writeLock. */
     private final TreeMap<Path, ConfigFile> files = new TreeMap<>();
-    private volatile Assembly state = Assembly.empty(PROVIDER);
+    private volatile RegistryState state = RegistryState.empty(PROVIDER);
     private volatile boolean synced;
     private ConfigDirectory directory;
 
@@ -152,8 +154,8 @@ public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoClo
             if (!any) {
                 return;
             }
-            Assembly before = state;
-            Assembly after = assemble();
+            RegistryState before = state;
+            RegistryState after = assemble();
             state = after;
             Optional<PushRequest> push = ConfigChanges.pushRequest(before, after, Instant.now());
             if (push.isPresent()) {
@@ -194,9 +196,9 @@ public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoClo
         return true;
     }
 
-    private Assembly assemble() {
-        Assembly previous = state;
-        Assembly next = SnapshotAssembler.assemble(PROVIDER, files.values());
+    private RegistryState assemble() {
+        RegistryState previous = state;
+        RegistryState next = SnapshotAssembler.assemble(PROVIDER, files.values());
         for (ConfigError conflict : next.conflicts()) {
             if (!previous.conflicts().contains(conflict)) {
                 LOG.error("rejected {}", conflict);

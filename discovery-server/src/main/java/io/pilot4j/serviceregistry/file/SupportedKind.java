@@ -1,5 +1,6 @@
 package io.pilot4j.serviceregistry.file;
 
+import io.pilot4j.serviceregistry.Converted;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;

@@ -4,6 +4,8 @@ import io.pilot4j.model.ConfigKey;
 import io.pilot4j.model.Kind;
 import io.pilot4j.model.PushRequest;
 import io.pilot4j.model.TriggerReason;
+import io.pilot4j.serviceregistry.ConfigChanges;
+import io.pilot4j.serviceregistry.RegistryState;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ class ConfigChangesTest {
     private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
     private final FileLoader loader = new FileLoader("cluster.local");
 
-    private Assembly state(String... nameAndContent) {
+    private RegistryState state(String... nameAndContent) {
         List<ConfigFile> files = new java.util.ArrayList<>();
         for (int i = 0; i < nameAndContent.length; i += 2) {
             files.add(loader.load(Path.of(nameAndContent[i]), nameAndContent[i + 1], null));
@@ -32,16 +34,16 @@ class ConfigChangesTest {
 
     @Test
     void nothingInEffectChangedMeansNoPush() {
-        Assembly before = state("a.yaml", service("reviews", "10.96.0.5", 9080));
-        Assembly moved = state("other/place.yaml", service("reviews", "10.96.0.5", 9080));
+        RegistryState before = state("a.yaml", service("reviews", "10.96.0.5", 9080));
+        RegistryState moved = state("other/place.yaml", service("reviews", "10.96.0.5", 9080));
 
         assertEquals(Optional.empty(), ConfigChanges.pushRequest(before, moved, NOW));
     }
 
     @Test
     void endpointsOnlyIsAnEndpointsPush() {
-        Assembly before = state("a.yaml", service("reviews", "10.96.0.5", 9080), "b.yaml", slice("reviews-1", "reviews", "10.1.0.1"));
-        Assembly after = state("a.yaml", service("reviews", "10.96.0.5", 9080), "b.yaml", slice("reviews-1", "reviews", "10.1.0.2"));
+        RegistryState before = state("a.yaml", service("reviews", "10.96.0.5", 9080), "b.yaml", slice("reviews-1", "reviews", "10.1.0.1"));
+        RegistryState after = state("a.yaml", service("reviews", "10.96.0.5", 9080), "b.yaml", slice("reviews-1", "reviews", "10.1.0.2"));
 
         assertEquals(Optional.of(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", "reviews-1")), NOW)),
                 ConfigChanges.pushRequest(before, after, NOW));
@@ -49,8 +51,8 @@ class ConfigChangesTest {
 
     @Test
     void headlessEndpointsAreAFullPush() {
-        Assembly before = state("a.yaml", service("db", "None", 5432));
-        Assembly after = state("a.yaml", service("db", "None", 5432), "b.yaml", slice("db-1", "db", "10.1.0.1"));
+        RegistryState before = state("a.yaml", service("db", "None", 5432));
+        RegistryState after = state("a.yaml", service("db", "None", 5432), "b.yaml", slice("db-1", "db", "10.1.0.1"));
 
         assertEquals(Optional.of(PushRequest.full(TriggerReason.ENDPOINT, Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", "db-1")), NOW)),
                 ConfigChanges.pushRequest(before, after, NOW));
@@ -58,8 +60,8 @@ class ConfigChangesTest {
 
     @Test
     void servicesAndEndpointsTogetherAreAFullServicePush() {
-        Assembly before = state("a.yaml", service("reviews", "10.96.0.5", 9080));
-        Assembly after = state("a.yaml", service("reviews", "10.96.0.5", 9080) + "---\n" + slice("reviews-1", "reviews", "10.1.0.1"),
+        RegistryState before = state("a.yaml", service("reviews", "10.96.0.5", 9080));
+        RegistryState after = state("a.yaml", service("reviews", "10.96.0.5", 9080) + "---\n" + slice("reviews-1", "reviews", "10.1.0.1"),
                 "b.yaml", serviceEntry("ext", "api.example.com", 80));
 
         PushRequest push = ConfigChanges.pushRequest(before, after, NOW).orElseThrow();

@@ -10,13 +10,12 @@ import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.ServiceHostname;
+import io.pilot4j.kube.workload.Workload;
 import io.pilot4j.model.Endpoint;
 import io.pilot4j.model.HealthStatus;
-import io.pilot4j.model.Locality;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A legacy {@code v1 Endpoints} object, named after its Service. Ready addresses are healthy, notReadyAddresses are
@@ -29,7 +28,13 @@ public final class EndpointsConversion {
     private EndpointsConversion() {
     }
 
+    /** The object as written, with nothing known about pods or nodes: what a file gives. */
     public static Result<ServiceEndpoints> convert(Endpoints object, String domainSuffix) {
+        return convert(object, domainSuffix, ClusterView.NONE);
+    }
+
+    /** With pods and nodes known, addresses get their pod's labels, service account and locality, as slices do. */
+    public static Result<ServiceEndpoints> convert(Endpoints object, String domainSuffix, ClusterView view) {
         FieldErrors errors = new FieldErrors();
         Metadata.requireName(object, errors);
         List<EndpointSubset> subsets = object.getSubsets() == null ? List.of() : object.getSubsets();
@@ -53,8 +58,8 @@ public final class EndpointsConversion {
             List<Endpoint> out = new ArrayList<>();
             for (EndpointSubset subset : subsets) {
                 List<EndpointPort> ports = listOf(subset.getPorts());
-                addEndpoints(out, listOf(subset.getAddresses()), ports, HealthStatus.HEALTHY);
-                addEndpoints(out, listOf(subset.getNotReadyAddresses()), ports, HealthStatus.UNHEALTHY);
+                addEndpoints(out, view, namespace, listOf(subset.getAddresses()), ports, HealthStatus.HEALTHY);
+                addEndpoints(out, view, namespace, listOf(subset.getNotReadyAddresses()), ports, HealthStatus.UNHEALTHY);
             }
             return new ServiceEndpoints(namespace, name, ServiceHostname.of(name, namespace, domainSuffix), out);
         });
@@ -71,11 +76,17 @@ public final class EndpointsConversion {
         }
     }
 
-    private static void addEndpoints(List<Endpoint> out, List<EndpointAddress> addresses, List<EndpointPort> ports, HealthStatus health) {
+    private static void addEndpoints(List<Endpoint> out, ClusterView view, String namespace, List<EndpointAddress> addresses,
+                                     List<EndpointPort> ports, HealthStatus health) {
         for (EndpointAddress address : addresses) {
+            var resolved = EndpointWorkloads.resolve(view, namespace, address.getIp(), address.getTargetRef(), address.getNodeName(), "");
+            if (resolved.isEmpty()) {
+                continue;
+            }
+            Workload w = resolved.get().workload();
             for (EndpointPort port : ports) {
                 String portName = port.getName() == null ? "" : port.getName();
-                out.add(new Endpoint(address.getIp(), port.getPort(), portName, Map.of(), Locality.NONE, 1, health, ""));
+                out.add(new Endpoint(address.getIp(), port.getPort(), portName, w.labels(), w.locality(), 1, health, w.serviceAccount()));
             }
         }
     }

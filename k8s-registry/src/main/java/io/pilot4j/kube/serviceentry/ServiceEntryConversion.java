@@ -9,6 +9,7 @@ import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.ServiceWithEndpoints;
+import io.pilot4j.kube.workload.LocalityLabels;
 import io.pilot4j.model.Endpoint;
 import io.pilot4j.model.HealthStatus;
 import io.pilot4j.model.Locality;
@@ -29,11 +30,6 @@ import java.util.Set;
  * and endpoints. Validated first by {@link ServiceEntryValidation}; an invalid entry yields no service at all.
  */
 public final class ServiceEntryConversion {
-    /** Istio's locality label on a workload ("region/zone/subzone"); preferred over the Kubernetes topology labels. */
-    public static final String LOCALITY_LABEL = "topology.istio.io/locality";
-    /** The older form of {@link #LOCALITY_LABEL}. */
-    public static final String LEGACY_LOCALITY_LABEL = "istio-locality";
-
     private ServiceEntryConversion() {
     }
 
@@ -142,15 +138,7 @@ public final class ServiceEntryConversion {
         if (field != null && !field.isEmpty()) {
             return Locality.parse(field);
         }
-        String label = labels.get(LOCALITY_LABEL);
-        if (label == null) {
-            label = labels.get(LEGACY_LOCALITY_LABEL);
-        }
-        if (label != null && !label.isEmpty()) {
-            // Label values cannot hold '/', so labels usually separate the levels with dots.
-            return Locality.parse(label.contains("/") ? label : label.replace('.', '/'));
-        }
-        return Locality.fromLabels(labels);
+        return LocalityLabels.ofWorkload(labels).orElseGet(() -> Locality.fromLabels(labels));
     }
 
     private static <T> List<T> listOf(List<T> list) {

@@ -123,7 +123,8 @@ class EndpointSliceConversionTest {
                                 addressType: IPv4
                                 ports: [{name: http}, {name: grpc, port: 0}]
                                 """,
-                        List.of("ports[0].port: required", "ports[1].port: 0 is out of range 1-65535")));
+                        List.of("ports[0].port: required (no Service port named \"http\" to take the target port from)",
+                                "ports[1].port: 0 is out of range 1-65535")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,4 +1,4 @@
-package io.pilot4j.serviceregistry.file;
+package io.pilot4j.serviceregistry;
 
 import io.pilot4j.model.ConfigKey;
 import io.pilot4j.model.Kind;
@@ -14,31 +14,41 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Decides what a change of the registry's state asks of the pusher, as Istio's registries do. */
-final class ConfigChanges {
+/** Decides what a change of a registry's state asks of the pusher, as Istio's registries do. */
+public final class ConfigChanges {
     private ConfigChanges() {
     }
 
-    /** Objects added, removed or changed; an object only moved to another file or document is unchanged. */
-    static Set<ConfigKey> changedKeys(Assembly before, Assembly after) {
+    /**
+     * Objects added, removed or changed in what they contribute. An object only moved to another file, rewritten
+     * with the same content, relisted after a reconnect or given a new status is unchanged; an EndpointSlice whose
+     * pods changed labels is changed, though the slice itself is not.
+     */
+    public static Set<ConfigKey> changedKeys(RegistryState before, RegistryState after) {
         Set<ConfigKey> keys = new HashSet<>(before.objects().keySet());
         keys.addAll(after.objects().keySet());
         Set<ConfigKey> changed = new TreeSet<>();
         for (ConfigKey key : keys) {
-            FileObject b = before.objects().get(key);
-            FileObject a = after.objects().get(key);
-            if (b == null || a == null || !Objects.equals(b.object(), a.object())) {
+            if (!Objects.equals(contribution(before.objects().get(key)), contribution(after.objects().get(key)))) {
                 changed.add(key);
             }
         }
         return changed;
     }
 
+    /** What an object adds to the model; a slice without endpoints (yet) adds as little as no slice at all. */
+    private static Converted contribution(RegistryObject object) {
+        if (object == null || object.converted() instanceof Converted.Endpoints e && e.endpoints().endpoints().isEmpty()) {
+            return null;
+        }
+        return object.converted();
+    }
+
     /**
      * Nothing when no object changed. Endpoints only: an EDS push, except for headless services, whose listeners
      * depend on their endpoints (Istio pushes those in full too). Otherwise a full push.
      */
-    static Optional<PushRequest> pushRequest(Assembly before, Assembly after, Instant now) {
+    public static Optional<PushRequest> pushRequest(RegistryState before, RegistryState after, Instant now) {
         Set<ConfigKey> changed = changedKeys(before, after);
         if (changed.isEmpty()) {
             return Optional.empty();
@@ -60,8 +70,8 @@ final class ConfigChanges {
         return Optional.of(PushRequest.full(services ? TriggerReason.SERVICE : TriggerReason.CONFIG, changed, now));
     }
 
-    private static boolean feedsHeadless(Assembly state, ConfigKey key) {
-        FileObject object = state.objects().get(key);
+    private static boolean feedsHeadless(RegistryState state, ConfigKey key) {
+        RegistryObject object = state.objects().get(key);
         if (object == null || !(object.converted() instanceof Converted.Endpoints e)) {
             return false;
         }

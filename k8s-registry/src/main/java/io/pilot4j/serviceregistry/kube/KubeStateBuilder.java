@@ -1,0 +1,152 @@
+package io.pilot4j.serviceregistry.kube;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.pilot4j.kube.FieldError;
+import io.pilot4j.kube.Metadata;
+import io.pilot4j.kube.Result;
+import io.pilot4j.kube.endpoints.EndpointSliceConversion;
+import io.pilot4j.kube.endpoints.EndpointsConversion;
+import io.pilot4j.kube.service.ServiceConversion;
+import io.pilot4j.kube.serviceentry.ServiceEntryConversion;
+import io.pilot4j.mesh.LabelSelector;
+import io.pilot4j.model.ConfigError;
+import io.pilot4j.model.ConfigKey;
+import io.pilot4j.model.Kind;
+import io.pilot4j.serviceregistry.Converted;
+import io.pilot4j.serviceregistry.RegistryObject;
+import io.pilot4j.serviceregistry.RegistryState;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the registry's state from the informer caches (Istio's kube controller, with its service, endpointslice,
+ * pod and namespace handlers folded into one pass): objects in namespaces the mesh's discoverySelectors leave out
+ * are ignored, Services get the endpoints of their slices with each pod's labels, service account and locality, and
+ * Istio objects become services (ServiceEntry) or rules. Objects that do not convert are reported, not applied.
+ *
+ * <p>Rebuilds everything each time; conversions of objects that did not change (same instance in the cache) are
+ * reused. Slices are always converted again, because what they yield depends on pods and nodes.
+ */
+final class KubeStateBuilder {
+    static final String PROVIDER = "Kubernetes";
+    /** Multi-cluster services (MCS) slices mirror another cluster's endpoints; Istio leaves them out. */
+    static final String MCS_SERVICE_NAME_LABEL = "multicluster.kubernetes.io/service-name";
+    /** kubectl's copy of the applied object: not part of what a rule means. */
+    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private final String domainSuffix;
+    private final ObjectMapper mapper = new ObjectMapper();
+    /** Last conversion per key, with the object it came from; only touched by the one rebuilding thread. */
+    private Map<ConfigKey, Memo> memo = new HashMap<>();
+
+    private record Memo(HasMetadata object, Result<Converted> result) {
+    }
+
+    KubeStateBuilder(String domainSuffix) {
+        this.domainSuffix = domainSuffix;
+    }
+
+    RegistryState build(ClusterCache cluster, List<LabelSelector> discoverySelectors) {
+        Map<ConfigKey, Memo> nextMemo = new HashMap<>();
+        List<RegistryObject> objects = new ArrayList<>();
+        List<ConfigError> errors = new ArrayList<>();
+        Sink sink = new Sink(objects, errors);
+
+        for (Service service : cluster.services()) {
+            String namespace = Metadata.namespace(service);
+            if (!discovered(cluster, discoverySelectors, namespace)) {
+                continue;
+            }
+            ConfigKey key = new ConfigKey(Kind.SERVICE, namespace, Metadata.name(service));
+            sink.add(key, service, memoized(key, service, nextMemo,
+                    () -> ServiceConversion.convert(service, domainSuffix).map(s -> new Converted.Services(List.of(s)))));
+            String name = Metadata.name(service);
+            if (cluster.slicesServed()) {
+                for (EndpointSlice slice : cluster.slicesOf(namespace, name)) {
+                    if (Metadata.labels(slice).containsKey(MCS_SERVICE_NAME_LABEL)) {
+                        continue;
+                    }
+                    sink.add(new ConfigKey(Kind.ENDPOINT_SLICE, namespace, Metadata.name(slice)), slice,
+                            EndpointSliceConversion.convert(slice, domainSuffix, cluster).map(Converted.Endpoints::new));
+                }
+            } else {
+                cluster.endpointsOf(namespace, name).ifPresent(e -> sink.add(new ConfigKey(Kind.ENDPOINTS, namespace, name), e,
+                        EndpointsConversion.convert(e, domainSuffix, cluster).map(Converted.Endpoints::new)));
+            }
+        }
+
+        for (IstioKind kind : IstioKind.values()) {
+            for (HasMetadata object : cluster.istio(kind)) {
+                String namespace = Metadata.namespace(object);
+                if (!discovered(cluster, discoverySelectors, namespace)) {
+                    continue;
+                }
+                ConfigKey key = new ConfigKey(kind.modelKind(), namespace, Metadata.name(object));
+                sink.add(key, object, memoized(key, object, nextMemo, () -> convertIstio(kind, object)));
+            }
+        }
+        memo = nextMemo;
+        // Key order is precedence: a Kubernetes Service wins a hostname over a ServiceEntry, then by namespace and name.
+        objects.sort(Comparator.comparing(RegistryObject::key));
+        return RegistryState.assemble(PROVIDER, objects, errors, List.of());
+    }
+
+    /** Istio's discoverySelectors: no selectors, every namespace; otherwise namespaces whose labels match one. */
+    private static boolean discovered(ClusterCache cluster, List<LabelSelector> selectors, String namespace) {
+        if (selectors.isEmpty()) {
+            return true;
+        }
+        return cluster.namespace(namespace).map(ns -> LabelSelector.anyMatches(selectors, Metadata.labels(ns))).orElse(false);
+    }
+
+    private Result<Converted> memoized(ConfigKey key, HasMetadata object, Map<ConfigKey, Memo> next,
+                                       java.util.function.Supplier<Result<Converted>> convert) {
+        Memo previous = memo.get(key);
+        Result<Converted> result = previous != null && previous.object() == object ? previous.result() : convert.get();
+        next.put(key, new Memo(object, result));
+        return result;
+    }
+
+    private Result<Converted> convertIstio(IstioKind kind, HasMetadata object) {
+        if (kind == IstioKind.SERVICE_ENTRY) {
+            Result<List<io.pilot4j.kube.ServiceWithEndpoints>> converted;
+            if (object instanceof io.fabric8.istio.api.networking.v1.ServiceEntry se) {
+                converted = ServiceEntryConversion.convert(se);
+            } else if (object instanceof io.fabric8.istio.api.networking.v1beta1.ServiceEntry se) {
+                converted = ServiceEntryConversion.convert(se);
+            } else {
+                converted = ServiceEntryConversion.convert((io.fabric8.istio.api.networking.v1alpha3.ServiceEntry) object);
+            }
+            return converted.map(Converted.Services::new);
+        }
+        ObjectNode tree = mapper.valueToTree(object);
+        ObjectNode content = mapper.createObjectNode();
+        content.set("spec", tree.path("spec"));
+        content.set("labels", mapper.valueToTree(Metadata.labels(object)));
+        Map<String, String> annotations = new HashMap<>(Metadata.annotations(object));
+        annotations.remove(LAST_APPLIED);
+        content.set("annotations", mapper.valueToTree(annotations));
+        return Result.ok(new Converted.Rule(content));
+    }
+
+    /** Collects converted objects and the errors of those that did not convert. */
+    private record Sink(List<RegistryObject> objects, List<ConfigError> errors) {
+        void add(ConfigKey key, HasMetadata object, Result<Converted> result) {
+            if (result.isValid()) {
+                objects.add(new RegistryObject(key, PROVIDER, -1, object, result.value()));
+            } else {
+                String message = result.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
+                errors.add(new ConfigError(PROVIDER, -1, key.kind().kubeKind(), key.namespace(), key.name(), message));
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.pilot4j.kube.testing;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.pilot4j.kube.Metadata;
+import io.pilot4j.kube.Yaml;
+import io.pilot4j.kube.endpoints.ClusterView;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A {@link ClusterView} over objects given as YAML, for conversion tables. */
+public final class MapClusterView implements ClusterView {
+    private final List<Pod> pods = new ArrayList<>();
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<Service> services = new ArrayList<>();
+
+    public MapClusterView withPod(String yaml) {
+        pods.add(Yaml.read(yaml, Pod.class));
+        return this;
+    }
+
+    public MapClusterView withNode(String yaml) {
+        nodes.add(Yaml.read(yaml, Node.class));
+        return this;
+    }
+
+    public MapClusterView withService(String yaml) {
+        services.add(Yaml.read(yaml, Service.class));
+        return this;
+    }
+
+    @Override
+    public boolean knowsPods() {
+        return true;
+    }
+
+    @Override
+    public Optional<Pod> pod(String namespace, String address, ObjectReference targetRef) {
+        return pods.stream().filter(p -> targetRef != null
+                ? Metadata.name(p).equals(targetRef.getName()) && Metadata.namespace(p).equals(targetRef.getNamespace())
+                : Metadata.namespace(p).equals(namespace) && p.getStatus() != null && address.equals(p.getStatus().getPodIP()))
+                .findFirst();
+    }
+
+    @Override
+    public Optional<Node> node(String name) {
+        return nodes.stream().filter(n -> Metadata.name(n).equals(name)).findFirst();
+    }
+
+    @Override
+    public Optional<Service> service(String namespace, String name) {
+        return services.stream().filter(s -> Metadata.namespace(s).equals(namespace) && Metadata.name(s).equals(name)).findFirst();
+    }
+}
