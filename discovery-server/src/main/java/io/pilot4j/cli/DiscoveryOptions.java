@@ -29,6 +29,10 @@ final class DiscoveryOptions {
             description = "Discovery service HTTP address (/ready, /debug/...). Default: ${DEFAULT-VALUE}")
     String httpAddr;
 
+    @Option(names = "--monitoringAddr", defaultValue = ":15014", paramLabel = "ADDR",
+            description = "HTTP address for Prometheus metrics (/metrics). Default: ${DEFAULT-VALUE}")
+    String monitoringAddr;
+
     @Option(names = "--configDir", paramLabel = "DIR",
             description = "Directory to watch for Kubernetes Service/EndpointSlice/Endpoints and Istio ServiceEntry YAML or JSON, served without a cluster")
     Path configDir;
@@ -60,6 +64,7 @@ final class DiscoveryOptions {
         return new PilotArgs(
                 HostPort.parse("--grpcAddr", grpcAddr),
                 HostPort.parse("--httpAddr", httpAddr),
+                HostPort.parse("--monitoringAddr", monitoringAddr),
                 meshConfig.path(),
                 meshConfig.explicit(),
                 configDir,

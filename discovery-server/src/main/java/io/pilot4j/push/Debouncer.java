@@ -25,6 +25,7 @@ public final class Debouncer implements AutoCloseable {
     private final Duration debounceAfter;
     private final Duration debounceMax;
     private final Consumer<PushRequest> push;
+    private final Consumer<Duration> debounced;
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final ExecutorService pusher;
@@ -39,12 +40,21 @@ public final class Debouncer implements AutoCloseable {
     private boolean closed;
 
     public Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock) {
+        this(debounceAfter, debounceMax, push, clock, debounceTime -> { });
+    }
+
+    /**
+     * @param debounced told after each push how long it took from the first change merged into it to the end of the
+     *                  push (Istio's pilot_debounce_time)
+     */
+    public Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced) {
         if (debounceAfter.isNegative() || debounceMax.compareTo(debounceAfter) < 0) {
             throw new IllegalArgumentException("want 0 <= debounceAfter (" + debounceAfter + ") <= debounceMax (" + debounceMax + ")");
         }
         this.debounceAfter = debounceAfter;
         this.debounceMax = debounceMax;
         this.push = Objects.requireNonNull(push, "push");
+        this.debounced = Objects.requireNonNull(debounced, "debounced");
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("debounce"));
         this.pusher = Executors.newSingleThreadExecutor(daemon("push"));
@@ -88,6 +98,7 @@ public final class Debouncer implements AutoCloseable {
             return;
         }
         PushRequest request = pending;
+        Instant started = firstChange;
         log.debug("push debounce stable[{}] for {} full={}: {} since last change, {} since first",
                 merged, request.configsUpdated().size(), request.full(), quiet.toMillis() + "ms", sinceFirst.toMillis() + "ms");
         pending = null;
@@ -95,12 +106,13 @@ public final class Debouncer implements AutoCloseable {
         lastChange = null;
         merged = 0;
         pushing = true;
-        pusher.execute(() -> runPush(request));
+        pusher.execute(() -> runPush(request, started));
     }
 
-    private void runPush(PushRequest request) {
+    private void runPush(PushRequest request, Instant started) {
         try {
             push.accept(request);
+            debounced.accept(Duration.between(started, clock.instant()));
         } catch (RuntimeException e) {
             log.error("push failed; the next change will retry", e);
         } finally {

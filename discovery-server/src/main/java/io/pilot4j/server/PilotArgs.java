@@ -10,14 +10,18 @@ import java.util.Objects;
 /**
  * Everything the discovery server is started with (Istio's bootstrap.PilotArgs), already validated.
  *
+ * @param monitoringAddr     where /metrics is served (Istio's --monitoringAddr)
  * @param meshConfig         the mesh config file
  * @param meshConfigExplicit true when the user named the file: then a missing file is an error, not a default
  * @param configDir          the --configDir registry, or null
  * @param kube               the Kubernetes registry, or null when there is no cluster to read
+ * @param debounceAfter      Istio's PILOT_DEBOUNCE_AFTER: a push waits until changes have paused this long
+ * @param debounceMax        Istio's PILOT_DEBOUNCE_MAX: and never longer than this after the first change it carries
  */
 public record PilotArgs(
         InetSocketAddress grpcAddr,
         InetSocketAddress httpAddr,
+        InetSocketAddress monitoringAddr,
         Path meshConfig,
         boolean meshConfigExplicit,
         Path configDir,
@@ -32,6 +36,7 @@ public record PilotArgs(
     public PilotArgs {
         Objects.requireNonNull(grpcAddr, "grpcAddr");
         Objects.requireNonNull(httpAddr, "httpAddr");
+        Objects.requireNonNull(monitoringAddr, "monitoringAddr");
         Objects.requireNonNull(meshConfig, "meshConfig");
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(debounceAfter, "debounceAfter");

@@ -10,6 +10,7 @@ import io.pilot4j.model.PushRequest;
 import io.pilot4j.model.ServiceRegistry;
 import io.pilot4j.model.TriggerReason;
 import io.pilot4j.model.XdsUpdater;
+import io.pilot4j.monitoring.MonitoringServer;
 import io.pilot4j.push.Environment;
 import io.pilot4j.serviceregistry.ConfigStore;
 import io.pilot4j.serviceregistry.file.FileRegistry;
@@ -32,8 +33,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A running discovery server (Istio's bootstrap.Server): mesh config, registries, the push pipeline, the
- * ADS gRPC listener and the HTTP listener, started in that order and closed in reverse.
+ * A running discovery server (Istio's bootstrap.Server): mesh config, registries, the monitoring listener, the push
+ * pipeline, the HTTP listener and the ADS gRPC listener, started in that order and closed in reverse.
  */
 public final class Server implements AutoCloseable {
     private static final Logger log = Scope.DEFAULT.logger();
@@ -41,6 +42,7 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private DiscoveryServer discovery;
+    private MonitoringServer monitoring;
     private XdsGrpcServer grpc;
     private DebugHttpServer http;
     private volatile boolean ready;
@@ -108,8 +110,16 @@ public final class Server implements AutoCloseable {
             log.info("no --configDir and no Kubernetes cluster (--kubeconfig, KUBECONFIG or in a pod): serving no services");
         }
 
+        try {
+            monitoring = MonitoringServer.start(args.monitoringAddr());
+        } catch (IOException e) {
+            throw new StartupException("--monitoringAddr " + display(args.monitoringAddr()) + ": cannot listen: " + e.getMessage(), e);
+        }
+        closeables.add(monitoring);
+        log.info("monitoring (metrics) listening on {}", display(monitoring.boundAddress()));
+
         Environment environment = new Environment(mesh, registries, clock);
-        discovery = new DiscoveryServer(environment, args.debounceAfter(), args.debounceMax(), clock, identifier());
+        discovery = new DiscoveryServer(environment, monitoring.pilotMetrics(), args.debounceAfter(), args.debounceMax(), clock, identifier());
         closeables.add(discovery);
         discoveryRef.set(discovery);
 
@@ -163,6 +173,10 @@ public final class Server implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return http.boundAddress();
+    }
+
+    public InetSocketAddress monitoringAddress() {
+        return monitoring.boundAddress();
     }
 
     public DiscoveryServer discovery() {

@@ -130,12 +130,12 @@ final class Connection {
             case NACK -> {
                 log.warn("{}: {} NACK nonce={} version={}: {}", id, type, request.getResponseNonce(), request.getVersionInfo(),
                         request.getErrorDetail().getMessage());
-                server.recordNack();
+                server.recordNack(type);
             }
             case STALE -> {
                 log.debug("{}: {} stale nonce {} (sent {})", id, type, request.getResponseNonce(),
                         outcome.watch().nonceSent());
-                server.recordExpiredNonce();
+                server.recordExpiredNonce(type);
             }
             default -> log.debug("{}: {} {} names={} nonce={}", id, type, outcome.decision(),
                     outcome.watch() == null ? "[]" : outcome.watch().names().names(), request.getResponseNonce());
@@ -183,6 +183,7 @@ final class Connection {
                 respond(type, push, true);
             }
         }
+        server.recordConvergence(request);
     }
 
     private void flushPendingPush() {
@@ -203,6 +204,7 @@ final class Connection {
         if (watch == null || generator == null) {
             return;
         }
+        long started = System.nanoTime();
         List<XdsResource> resources;
         try {
             resources = generator.generate(proxy, push, watch.names());
@@ -236,6 +238,7 @@ final class Connection {
             return;
         }
         watched.put(type, watch.sent(nonce, version, clock.instant(), resources.size()));
+        server.recordSent(type, response, started);
         log.debug("{}: {} {} resources={} version={} nonce={}", id, isPush ? "PUSH" : "RESP", type, resources.size(), version, nonce);
     }
 

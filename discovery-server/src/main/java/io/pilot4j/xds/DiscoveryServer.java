@@ -1,9 +1,14 @@
 package io.pilot4j.xds;
 
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pilot4j.log.Scope;
+import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.PushRequest;
 import io.pilot4j.model.XdsUpdater;
+import io.pilot4j.monitoring.PilotMetrics;
 import io.pilot4j.push.Debouncer;
 import io.pilot4j.push.Environment;
 import io.pilot4j.translate.Generators;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,19 +46,26 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private final Clock clock;
     private final String identifier;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-    private final AtomicLong nacks = new AtomicLong();
-    private final AtomicLong expiredNonces = new AtomicLong();
+    private final PilotMetrics metrics;
     private final AtomicLong pushes = new AtomicLong();
     private volatile PushContext pushContext;
     /** Set once the registries have synced and the first snapshot is built; streams are refused before. */
     private volatile boolean ready;
 
+    /** With metrics that nobody scrapes (tests, tools). */
     public DiscoveryServer(Environment environment, Duration debounceAfter, Duration debounceMax, Clock clock, String identifier) {
+        this(environment, new PilotMetrics(new SimpleMeterRegistry()), debounceAfter, debounceMax, clock, identifier);
+    }
+
+    public DiscoveryServer(Environment environment, PilotMetrics metrics, Duration debounceAfter, Duration debounceMax, Clock clock,
+                           String identifier) {
         this.environment = environment;
+        this.metrics = metrics;
         this.clock = clock;
         this.identifier = identifier;
         this.pushContext = PushContext.empty(environment.mesh());
-        this.debouncer = new Debouncer(debounceAfter, debounceMax, this::push, clock);
+        this.debouncer = new Debouncer(debounceAfter, debounceMax, this::push, clock, metrics::debounced);
+        metrics.bindServices(() -> pushContext.services().size());
         AtomicInteger threads = new AtomicInteger();
         int size = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.connectionPool = Executors.newFixedThreadPool(size, r -> {
@@ -79,6 +92,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
 
     @Override
     public void configUpdate(PushRequest request) {
+        metrics.inboundUpdate(request);
         debouncer.enqueue(request);
     }
 
@@ -97,6 +111,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         log.info("Push {} full={} reasons={} configs={} to {} proxies", push.version(), request.full(), request.reasons(),
                 request.configsUpdated().size(), connections.size());
         for (Connection c : connections.values()) {
+            metrics.pushTriggers(request.reasons());
             c.push(request);
         }
     }
@@ -113,32 +128,59 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         return identifier;
     }
 
-    Connection newConnection(io.grpc.stub.ServerCallStreamObserver<io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse> stream, String peer) {
+    Connection newConnection(io.grpc.stub.ServerCallStreamObserver<DiscoveryResponse> stream, String peer) {
         return new Connection(this, stream, connectionPool, clock, peer);
     }
 
     void register(Connection c) {
         connections.put(c.id(), c);
+        metrics.proxyConnected(istioVersion(c.proxy()));
     }
 
     void unregister(Connection c) {
-        connections.remove(c.id(), c);
+        if (connections.remove(c.id(), c)) {
+            metrics.proxyDisconnected(istioVersion(c.proxy()));
+        }
     }
 
-    void recordNack() {
-        nacks.incrementAndGet();
+    void recordNack(XdsType type) {
+        metrics.rejected(metricType(type));
     }
 
-    void recordExpiredNonce() {
-        expiredNonces.incrementAndGet();
+    void recordExpiredNonce(XdsType type) {
+        metrics.expiredNonce(metricType(type));
+    }
+
+    /** A response went out on a stream; {@code startNanos} is {@link System#nanoTime()} before generating it. */
+    void recordSent(XdsType type, DiscoveryResponse response, long startNanos) {
+        long bytes = 0;
+        for (Any resource : response.getResourcesList()) {
+            bytes += resource.getValue().size();
+        }
+        metrics.sent(metricType(type), type.typeUrl, bytes, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    /** A push has reached a proxy: convergence counts from the earliest change it carries. */
+    void recordConvergence(PushRequest request) {
+        metrics.converged(Duration.between(request.start(), clock.instant()));
+    }
+
+    /** Istio's GetMetricType: the {@code type} label of the xDS metrics. */
+    private static String metricType(XdsType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The pilot_xds label: Istio reads the proxy's ISTIO_VERSION metadata, empty when it is not sent. */
+    private static String istioVersion(Proxy proxy) {
+        return proxy.metadata().getOrDefault("ISTIO_VERSION", "");
     }
 
     public long nackCount() {
-        return nacks.get();
+        return metrics.rejects();
     }
 
     public long expiredNonceCount() {
-        return expiredNonces.get();
+        return metrics.expiredNonces();
     }
 
     public long pushCount() {

@@ -2,12 +2,17 @@ package io.pilot4j.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,11 +33,12 @@ class PilotDiscoveryTest {
     void helpListsIstioFlagsWithTheirDefaults() {
         assertEquals(0, run("--help"));
         String usage = out.toString().replaceAll("\\s+", " ");
-        for (String flag : new String[] {"--grpcAddr", "--httpAddr", "--meshConfig", "--configDir", "--domain", "--log_output_level"}) {
+        for (String flag : new String[] {"--grpcAddr", "--httpAddr", "--monitoringAddr", "--meshConfig", "--configDir", "--domain",
+                "--log_output_level"}) {
             assertTrue(usage.contains(flag), flag + " missing from:\n" + usage);
         }
-        for (String def : new String[] {"Default: :15010", "Default: :8080", "Default: cluster.local", "Default: ./etc/istio/config/mesh",
-                "Default: default:info"}) {
+        for (String def : new String[] {"Default: :15010", "Default: :8080", "Default: :15014", "Default: cluster.local",
+                "Default: ./etc/istio/config/mesh", "Default: default:info"}) {
             assertTrue(usage.contains(def), def + " missing from:\n" + usage);
         }
     }
@@ -80,6 +86,27 @@ class PilotDiscoveryTest {
     void badAddressIsRejectedBeforeAnythingStarts() {
         assertEquals(1, run("--grpcAddr", "15010"));
         assertTrue(err.toString().contains("--grpcAddr: want host:port or :port, got '15010'"), err.toString());
+    }
+
+    @Test
+    void monitoringAddrTakesTheListenerSyntax() {
+        DiscoveryOptions options = new DiscoveryOptions();
+        new CommandLine(options).parseArgs();
+        assertEquals(new InetSocketAddress(15014), options.toArgs(Map.of(), p -> false).monitoringAddr());
+        new CommandLine(options).parseArgs("--monitoringAddr", "127.0.0.1:0");
+        assertEquals(new InetSocketAddress("127.0.0.1", 0), options.toArgs(Map.of(), p -> false).monitoringAddr());
+
+        assertEquals(1, run("--monitoringAddr", "15014"));
+        assertTrue(err.toString().contains("--monitoringAddr: want host:port or :port, got '15014'"), err.toString());
+    }
+
+    @Test
+    void aBusyMonitoringPortStopsStartup() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + busy.getLocalPort();
+            assertEquals(1, run("--monitoringAddr", address, "--grpcAddr", "127.0.0.1:0", "--httpAddr", "127.0.0.1:0"));
+            assertTrue(err.toString().contains("--monitoringAddr " + address + ": cannot listen: "), err.toString());
+        }
     }
 
     @Test

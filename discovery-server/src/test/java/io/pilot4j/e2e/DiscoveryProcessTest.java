@@ -22,18 +22,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The discovery command as a user runs it, in its own JVM, on the bundled example: ephemeral ports are
- * bound and logged, /ready turns 200, and the example's services are served.
+ * bound and logged, /ready turns 200, the example's services are served, and /metrics counts them.
  */
 class DiscoveryProcessTest {
     private static final Pattern GRPC = Pattern.compile("gRPC \\(xDS\\) listening on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern HTTP = Pattern.compile("HTTP \\(ready, debug\\) listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern MONITORING = Pattern.compile("monitoring \\(metrics\\) listening on 127\\.0\\.0\\.1:(\\d+)");
 
     @Test
     void servesTheBundledExampleOnEphemeralPorts() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "io.pilot4j.cli.PilotDiscovery", "--configDir", "../examples/bookinfo",
-                "--grpcAddr", "127.0.0.1:0", "--httpAddr", "127.0.0.1:0").redirectErrorStream(true);
+                "--grpcAddr", "127.0.0.1:0", "--httpAddr", "127.0.0.1:0", "--monitoringAddr", "127.0.0.1:0").redirectErrorStream(true);
         Process process = pb.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
@@ -48,8 +49,9 @@ class DiscoveryProcessTest {
         });
         reader.start();
         try {
-            Await.until(Duration.ofSeconds(30), "both bound addresses in the log",
-                    () -> find(lines, GRPC) != null && find(lines, HTTP) != null, () -> String.join("\n", lines));
+            Await.until(Duration.ofSeconds(30), "the three bound addresses in the log",
+                    () -> find(lines, GRPC) != null && find(lines, HTTP) != null && find(lines, MONITORING) != null,
+                    () -> String.join("\n", lines));
             int httpPort = Integer.parseInt(find(lines, HTTP));
             HttpClient client = HttpClient.newHttpClient();
             // The listeners come first; /ready turns 200 once the registry has loaded.
@@ -58,6 +60,12 @@ class DiscoveryProcessTest {
             String registry = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/debug/registryz")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(registry.contains("reviews.default.svc.cluster.local") && registry.contains("productpage.default.svc.cluster.local"), registry);
+            String status = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/debug/push_status")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + find(lines, MONITORING) + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            String services = find(List.of(status), Pattern.compile("\"services\" : (\\d+)"));
+            assertTrue(services != null && metrics.contains("\npilot_services " + services + ".0\n"), status + "\n" + metrics);
         } finally {
             process.destroy();
             process.waitFor();

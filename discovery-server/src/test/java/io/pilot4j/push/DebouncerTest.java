@@ -105,6 +105,25 @@ class DebouncerTest {
     }
 
     @Test
+    void reportsEachPushsDebounceTimeFromItsFirstChange() {
+        List<PushRequest> pushes = new CopyOnWriteArrayList<>();
+        List<Duration> debounceTimes = new CopyOnWriteArrayList<>();
+        Duration quiet = Duration.ofMillis(200);
+        try (Debouncer d = new Debouncer(quiet, Duration.ofSeconds(10), pushes::add, Clock.systemUTC(), debounceTimes::add)) {
+            d.enqueue(endpoint("a"));
+            d.enqueue(endpoint("b"));
+            Await.until(WAIT, "one debounce time", () -> !debounceTimes.isEmpty());
+            d.enqueue(config("c"));
+            Await.until(WAIT, "a second debounce time", () -> debounceTimes.size() == 2);
+            assertEquals(2, pushes.size());
+            // A push waits at least the quiet period after its last change, so its first change is older still.
+            for (Duration t : debounceTimes) {
+                assertTrue(t.compareTo(quiet) >= 0, "debounce time " + t + " shorter than the quiet period");
+            }
+        }
+    }
+
+    @Test
     void rejectsAQuietPeriodLongerThanTheCap() {
         assertThrows(IllegalArgumentException.class,
                 () -> new Debouncer(Duration.ofSeconds(2), Duration.ofSeconds(1), r -> { }, Clock.systemUTC()));

@@ -53,6 +53,7 @@ public final class RunningServer implements AutoCloseable {
         PilotArgs args = new PilotArgs(
                 new InetSocketAddress("127.0.0.1", 0),
                 new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0),
                 meshConfig, meshExplicit, configDir, kube, "cluster.local",
                 PilotArgs.DEFAULT_DEBOUNCE_AFTER, PilotArgs.DEFAULT_DEBOUNCE_MAX);
         return new RunningServer(Server.start(args, Clock.systemUTC()), configDir, meshConfig);
@@ -82,8 +83,17 @@ public final class RunningServer implements AutoCloseable {
 
     /** GET on the HTTP listener; returns status and body. */
     public HttpResponse<String> get(String path) {
+        return get(server.httpAddress().getPort(), path);
+    }
+
+    /** GET on the monitoring listener, e.g. {@code /metrics}. */
+    public HttpResponse<String> getMonitoring(String path) {
+        return get(server.monitoringAddress().getPort(), path);
+    }
+
+    private HttpResponse<String> get(int port, String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpAddress().getPort() + path))
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

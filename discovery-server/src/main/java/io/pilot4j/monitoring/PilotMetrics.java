@@ -1,0 +1,228 @@
+package io.pilot4j.monitoring;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.NamingConvention;
+import io.pilot4j.model.ConfigKey;
+import io.pilot4j.model.PushRequest;
+import io.pilot4j.model.TriggerReason;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/**
+ * Istio's pilot metrics (pilot/pkg/xds/monitoring.go, pkg/xds/monitoring.go) on a Micrometer registry: Istio's names,
+ * types, label names, help texts and buckets. Histograms are in seconds (or bytes) and carry no unit suffix, and
+ * counters are written without {@code _total} by {@link IstioTextFormat}, so every series has the name istiod gives it.
+ * Durations are Micrometer timers: its fixed-bucket histograms count whole units, so seconds recorded as plain numbers
+ * would land 0.3 s in the 1 s bucket, where a timer records nanoseconds.
+ * The {@code type} label of the xDS metrics is Istio's short type ({@code cds}, {@code eds}, {@code lds},
+ * {@code rds}), except on {@code pilot_xds_config_size_bytes}, which Istio labels with the full type URL.
+ */
+public final class PilotMetrics {
+    public static final String XDS = "pilot_xds";
+    public static final String SERVICES = "pilot_services";
+    public static final String XDS_PUSHES = "pilot_xds_pushes";
+    public static final String XDS_PUSH_TIME = "pilot_xds_push_time";
+    public static final String XDS_CONFIG_SIZE_BYTES = "pilot_xds_config_size_bytes";
+    public static final String TOTAL_XDS_REJECTS = "pilot_total_xds_rejects";
+    public static final String XDS_EXPIRED_NONCE = "pilot_xds_expired_nonce";
+    public static final String PUSH_TRIGGERS = "pilot_push_triggers";
+    public static final String PROXY_CONVERGENCE_TIME = "pilot_proxy_convergence_time";
+    public static final String DEBOUNCE_TIME = "pilot_debounce_time";
+    public static final String INBOUND_UPDATES = "pilot_inbound_updates";
+
+    /** Istio's sums: exposed as counters without the {@code _total} suffix. */
+    static final Set<String> COUNTERS = Set.of(XDS_PUSHES, TOTAL_XDS_REJECTS, XDS_EXPIRED_NONCE, PUSH_TRIGGERS, INBOUND_UPDATES);
+    /** Istio's distributions: exposed as histograms, with none of the {@code _max} gauges Micrometer adds. */
+    static final Set<String> HISTOGRAMS = Set.of(XDS_PUSH_TIME, XDS_CONFIG_SIZE_BYTES, PROXY_CONVERGENCE_TIME, DEBOUNCE_TIME);
+    private static final Set<String> FAMILIES = families();
+
+    // Istio's bucket boundaries, seconds and bytes.
+    private static final Duration[] PUSH_SECONDS = seconds(.01, .1, 1, 3, 5, 10, 20, 30);
+    private static final Duration[] CONVERGENCE_SECONDS = seconds(.1, .5, 1, 3, 5, 10, 20, 30);
+    /** 10K, 1M, 4M (gRPC's default message limit), 10M (strains the system), 40M (about the most that works). */
+    private static final double[] CONFIG_BYTES = {1, 10_000, 1_000_000, 4_000_000, 10_000_000, 40_000_000};
+
+    private static final String TYPE = "type";
+
+    private final MeterRegistry registry;
+    private final Timer debounceTime;
+    private final Timer convergenceTime;
+    /** Istio's xdsClientTracker: a gauge per proxy version that stays (at 0) once its last proxy is gone. */
+    private final Map<String, AtomicLong> connectedByVersion = new ConcurrentHashMap<>();
+
+    public PilotMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        keepIstiosNames(registry);
+        this.debounceTime = Timer.builder(DEBOUNCE_TIME)
+                .description("Delay in seconds between the first config enters debouncing and the merged push request is pushed into the push queue.")
+                .serviceLevelObjectives(PUSH_SECONDS)
+                .register(registry);
+        this.convergenceTime = Timer.builder(PROXY_CONVERGENCE_TIME)
+                .description("Delay in seconds between config change and a proxy receiving all required configuration.")
+                .serviceLevelObjectives(CONVERGENCE_SECONDS)
+                .register(registry);
+    }
+
+    /** {@code pilot_services}, read at every scrape. */
+    public void bindServices(IntSupplier services) {
+        Gauge.builder(SERVICES, services::getAsInt).description("Total services known to pilot.").register(registry);
+    }
+
+    /** {@code pilot_xds{version}}: a proxy opened an ADS stream; {@code version} is its ISTIO_VERSION, "" when unknown. */
+    public void proxyConnected(String version) {
+        connected(version).incrementAndGet();
+    }
+
+    public void proxyDisconnected(String version) {
+        connected(version).decrementAndGet();
+    }
+
+    private AtomicLong connected(String version) {
+        return connectedByVersion.computeIfAbsent(version, v -> {
+            AtomicLong count = new AtomicLong();
+            Gauge.builder(XDS, count, AtomicLong::get).description("Number of endpoints connected to this pilot using XDS.")
+                    .tag("version", v).register(registry);
+            return count;
+        });
+    }
+
+    /**
+     * One response sent on an ADS stream, answering a request or pushing: {@code pilot_xds_pushes},
+     * {@code pilot_xds_push_time} (generation and send) and {@code pilot_xds_config_size_bytes} (the resources' bytes).
+     */
+    public void sent(String type, String typeUrl, long resourceBytes, Duration took) {
+        Counter.builder(XDS_PUSHES).description("Pilot build and send errors for lds, rds, cds and eds.")
+                .tag(TYPE, type).register(registry).increment();
+        Timer.builder(XDS_PUSH_TIME).description("Total time in seconds Pilot takes to push lds, rds, cds and eds.")
+                .serviceLevelObjectives(PUSH_SECONDS).tag(TYPE, type).register(registry).record(took);
+        DistributionSummary.builder(XDS_CONFIG_SIZE_BYTES).description("Distribution of configuration sizes pushed to clients")
+                .serviceLevelObjectives(CONFIG_BYTES).tag(TYPE, typeUrl).register(registry).record(resourceBytes);
+    }
+
+    /** A NACK: the proxy rejected a response of this type. */
+    public void rejected(String type) {
+        rejects(type).increment();
+    }
+
+    /** A request answering a nonce that a newer response superseded. */
+    public void expiredNonce(String type) {
+        expiredNonces(type).increment();
+    }
+
+    /** A push queued for one proxy, counted once per reason merged into it, as Istio counts at dequeue. */
+    public void pushTriggers(Map<TriggerReason, Integer> reasons) {
+        if (reasons.isEmpty()) {
+            trigger(TriggerReason.UNKNOWN).increment();
+        }
+        reasons.forEach((reason, count) -> trigger(reason).increment(count));
+    }
+
+    /** A push reached a proxy, this long after the earliest change it carries. */
+    public void converged(Duration sinceChange) {
+        convergenceTime.record(sinceChange);
+    }
+
+    /** A debounced push was built and queued, this long after its first change entered debouncing. */
+    public void debounced(Duration sinceFirstChange) {
+        debounceTime.record(sinceFirstChange);
+    }
+
+    /**
+     * A registry reported changes. Istio counts {@code config} for every update request, and {@code eds} and
+     * {@code svc} for each service's endpoints and each service updated; a registry here reports a batch of
+     * changed objects at once, so those two count its endpoint and service objects.
+     */
+    public void inboundUpdate(PushRequest request) {
+        inbound("config").increment();
+        for (ConfigKey key : request.configsUpdated()) {
+            switch (key.kind()) {
+                case ENDPOINT_SLICE, ENDPOINTS -> inbound("eds").increment();
+                case SERVICE, SERVICE_ENTRY -> inbound("svc").increment();
+                default -> {
+                    // Counted as config above.
+                }
+            }
+        }
+    }
+
+    /** All NACKs so far, every type (for /debug/push_status). */
+    public long rejects() {
+        return total(TOTAL_XDS_REJECTS);
+    }
+
+    /** All expired nonces so far, every type (for /debug/push_status). */
+    public long expiredNonces() {
+        return total(XDS_EXPIRED_NONCE);
+    }
+
+    private Counter rejects(String type) {
+        return Counter.builder(TOTAL_XDS_REJECTS).description("Total number of XDS responses from pilot rejected by proxy.")
+                .tag(TYPE, type).register(registry);
+    }
+
+    private Counter expiredNonces(String type) {
+        return Counter.builder(XDS_EXPIRED_NONCE).description("Total number of XDS requests with an expired nonce.")
+                .tag(TYPE, type).register(registry);
+    }
+
+    private Counter trigger(TriggerReason reason) {
+        return Counter.builder(PUSH_TRIGGERS).description("Total number of times a push was triggered, labeled by reason for the push.")
+                .tag(TYPE, reason.label()).register(registry);
+    }
+
+    private Counter inbound(String type) {
+        return Counter.builder(INBOUND_UPDATES).description("Total number of updates received by pilot.")
+                .tag(TYPE, type).register(registry);
+    }
+
+    private long total(String counter) {
+        return (long) registry.find(counter).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /**
+     * Micrometer's Prometheus convention appends {@code _seconds} to every timer (and {@code _total} to counters): Istio's
+     * own families keep the names istiod exposes; every other meter is named as Micrometer names it.
+     */
+    private static void keepIstiosNames(MeterRegistry registry) {
+        NamingConvention micrometers = registry.config().namingConvention();
+        registry.config().namingConvention(new NamingConvention() {
+            @Override
+            public String name(String name, Meter.Type type, String baseUnit) {
+                return FAMILIES.contains(name) ? name : micrometers.name(name, type, baseUnit);
+            }
+
+            @Override
+            public String tagKey(String key) {
+                return micrometers.tagKey(key);
+            }
+
+            @Override
+            public String tagValue(String value) {
+                return micrometers.tagValue(value);
+            }
+        });
+    }
+
+    private static Set<String> families() {
+        Set<String> all = new HashSet<>(COUNTERS);
+        all.addAll(HISTOGRAMS);
+        all.addAll(Set.of(XDS, SERVICES));
+        return Set.copyOf(all);
+    }
+
+    private static Duration[] seconds(double... bounds) {
+        return Arrays.stream(bounds).mapToObj(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
+    }
+}
