@@ -59,8 +59,12 @@ final class DiscoveryOptions {
         return toArgs(System.getenv(), Files::exists);
     }
 
-    /** @param env the environment (KUBECONFIG, KUBERNETES_SERVICE_HOST); {@code exists} tells whether a file exists */
+    /**
+     * @param env the environment (KUBECONFIG, KUBERNETES_SERVICE_HOST, PILOT_DEBOUNCE_AFTER, PILOT_DEBOUNCE_MAX);
+     *            {@code exists} tells whether a file exists
+     */
     PilotArgs toArgs(Map<String, String> env, Predicate<Path> exists) {
+        DebounceEnv.Debounce debounce = DebounceEnv.read(env);
         return new PilotArgs(
                 HostPort.parse("--grpcAddr", grpcAddr),
                 HostPort.parse("--httpAddr", httpAddr),
@@ -70,8 +74,8 @@ final class DiscoveryOptions {
                 configDir,
                 kube(env, exists).orElse(null),
                 domain,
-                PilotArgs.DEFAULT_DEBOUNCE_AFTER,
-                PilotArgs.DEFAULT_DEBOUNCE_MAX);
+                debounce.after(),
+                debounce.max());
     }
 
     /** Istio's --registries: Kubernetes by default when there is a cluster to read, nothing otherwise. */
