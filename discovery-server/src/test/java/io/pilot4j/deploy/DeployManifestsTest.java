@@ -159,7 +159,13 @@ class DeployManifestsTest {
         assertEquals(8080, c.getReadinessProbe().getHttpGet().getPort().getIntVal());
         Map<String, Integer> containerPorts = new HashMap<>();
         c.getPorts().forEach(p -> containerPorts.put(p.getName(), p.getContainerPort()));
-        assertEquals(Map.of("grpc-xds", 15010, "http-debug", 8080), containerPorts);
+        assertEquals(Map.of("grpc-xds", 15010, "http-debug", 8080, "http-monitoring", 15014), containerPorts);
+        String monitoringDefault = new CommandLine(new PilotDiscovery()).getCommandSpec().findOption("--monitoringAddr").defaultValue();
+        assertEquals(":" + containerPorts.get("http-monitoring"), monitoringDefault);
+        // Prometheus finds the pod as it finds istiod's: scrape annotations naming the monitoring port (path /metrics).
+        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        assertEquals(Map.of("prometheus.io/scrape", "true", "prometheus.io/port", String.valueOf(containerPorts.get("http-monitoring"))),
+                annotations);
         Service service = one(Service.class);
         service.getSpec().getPorts().forEach(p -> assertTrue(containerPorts.containsKey(p.getTargetPort().getStrVal()), p.toString()));
         assertEquals(deployment.getSpec().getSelector().getMatchLabels(), service.getSpec().getSelector());
