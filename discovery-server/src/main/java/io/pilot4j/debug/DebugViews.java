@@ -111,8 +111,8 @@ final class DebugViews {
     }
 
     /**
-     * Per connected proxy: Istio's syncz fields (nonces sent and acked per type) plus, under "types",
-     * versions, subscribed names and the last NACK.
+     * Per connected proxy: Istio's syncz fields (nonces sent and acked per type) plus the stream's protocol and,
+     * under "types", versions, subscribed names and the last NACK.
      */
     ArrayNode syncz() {
         ArrayNode out = JSON.arrayNode();
@@ -126,6 +126,7 @@ final class DebugViews {
             n.put("generator", s.proxy().isProxylessGrpc() ? "grpc" : "envoy");
             n.put("peer", s.peer());
             n.put("connected_at", iso(s.connectedAt()));
+            n.put("stream", s.stream());
             istioNonces(n, s, "CDS", "cluster");
             istioNonces(n, s, "LDS", "listener");
             istioNonces(n, s, "RDS", "route");

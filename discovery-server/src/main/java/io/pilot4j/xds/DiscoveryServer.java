@@ -1,5 +1,7 @@
 package io.pilot4j.xds;
 
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.pilot4j.log.Scope;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.PushRequest;
@@ -39,7 +41,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private final ExecutorService connectionPool;
     private final Clock clock;
     private final String identifier;
-    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Connection<?>> connections = new ConcurrentHashMap<>();
     private final AtomicLong nacks = new AtomicLong();
     private final AtomicLong expiredNonces = new AtomicLong();
     private final AtomicLong pushes = new AtomicLong();
@@ -96,7 +98,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         pushes.incrementAndGet();
         log.info("Push {} full={} reasons={} configs={} to {} proxies", push.version(), request.full(), request.reasons(),
                 request.configsUpdated().size(), connections.size());
-        for (Connection c : connections.values()) {
+        for (Connection<?> c : connections.values()) {
             c.push(request);
         }
     }
@@ -113,15 +115,15 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         return identifier;
     }
 
-    Connection newConnection(io.grpc.stub.ServerCallStreamObserver<io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse> stream, String peer) {
-        return new Connection(this, stream, connectionPool, clock, peer);
+    SotwConnection newConnection(ServerCallStreamObserver<DiscoveryResponse> stream, String peer) {
+        return new SotwConnection(this, stream, connectionPool, clock, peer);
     }
 
-    void register(Connection c) {
+    void register(Connection<?> c) {
         connections.put(c.id(), c);
     }
 
-    void unregister(Connection c) {
+    void unregister(Connection<?> c) {
         connections.remove(c.id(), c);
     }
 
@@ -148,7 +150,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     /** Connected proxies, sorted by connection id. */
     public List<SyncStatus> syncStatus() {
         List<SyncStatus> out = new ArrayList<>();
-        for (Connection c : connections.values()) {
+        for (Connection<?> c : connections.values()) {
             out.add(SyncStatus.of(c));
         }
         out.sort(Comparator.comparing(SyncStatus::connectionId));
@@ -160,7 +162,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
      * Istio's proxyID ({@code pod.namespace}).
      */
     public Optional<GeneratedConfig> generatedConfig(String proxyId) {
-        for (Connection c : connections.values()) {
+        for (Connection<?> c : connections.values()) {
             var proxy = c.proxy();
             if (proxy == null) {
                 continue;
@@ -176,8 +178,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
                     if (g == null) {
                         continue;
                     }
-                    ResourceNames names = w != null ? w.names()
-                            : type.wildcardCapable && !proxy.isProxylessGrpc() ? ResourceNames.all() : null;
+                    ResourceNames names = w != null ? w.names() : type.wildcardAllowed(proxy) ? ResourceNames.all() : null;
                     if (names != null) {
                         resources.put(type.typeUrl, g.generate(proxy, push, names));
                     }
@@ -191,7 +192,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     @Override
     public void close() {
         debouncer.close();
-        for (Connection c : connections.values()) {
+        for (Connection<?> c : connections.values()) {
             c.completeStream();
         }
         connectionPool.shutdown();

@@ -11,9 +11,10 @@ import java.util.Set;
  * acknowledged and the last rejection.
  *
  * @param connectionId Istio's conID: proxy id plus a counter
+ * @param stream       "sotw" (state of the world)
  * @param types        keyed by short type name: CDS, EDS, LDS, RDS
  */
-public record SyncStatus(String connectionId, Proxy proxy, String peer, Instant connectedAt, Map<String, TypeStatus> types) {
+public record SyncStatus(String connectionId, Proxy proxy, String peer, Instant connectedAt, String stream, Map<String, TypeStatus> types) {
 
     /**
      * @param wildcard     subscribed to everything of the type
@@ -34,13 +35,13 @@ public record SyncStatus(String connectionId, Proxy proxy, String peer, Instant 
     public record Nack(String nonce, String versionInfo, int code, String message, Instant at) {
     }
 
-    static SyncStatus of(Connection c) {
+    static SyncStatus of(Connection<?> c) {
         Map<String, TypeStatus> types = new java.util.LinkedHashMap<>();
         c.watched().forEach((type, w) -> types.put(type.name(), new TypeStatus(
                 w.names().wildcard(), w.names().names(), w.versionSent(), w.nonceSent(), w.lastSent(), w.resourcesSent(),
                 w.versionAcked(), w.nonceAcked(),
                 w.lastNack() == null ? null : new Nack(w.lastNack().nonce(), w.lastNack().versionInfo(), w.lastNack().code(),
                         w.lastNack().message(), w.lastNack().at()))));
-        return new SyncStatus(c.id(), c.proxy(), c.peer(), c.connectedAt(), types);
+        return new SyncStatus(c.id(), c.proxy(), c.peer(), c.connectedAt(), c.protocol(), types);
     }
 }
