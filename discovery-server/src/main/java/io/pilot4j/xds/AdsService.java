@@ -18,7 +18,7 @@ import io.grpc.stub.StreamObserver;
 
 import java.util.function.Consumer;
 
-/** The gRPC face of ADS: one {@link SotwConnection} per state-of-the-world stream. */
+/** The gRPC face of ADS: one {@link SotwConnection} per state-of-the-world stream, one {@link DeltaConnection} per delta stream. */
 public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
     /** The peer's address, put into each call's context by {@link #peerInterceptor()}, for logs and syncz. */
     private static final Context.Key<Object> PEER = Context.key("pilot4j-peer");
@@ -40,10 +40,11 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
 
     @Override
     public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responseObserver) {
-        responseObserver.onError(Status.UNIMPLEMENTED
-                .withDescription("delta ADS is not served yet; use state-of-the-world ADS (Envoy: ads_config.api_type GRPC)")
-                .asRuntimeException());
-        return closed();
+        if (refuseUntilReady(responseObserver)) {
+            return closed();
+        }
+        DeltaConnection connection = server.newDeltaConnection((ServerCallStreamObserver<DeltaDiscoveryResponse>) responseObserver, peer());
+        return requests(connection, connection::onRequest);
     }
 
     private boolean refuseUntilReady(StreamObserver<?> responseObserver) {

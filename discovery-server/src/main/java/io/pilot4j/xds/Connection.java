@@ -26,11 +26,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One ADS stream (Istio's xds.Connection); {@link SotwConnection} for state of the world. Requests and pushes both run on the connection's {@link SerialExecutor}, so its state
+ * One ADS stream (Istio's xds.Connection), state of the world ({@link SotwConnection}) or delta
+ * ({@link DeltaConnection}). Requests and pushes both run on the connection's {@link SerialExecutor}, so its state
  * is confined to one task at a time; {@link #watched} is a concurrent map of immutable records only so that debug
  * endpoints can read it from other threads.
  *
- * <p>What every protocol shares lives here: the node of the first request, registration for pushes, the push
+ * <p>What both protocols share lives here: the node of the first request, registration for pushes, the push
  * fan-out over types with flow control, generation, sending, and how decisions are logged and counted. The
  * subclasses read requests and build responses.
  *

@@ -1,5 +1,6 @@
 package io.pilot4j.xds;
 
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pilot4j.log.Scope;
@@ -117,6 +118,10 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
 
     SotwConnection newConnection(ServerCallStreamObserver<DiscoveryResponse> stream, String peer) {
         return new SotwConnection(this, stream, connectionPool, clock, peer);
+    }
+
+    DeltaConnection newDeltaConnection(ServerCallStreamObserver<DeltaDiscoveryResponse> stream, String peer) {
+        return new DeltaConnection(this, stream, connectionPool, clock, peer);
     }
 
     void register(Connection<?> c) {
