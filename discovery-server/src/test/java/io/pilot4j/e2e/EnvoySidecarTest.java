@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * traffic to backends on loopback: HTTP by Host header on the service port, two TCP services sharing a port on
  * their loopback VIPs, an endpoint removed from the config dir, and unknown hosts under both outbound traffic
  * policies. One server and one Envoy serve all steps, in order; after each, Envoy must have rejected nothing.
+ * The Envoy speaks state-of-the-world ADS ({@code --xdsApi grpc}); {@link EnvoyDeltaSidecarTest} covers delta.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,7 +74,8 @@ class EnvoySidecarTest {
             String registry = server.get("/debug/registryz").body();
             return registry.contains(WEB) && registry.contains("db-a.default") && registry.contains("db-b.default");
         }, () -> server.get("/debug/registryz").body());
-        envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--id", PROXY_ID, "--labels", "app=sleep",
+        // State of the world; EnvoyDeltaSidecarTest runs the default, delta.
+        envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--xdsApi", "grpc", "--id", PROXY_ID, "--labels", "app=sleep",
                 "--meshConfig", mesh.toString(), "--discoveryAddress", server.grpcTarget(), "--proxyLogLevel", "info"));
     }
 
