@@ -55,8 +55,10 @@ final class DeltaRequestClassifier {
         List<String> subscribe = request.getResourceNamesSubscribeList();
         List<String> unsubscribe = request.getResourceNamesUnsubscribeList();
         Set<String> added = explicit(subscribe);
+        added.removeAll(unsubscribe);
+        // Names never subscribed are phantom unsubscriptions, which the spec says to ignore.
         Set<String> dropped = explicit(unsubscribe);
-        added.removeAll(dropped);
+        dropped.retainAll(previous.names().names());
 
         boolean wasWildcard = previous.names().wildcard();
         boolean wildcard = wildcardAllowed && !unsubscribe.contains(WILDCARD) && (wasWildcard || subscribe.contains(WILDCARD));

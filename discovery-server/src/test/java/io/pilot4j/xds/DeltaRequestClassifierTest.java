@@ -178,6 +178,17 @@ class DeltaRequestClassifierTest {
     }
 
     @Test
+    void unsubscribingANameNeverSubscribedChangesNothing() {
+        WatchedResource cds = sent(XdsType.CDS, ResourceNames.all(), Map.of("c1", "v1"));
+
+        Outcome o = next(cds, request().addResourceNamesUnsubscribe("c1"));
+
+        assertEquals(Decision.ACK, o.decision());
+        assertFalse(o.respond(), "a phantom unsubscription is ignored, as the spec allows");
+        assertEquals(Map.of("c1", "v1"), o.watch().resourceVersions());
+    }
+
+    @Test
     void nackIsRecordedAndNotAnswered() {
         WatchedResource lds = sent(XdsType.LDS, ResourceNames.all(), Map.of("l1", "bad"));
 
