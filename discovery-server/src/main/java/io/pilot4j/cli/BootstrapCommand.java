@@ -68,9 +68,9 @@ final class BootstrapCommand implements Callable<Integer> {
                     + "defaultConfig.discoveryAddress, or 127.0.0.1:15010 when it is Istio's in-cluster default")
     String discoveryAddress;
 
-    @Option(names = "--xdsApi", defaultValue = "grpc", paramLabel = "API",
-            description = "ADS flavour: grpc (state of the world) or delta. Default: ${DEFAULT-VALUE}; "
-                    + "it becomes delta, Istio's default since 1.22, once pilot4j serves delta ADS")
+    @Option(names = "--xdsApi", defaultValue = "delta", paramLabel = "API",
+            description = "ADS flavour: delta (DELTA_GRPC, incremental) or grpc (GRPC, state of the world). "
+                    + "Default: ${DEFAULT-VALUE}, as in Istio since 1.22")
     XdsApi xdsApi;
 
     @Option(names = {"--adminPort", "--proxyAdminPort"}, paramLabel = "PORT",

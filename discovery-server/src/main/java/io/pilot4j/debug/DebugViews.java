@@ -111,8 +111,8 @@ final class DebugViews {
     }
 
     /**
-     * Per connected proxy: Istio's syncz fields (nonces sent and acked per type) plus, under "types",
-     * versions, subscribed names and the last NACK.
+     * Per connected proxy: Istio's syncz fields (nonces sent and acked per type) plus the stream's protocol and,
+     * under "types", versions, subscribed names, the last NACK and, for delta, how many resource versions are tracked.
      */
     ArrayNode syncz() {
         ArrayNode out = JSON.arrayNode();
@@ -126,6 +126,7 @@ final class DebugViews {
             n.put("generator", s.proxy().isProxylessGrpc() ? "grpc" : "envoy");
             n.put("peer", s.peer());
             n.put("connected_at", iso(s.connectedAt()));
+            n.put("stream", s.stream());
             istioNonces(n, s, "CDS", "cluster");
             istioNonces(n, s, "LDS", "listener");
             istioNonces(n, s, "RDS", "route");
@@ -141,6 +142,9 @@ final class DebugViews {
                 tn.put("resources_sent", t.resourcesSent());
                 tn.put("version_acked", t.versionAcked());
                 tn.put("nonce_acked", t.nonceAcked());
+                if (s.stream().equals("delta")) {
+                    tn.put("resource_versions", t.resourceVersions());
+                }
                 if (t.lastNack() != null) {
                     ObjectNode nack = tn.putObject("last_nack");
                     nack.put("nonce", t.lastNack().nonce());

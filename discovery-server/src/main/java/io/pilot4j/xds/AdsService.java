@@ -16,7 +16,9 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
-/** The gRPC face of ADS: one {@link Connection} per state-of-the-world stream. */
+import java.util.function.Consumer;
+
+/** The gRPC face of ADS: one {@link SotwConnection} per state-of-the-world stream, one {@link DeltaConnection} per delta stream. */
 public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
     /** The peer's address, put into each call's context by {@link #peerInterceptor()}, for logs and syncz. */
     private static final Context.Key<Object> PEER = Context.key("pilot4j-peer");
@@ -29,18 +31,42 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
 
     @Override
     public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responseObserver) {
-        if (!server.isReady()) {
-            // Istio's answer while its caches sync: the client backs off and dials again.
-            responseObserver.onError(Status.UNAVAILABLE.withDescription("server is not ready to serve discovery information").asRuntimeException());
+        if (refuseUntilReady(responseObserver)) {
             return closed();
         }
+        SotwConnection connection = server.newConnection((ServerCallStreamObserver<DiscoveryResponse>) responseObserver, peer());
+        return requests(connection, connection::onRequest);
+    }
+
+    @Override
+    public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responseObserver) {
+        if (refuseUntilReady(responseObserver)) {
+            return closed();
+        }
+        DeltaConnection connection = server.newDeltaConnection((ServerCallStreamObserver<DeltaDiscoveryResponse>) responseObserver, peer());
+        return requests(connection, connection::onRequest);
+    }
+
+    private boolean refuseUntilReady(StreamObserver<?> responseObserver) {
+        if (server.isReady()) {
+            return false;
+        }
+        // Istio's answer while its caches sync: the client backs off and dials again.
+        responseObserver.onError(Status.UNAVAILABLE.withDescription("server is not ready to serve discovery information").asRuntimeException());
+        return true;
+    }
+
+    private static String peer() {
         Object peer = PEER.get();
-        Connection connection = server.newConnection((ServerCallStreamObserver<DiscoveryResponse>) responseObserver,
-                peer == null ? "unknown" : peer.toString());
+        return peer == null ? "unknown" : peer.toString();
+    }
+
+    /** The request side of a stream: each request to the connection, and the end of the stream. */
+    private static <Q> StreamObserver<Q> requests(Connection<?> connection, Consumer<Q> onRequest) {
         return new StreamObserver<>() {
             @Override
-            public void onNext(DiscoveryRequest request) {
-                connection.onRequest(request);
+            public void onNext(Q request) {
+                onRequest.accept(request);
             }
 
             @Override
@@ -53,14 +79,6 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
                 connection.onStreamEnd(true);
             }
         };
-    }
-
-    @Override
-    public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responseObserver) {
-        responseObserver.onError(Status.UNIMPLEMENTED
-                .withDescription("delta ADS is not served yet; use state-of-the-world ADS (Envoy: ads_config.api_type GRPC)")
-                .asRuntimeException());
-        return closed();
     }
 
     /** The request side of a stream already closed with an error: whatever the client still sends is ignored. */

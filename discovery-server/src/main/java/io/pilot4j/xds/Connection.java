@@ -1,9 +1,9 @@
 package io.pilot4j.xds;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.ControlPlane;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pilot4j.log.Scope;
@@ -13,11 +13,11 @@ import io.pilot4j.model.PushRequest;
 import io.pilot4j.translate.Generators;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
+import io.pilot4j.xds.RequestClassifier.Decision;
 import org.slf4j.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -27,21 +27,28 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One ADS stream (Istio's xds.Connection). Requests and pushes both run on the connection's
- * {@link SerialExecutor}, so its state is confined to one task at a time; {@link #watched} is a concurrent
- * map of immutable records only so that debug endpoints can read it from other threads.
+ * One ADS stream (Istio's xds.Connection), state of the world ({@link SotwConnection}) or delta
+ * ({@link DeltaConnection}). Requests and pushes both run on the connection's {@link SerialExecutor}, so its state
+ * is confined to one task at a time; {@link #watched} is a concurrent map of immutable records only so that debug
+ * endpoints can read it from other threads.
+ *
+ * <p>What both protocols share lives here: the node of the first request, registration for pushes, the push
+ * fan-out over types with flow control, generation, sending, and how decisions are logged and counted. The
+ * subclasses read requests and build responses.
+ *
+ * @param <R> the stream's response message
  */
-final class Connection {
-    private static final Logger log = Scope.ADS.logger();
+abstract class Connection<R extends Message> {
+    static final Logger log = Scope.ADS.logger();
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final DiscoveryServer server;
-    private final ServerCallStreamObserver<DiscoveryResponse> stream;
+    final DiscoveryServer server;
+    final Clock clock;
+    final Map<XdsType, WatchedResource> watched = new ConcurrentHashMap<>();
+    private final ServerCallStreamObserver<R> stream;
     private final SerialExecutor executor;
-    private final Clock clock;
     private final Instant connectedAt;
     private final String peer;
-    private final Map<XdsType, WatchedResource> watched = new ConcurrentHashMap<>();
 
     // Written once on the executor, read by debug endpoints.
     private volatile Proxy proxy;
@@ -52,7 +59,7 @@ final class Connection {
     private boolean registered;
     private boolean closed;
 
-    Connection(DiscoveryServer server, ServerCallStreamObserver<DiscoveryResponse> stream, Executor pool, Clock clock, String peer) {
+    Connection(DiscoveryServer server, ServerCallStreamObserver<R> stream, Executor pool, Clock clock, String peer) {
         this.server = server;
         this.stream = stream;
         this.executor = new SerialExecutor(pool);
@@ -63,6 +70,12 @@ final class Connection {
         stream.setOnReadyHandler(() -> executor.execute(this::flushPendingPush));
         stream.setOnCancelHandler(() -> executor.execute(this::close));
     }
+
+    /** "sotw" or "delta", as /debug/syncz shows it. */
+    abstract String protocol();
+
+    /** Sends what a push changed for one watched type. */
+    abstract void pushType(XdsType type, PushContext push);
 
     /** Stable after the first request; null before. */
     String id() {
@@ -88,8 +101,9 @@ final class Connection {
         return copy;
     }
 
-    void onRequest(DiscoveryRequest request) {
-        executor.execute(() -> handleRequest(request));
+    /** Runs a request's handling after anything already queued for this connection. */
+    final void execute(Runnable task) {
+        executor.execute(task);
     }
 
     /** The client ended the stream: with an error or cancellation, or by half-closing it (then we complete our side). */
@@ -107,51 +121,112 @@ final class Connection {
         executor.execute(() -> pushNow(request));
     }
 
-    private void handleRequest(DiscoveryRequest request) {
+    /**
+     * The type a request is about, or null when the request is to be ignored: the stream is closed, its first request
+     * does not identify the node (the stream then fails), or the type is not one pilot4j serves. On the executor.
+     */
+    final XdsType accept(Node node, String typeUrl) {
         if (closed) {
-            return;
+            return null;
         }
-        if (proxy == null && !initialize(request)) {
-            return;
+        if (proxy == null && !initialize(node)) {
+            return null;
         }
-        XdsType type = XdsType.forTypeUrl(request.getTypeUrl());
+        XdsType type = XdsType.forTypeUrl(typeUrl);
         if (type == null) {
-            log.debug("{}: ignoring request for unsupported type {}", id, request.getTypeUrl());
-            return;
+            log.debug("{}: ignoring request for unsupported type {}", id, typeUrl);
         }
-        boolean wildcardAllowed = type.wildcardCapable && !proxy.isProxylessGrpc();
-        RequestClassifier.Outcome outcome = RequestClassifier.classify(type, watched.get(type), request, wildcardAllowed, clock.instant());
-        if (outcome.watch() == null) {
+        return type;
+    }
+
+    final boolean wildcardAllowed(XdsType type) {
+        return type.wildcardAllowed(proxy);
+    }
+
+    /** Replaces the watch of a type; null forgets it. */
+    final void update(XdsType type, WatchedResource watch) {
+        if (watch == null) {
             watched.remove(type);
         } else {
-            watched.put(type, outcome.watch());
-        }
-        switch (outcome.decision()) {
-            case NACK -> {
-                log.warn("{}: {} NACK nonce={} version={}: {}", id, type, request.getResponseNonce(), request.getVersionInfo(),
-                        request.getErrorDetail().getMessage());
-                server.recordNack(type);
-            }
-            case STALE -> {
-                log.debug("{}: {} stale nonce {} (sent {})", id, type, request.getResponseNonce(),
-                        outcome.watch().nonceSent());
-                server.recordExpiredNonce(type);
-            }
-            default -> log.debug("{}: {} {} names={} nonce={}", id, type, outcome.decision(),
-                    outcome.watch() == null ? "[]" : outcome.watch().names().names(), request.getResponseNonce());
-        }
-        if (outcome.decision().respond) {
-            respond(type, server.pushContext(), false);
+            watched.put(type, watch);
         }
     }
 
-    private boolean initialize(DiscoveryRequest request) {
-        if (!request.hasNode() || request.getNode().getId().isEmpty()) {
+    /**
+     * Logs what a request meant, after {@link #update}, and counts rejections and expired nonces.
+     *
+     * @param clientVersion the version the client still runs, for a NACK
+     */
+    final void recordDecision(XdsType type, Decision decision, String nonce, String clientVersion, String error) {
+        WatchedResource watch = watched.get(type);
+        switch (decision) {
+            case NACK -> {
+                log.warn("{}: {} NACK nonce={} version={}: {}", id, type, nonce, clientVersion, error);
+                server.recordNack(type);
+            }
+            case STALE -> {
+                log.debug("{}: {} stale nonce {} (sent {})", id, type, nonce, watch.nonceSent());
+                server.recordExpiredNonce(type);
+            }
+            default -> log.debug("{}: {} {} names={} nonce={}", id, type, decision, watch == null ? "[]" : watch.names().names(), nonce);
+        }
+    }
+
+    /** What the generator of a type makes of the current subscription; null when there is none or it failed. */
+    final List<XdsResource> generate(XdsType type, WatchedResource watch, PushContext push) {
+        XdsGenerator generator = generators.get(type.typeUrl);
+        if (watch == null || generator == null) {
+            return null;
+        }
+        try {
+            return generator.generate(proxy, push, watch.names());
+        } catch (RuntimeException e) {
+            log.error("{}: generating {} failed for push {}; nothing sent", id, type, push.version(), e);
+            return null;
+        }
+    }
+
+    static String newNonce() {
+        return UUID.randomUUID().toString();
+    }
+
+    final ControlPlane controlPlane() {
+        return ControlPlane.newBuilder().setIdentifier(server.identifier()).build();
+    }
+
+    /**
+     * Sends a response; false when the stream is gone (the cancel handler then closes the connection).
+     *
+     * @param resourceBytes size of the resources it carries, for pilot_xds_config_size_bytes
+     * @param startNanos    {@link System#nanoTime()} before the response was generated, for pilot_xds_push_time
+     */
+    final boolean send(XdsType type, R response, long resourceBytes, long startNanos) {
+        try {
+            stream.onNext(response);
+        } catch (RuntimeException e) {
+            log.debug("{}: send failed: {}", id, e.toString());
+            return false;
+        }
+        server.recordSent(type, resourceBytes, startNanos);
+        return true;
+    }
+
+    /** Total size of packed resources, as Istio measures config size. */
+    static long sizeOf(List<Any> resources) {
+        long bytes = 0;
+        for (Any a : resources) {
+            bytes += a.getValue().size();
+        }
+        return bytes;
+    }
+
+    private boolean initialize(Node node) {
+        if (node.getId().isEmpty()) {
             fail(Status.INVALID_ARGUMENT.withDescription("the first request on a stream must carry node.id"));
             return false;
         }
         try {
-            proxy = NodeIdentity.proxyOf(request.getNode());
+            proxy = NodeIdentity.proxyOf(node);
         } catch (IllegalArgumentException e) {
             log.warn("rejecting ADS stream from {}: {}", peer, e.getMessage());
             fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
@@ -162,7 +237,7 @@ final class Connection {
         // Registered before the first response reads the push snapshot, so no push can slip between the two.
         server.register(this);
         registered = true;
-        log.info("new connection for node:{} {} from {}", proxy.nodeId(), id, peer);
+        log.info("new connection for node:{} {} from {} ({})", proxy.nodeId(), id, peer, protocol());
         return true;
     }
 
@@ -180,7 +255,7 @@ final class Connection {
                 continue;
             }
             if (watched.containsKey(type)) {
-                respond(type, push, true);
+                pushType(type, push);
             }
         }
         server.recordConvergence(request);
@@ -192,54 +267,6 @@ final class Connection {
             pendingPush = null;
             pushNow(request);
         }
-    }
-
-    /**
-     * Generates and sends one type for the current subscription. A push whose content equals what was last
-     * sent is skipped: the client already has it (or rejected it, and must not get it again).
-     */
-    private void respond(XdsType type, PushContext push, boolean isPush) {
-        WatchedResource watch = watched.get(type);
-        XdsGenerator generator = generators.get(type.typeUrl);
-        if (watch == null || generator == null) {
-            return;
-        }
-        long started = System.nanoTime();
-        List<XdsResource> resources;
-        try {
-            resources = generator.generate(proxy, push, watch.names());
-        } catch (RuntimeException e) {
-            log.error("{}: generating {} failed for push {}; nothing sent", id, type, push.version(), e);
-            return;
-        }
-        List<String> names = new ArrayList<>(resources.size());
-        List<Any> anys = new ArrayList<>(resources.size());
-        for (XdsResource r : resources) {
-            names.add(r.name());
-            anys.add(Any.pack(r.resource()));
-        }
-        String version = ResourceVersion.of(names, anys);
-        if (isPush && version.equals(watch.versionSent())) {
-            return;
-        }
-        String nonce = UUID.randomUUID().toString();
-        DiscoveryResponse response = DiscoveryResponse.newBuilder()
-                .setTypeUrl(type.typeUrl)
-                .setVersionInfo(version)
-                .setNonce(nonce)
-                .addAllResources(anys)
-                .setControlPlane(ControlPlane.newBuilder().setIdentifier(server.identifier()))
-                .build();
-        try {
-            stream.onNext(response);
-        } catch (RuntimeException e) {
-            // The stream was cancelled under us; the cancel handler closes the connection.
-            log.debug("{}: send failed: {}", id, e.toString());
-            return;
-        }
-        watched.put(type, watch.sent(nonce, version, clock.instant(), resources.size()));
-        server.recordSent(type, response, started);
-        log.debug("{}: {} {} resources={} version={} nonce={}", id, isPush ? "PUSH" : "RESP", type, resources.size(), version, nonce);
     }
 
     private void fail(Status status) {

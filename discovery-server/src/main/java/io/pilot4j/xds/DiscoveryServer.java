@@ -1,7 +1,8 @@
 package io.pilot4j.xds;
 
-import com.google.protobuf.Any;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pilot4j.log.Scope;
 import io.pilot4j.model.Proxy;
@@ -45,7 +46,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private final ExecutorService connectionPool;
     private final Clock clock;
     private final String identifier;
-    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Connection<?>> connections = new ConcurrentHashMap<>();
     private final PilotMetrics metrics;
     private final AtomicLong pushes = new AtomicLong();
     private volatile PushContext pushContext;
@@ -110,7 +111,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         pushes.incrementAndGet();
         log.info("Push {} full={} reasons={} configs={} to {} proxies", push.version(), request.full(), request.reasons(),
                 request.configsUpdated().size(), connections.size());
-        for (Connection c : connections.values()) {
+        for (Connection<?> c : connections.values()) {
             metrics.pushTriggers(request.reasons());
             c.push(request);
         }
@@ -128,16 +129,20 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         return identifier;
     }
 
-    Connection newConnection(io.grpc.stub.ServerCallStreamObserver<DiscoveryResponse> stream, String peer) {
-        return new Connection(this, stream, connectionPool, clock, peer);
+    SotwConnection newConnection(ServerCallStreamObserver<DiscoveryResponse> stream, String peer) {
+        return new SotwConnection(this, stream, connectionPool, clock, peer);
     }
 
-    void register(Connection c) {
+    DeltaConnection newDeltaConnection(ServerCallStreamObserver<DeltaDiscoveryResponse> stream, String peer) {
+        return new DeltaConnection(this, stream, connectionPool, clock, peer);
+    }
+
+    void register(Connection<?> c) {
         connections.put(c.id(), c);
         metrics.proxyConnected(istioVersion(c.proxy()));
     }
 
-    void unregister(Connection c) {
+    void unregister(Connection<?> c) {
         if (connections.remove(c.id(), c)) {
             metrics.proxyDisconnected(istioVersion(c.proxy()));
         }
@@ -152,12 +157,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     }
 
     /** A response went out on a stream; {@code startNanos} is {@link System#nanoTime()} before generating it. */
-    void recordSent(XdsType type, DiscoveryResponse response, long startNanos) {
-        long bytes = 0;
-        for (Any resource : response.getResourcesList()) {
-            bytes += resource.getValue().size();
-        }
-        metrics.sent(metricType(type), type.typeUrl, bytes, Duration.ofNanos(System.nanoTime() - startNanos));
+    void recordSent(XdsType type, long resourceBytes, long startNanos) {
+        metrics.sent(metricType(type), type.typeUrl, resourceBytes, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     /** A push has reached a proxy: convergence counts from the earliest change it carries. */
@@ -190,7 +191,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     /** Connected proxies, sorted by connection id. */
     public List<SyncStatus> syncStatus() {
         List<SyncStatus> out = new ArrayList<>();
-        for (Connection c : connections.values()) {
+        for (Connection<?> c : connections.values()) {
             out.add(SyncStatus.of(c));
         }
         out.sort(Comparator.comparing(SyncStatus::connectionId));
@@ -202,7 +203,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
      * Istio's proxyID ({@code pod.namespace}).
      */
     public Optional<GeneratedConfig> generatedConfig(String proxyId) {
-        for (Connection c : connections.values()) {
+        for (Connection<?> c : connections.values()) {
             var proxy = c.proxy();
             if (proxy == null) {
                 continue;
@@ -218,8 +219,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
                     if (g == null) {
                         continue;
                     }
-                    ResourceNames names = w != null ? w.names()
-                            : type.wildcardCapable && !proxy.isProxylessGrpc() ? ResourceNames.all() : null;
+                    ResourceNames names = w != null ? w.names() : type.wildcardAllowed(proxy) ? ResourceNames.all() : null;
                     if (names != null) {
                         resources.put(type.typeUrl, g.generate(proxy, push, names));
                     }
@@ -233,7 +233,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     @Override
     public void close() {
         debouncer.close();
-        for (Connection c : connections.values()) {
+        for (Connection<?> c : connections.values()) {
             c.completeStream();
         }
         connectionPool.shutdown();

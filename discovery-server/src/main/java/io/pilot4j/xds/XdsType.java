@@ -1,6 +1,7 @@
 package io.pilot4j.xds;
 
 import io.envoyproxy.controlplane.cache.Resources;
+import io.pilot4j.model.Proxy;
 
 import java.util.List;
 
@@ -20,6 +21,11 @@ enum XdsType {
     XdsType(String typeUrl, boolean wildcardCapable) {
         this.typeUrl = typeUrl;
         this.wildcardCapable = wildcardCapable;
+    }
+
+    /** Whether this proxy may subscribe to everything of this type: Envoy may for CDS and LDS, proxyless gRPC names what it wants. */
+    boolean wildcardAllowed(Proxy proxy) {
+        return wildcardCapable && !proxy.isProxylessGrpc();
     }
 
     static XdsType forTypeUrl(String typeUrl) {

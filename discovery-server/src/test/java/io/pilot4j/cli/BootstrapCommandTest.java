@@ -120,7 +120,7 @@ class BootstrapCommandTest {
         assertTrue(ads.hasAds() && ads.getInitialFetchTimeout().equals(Durations.ZERO), ads.toString());
         assertEquals(ads, b.getDynamicResources().getCdsConfig());
         ApiConfigSource adsConfig = b.getDynamicResources().getAdsConfig();
-        assertEquals(ApiConfigSource.ApiType.GRPC, adsConfig.getApiType());
+        assertEquals(ApiConfigSource.ApiType.DELTA_GRPC, adsConfig.getApiType(), "delta ADS, Istio's default since 1.22");
         assertTrue(adsConfig.getSetNodeOnFirstMessageOnly());
         assertEquals("xds-grpc", adsConfig.getGrpcServices(0).getEnvoyGrpc().getClusterName());
 
@@ -174,7 +174,7 @@ class BootstrapCommandTest {
         Path mesh = Files.writeString(dir.resolve("mesh.yaml"), MESH);
 
         assertEquals(0, run("--meshConfig", mesh.toString(), "--type", "router", "--ip", "fd00::5", "--id", "gw-1.istio-system",
-                "--domain", "istio-system.svc.example.org", "--xdsApi", "delta", "--adminPort", "0",
+                "--domain", "istio-system.svc.example.org", "--xdsApi", "grpc", "--adminPort", "0",
                 "--discoveryAddress", "[fd00::1]:15010", "--serviceCluster", "ingress", "--interceptionMode", "tproxy",
                 "--meta", "GENERATOR=custom", "--meta", "DNS_CAPTURE=false", "--connectTimeout", "250ms"), err.toString());
 
@@ -185,7 +185,7 @@ class BootstrapCommandTest {
                 "INTERCEPTION_MODE", "TPROXY", "DNS_CAPTURE", "false", "GENERATOR", "custom")), strings(b.getNode().getMetadata()));
         assertEquals(SocketAddress.newBuilder().setAddress("::1").setPortValue(0).build(), b.getAdmin().getAddress().getSocketAddress(),
                 "an IPv6 proxy's admin is on ::1, port 0 ephemeral");
-        assertEquals(ApiConfigSource.ApiType.DELTA_GRPC, b.getDynamicResources().getAdsConfig().getApiType());
+        assertEquals(ApiConfigSource.ApiType.GRPC, b.getDynamicResources().getAdsConfig().getApiType());
         Cluster xds = b.getStaticResources().getClusters(0);
         assertEquals(Cluster.DiscoveryType.STATIC, xds.getType());
         assertEquals("fd00::1", xdsServer(xds).getAddress());
@@ -235,7 +235,7 @@ class BootstrapCommandTest {
         return Stream.of(
                 arguments("sidecar, defaults", List.of("--id", "productpage-v1.default")),
                 arguments("sidecar, mesh defaultConfig", List.of("--id", "reviews-v1.default", "--meshConfig", "MESH")),
-                arguments("router, delta ADS", List.of("--type", "router", "--id", "gw-1.istio-system", "--xdsApi", "delta")),
+                arguments("router, state-of-the-world ADS", List.of("--type", "router", "--id", "gw-1.istio-system", "--xdsApi", "grpc")),
                 arguments("IPv6 sidecar, hostname discovery address",
                         List.of("--ip", "fd00::5", "--id", "app.default", "--discoveryAddress", "localhost:15010")));
     }

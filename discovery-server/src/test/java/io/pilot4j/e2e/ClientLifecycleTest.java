@@ -1,17 +1,11 @@
 package io.pilot4j.e2e;
 
 import io.envoyproxy.controlplane.cache.Resources;
-import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import io.pilot4j.testing.AdsClient;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.DeltaAdsClient;
 import io.pilot4j.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,33 +79,20 @@ class ClientLifecycleTest {
     }
 
     @Test
-    void deltaAdsSaysItIsNotServedYet() throws Exception {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(server.grpcTarget()).usePlaintext().build();
-        try {
-            CompletableFuture<Throwable> ended = new CompletableFuture<>();
-            StreamObserver<DeltaDiscoveryRequest> requests = AggregatedDiscoveryServiceGrpc.newStub(channel)
-                    .deltaAggregatedResources(new StreamObserver<DeltaDiscoveryResponse>() {
-                        @Override
-                        public void onNext(DeltaDiscoveryResponse value) {
-                            ended.completeExceptionally(new AssertionError("unexpected delta response"));
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            ended.complete(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            ended.completeExceptionally(new AssertionError("stream completed without an error"));
-                        }
-                    });
-            requests.onNext(DeltaDiscoveryRequest.newBuilder().setTypeUrl(CDS).build());
-            StatusRuntimeException e = (StatusRuntimeException) ended.get(10, TimeUnit.SECONDS);
-            assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
-            assertTrue(e.getStatus().getDescription().contains("api_type GRPC"), e.getStatus().getDescription());
-        } finally {
-            channel.shutdownNow();
+    void deltaStreamsAreRefusedAndForgottenAlike() throws Exception {
+        try (DeltaAdsClient bad = new DeltaAdsClient(server.grpcTarget(), "sidecar~not-an-ip~x.default~default.svc.cluster.local", Map.of())) {
+            bad.subscribe(CDS, List.of());
+            Status status = Status.fromThrowable(bad.error(WAIT));
+            assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode());
+            assertTrue(status.getDescription().contains("'not-an-ip' is not an IP address"), status.getDescription());
         }
+
+        DeltaAdsClient gone = new DeltaAdsClient(server.grpcTarget(), "sidecar~10.0.0.3~gone-delta.default~default.svc.cluster.local", Map.of());
+        gone.subscribe(CDS, List.of());
+        assertEquals(CDS, gone.next(WAIT).getTypeUrl());
+        Await.until(WAIT, "the delta client in /debug/syncz", () -> server.get("/debug/syncz").body().contains("gone-delta.default"));
+        gone.close();
+        Await.until(WAIT, "the vanished delta client to leave /debug/syncz",
+                () -> !server.get("/debug/syncz").body().contains("gone-delta.default"), () -> server.get("/debug/syncz").body());
     }
 }

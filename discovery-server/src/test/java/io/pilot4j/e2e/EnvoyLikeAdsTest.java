@@ -198,6 +198,10 @@ class EnvoyLikeAdsTest {
         String added = "outbound|9080||more.example.com";
         assertTrue(names(unpack(cds, Cluster.class)).contains(added));
         envoy.ack(cds, List.of());
+        // Endpoints follow every cluster push, changed or not: Envoy warms the clusters it was sent until they come.
+        DiscoveryResponse rewarm = expect(EDS);
+        assertEquals(edsNames, names(unpack(rewarm, ClusterLoadAssignment.class)));
+        envoy.ack(rewarm, edsNames);
         DiscoveryResponse rds = expect(RDS);
         lastRds = rds;
         envoy.ack(rds, rdsNames);

@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * traffic to backends on loopback: HTTP by Host header on the service port, two TCP services sharing a port on
  * their loopback VIPs, an endpoint removed from the config dir, and unknown hosts under both outbound traffic
  * policies. One server and one Envoy serve all steps, in order; after each, Envoy must have rejected nothing.
+ * The Envoy speaks state-of-the-world ADS ({@code --xdsApi grpc}); {@link EnvoyDeltaSidecarTest} covers delta.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,7 +74,8 @@ class EnvoySidecarTest {
             String registry = server.get("/debug/registryz").body();
             return registry.contains(WEB) && registry.contains("db-a.default") && registry.contains("db-b.default");
         }, () -> server.get("/debug/registryz").body());
-        envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--id", PROXY_ID, "--labels", "app=sleep",
+        // State of the world; EnvoyDeltaSidecarTest runs the default, delta.
+        envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--xdsApi", "grpc", "--id", PROXY_ID, "--labels", "app=sleep",
                 "--meshConfig", mesh.toString(), "--discoveryAddress", server.grpcTarget(), "--proxyLogLevel", "info"));
     }
 
@@ -185,6 +187,22 @@ class EnvoySidecarTest {
         assertEquals(before, envoy.stat(passthrough), "block_all must not reach PassthroughCluster");
         assertEquals(List.of(WEB + ":" + httpPort, "block_all"), virtualHosts(envoy.configDump()));
         assertEquals("web-1", HttpBackends.get("127.0.0.1", httpPort, WEB).body(), "known hosts still route");
+    }
+
+    @Test
+    @Order(7)
+    void changedClustersFinishWarming() {
+        server.writeMeshConfig("{\"outboundTrafficPolicy\": {\"mode\": \"REGISTRY_ONLY\"}, \"connectTimeout\": \"3s\", "
+                + "\"defaultConfig\": {\"concurrency\": 1}}");
+
+        // Envoy holds a changed cluster back, warming, until its endpoints come again; over state of the world it asks
+        // for them with the names it already had, which reads as an ACK.
+        String cluster = "outbound|" + httpPort + "||" + WEB;
+        Await.until(WAIT, "the clusters with the new connect timeout to be active, none left warming", () ->
+                        "3s".equals(EnvoyProcess.activeCluster(envoy.configDump(), cluster).path("connect_timeout").asText())
+                                && envoy.stat("cluster_manager.warming_clusters") == 0,
+                () -> envoy.stats("warming").toString());
+        assertEquals("web-1", HttpBackends.get("127.0.0.1", httpPort, WEB).body(), "the re-warmed cluster routes");
     }
 
     /** Which backends answer {@code n} requests in a row. */

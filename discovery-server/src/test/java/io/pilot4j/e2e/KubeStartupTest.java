@@ -6,6 +6,7 @@ import io.pilot4j.kube.testing.MockCluster;
 import io.pilot4j.kube.testing.Objects;
 import io.pilot4j.testing.AdsClient;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.DeltaAdsClient;
 import io.pilot4j.testing.RunningServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,11 @@ class KubeStartupTest {
             Status refused = Status.fromThrowable(ads.error(Duration.ofSeconds(10)));
             assertEquals(Status.Code.UNAVAILABLE, refused.getCode());
             assertEquals("server is not ready to serve discovery information", refused.getDescription());
+        }
+        try (DeltaAdsClient delta = new DeltaAdsClient(server.grpcTarget(), NODE, Map.of("NAMESPACE", "apps"))) {
+            delta.subscribe(Resources.V3.CLUSTER_TYPE_URL, List.of());
+            Status refused = Status.fromThrowable(delta.error(Duration.ofSeconds(10)));
+            assertEquals(Status.Code.UNAVAILABLE, refused.getCode(), "delta streams wait for the registries too");
         }
 
         cluster = MockCluster.startOn(port);

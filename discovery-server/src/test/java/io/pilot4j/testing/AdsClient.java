@@ -13,42 +13,30 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A raw state-of-the-world ADS stream driven by the test, step by step, the way Envoy drives it. Responses
  * are read in arrival order, so a test can tell what the server sent between two of its own requests.
+ * {@link DeltaAdsClient} is the same for delta ADS.
  */
 public final class AdsClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final StreamObserver<DiscoveryRequest> requests;
-    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    private final ResponseQueue<DiscoveryResponse> received = new ResponseQueue<>(DiscoveryResponse.class);
     private final Node node;
     private boolean nodeSent;
 
     public AdsClient(String target, String nodeId, Map<String, String> metadata) {
+        this.node = node(nodeId, metadata);
+        this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(received);
+    }
+
+    /** An Envoy node with string metadata, as the first request of a stream carries it. */
+    static Node node(String nodeId, Map<String, String> metadata) {
         Struct.Builder md = Struct.newBuilder();
         metadata.forEach((k, v) -> md.putFields(k, Value.newBuilder().setStringValue(v).build()));
-        this.node = Node.newBuilder().setId(nodeId).setMetadata(md).build();
-        this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
-        this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
-            @Override
-            public void onNext(DiscoveryResponse value) {
-                received.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                received.add(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                received.add("completed");
-            }
-        });
+        return Node.newBuilder().setId(nodeId).setMetadata(md).build();
     }
 
     /** Sends a request; the node goes on the first one only, as Envoy does. */
@@ -78,29 +66,12 @@ public final class AdsClient implements AutoCloseable {
 
     /** The next message from the server, whatever its type; fails on timeout, stream error or completion. */
     public DiscoveryResponse next(Duration timeout) {
-        Object o;
-        try {
-            o = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-        if (o == null) {
-            throw new AssertionError("no response within " + timeout.toMillis() + " ms");
-        }
-        if (o instanceof Throwable t) {
-            throw new AssertionError("stream failed: " + t, t);
-        }
-        if (o instanceof String s) {
-            throw new AssertionError("stream " + s);
-        }
-        return (DiscoveryResponse) o;
+        return received.next(timeout);
     }
 
     /** The error the stream ended with, if it ends within the timeout. */
     public Throwable error(Duration timeout) throws InterruptedException {
-        Object o = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return o instanceof Throwable t ? t : null;
+        return received.error(timeout);
     }
 
     @Override

@@ -205,6 +205,16 @@ public final class EnvoyProcess implements AutoCloseable {
         throw new AssertionError("no " + type + " in config_dump");
     }
 
+    /** The active cluster of that name in a config_dump; fails when Envoy has none (or has it warming only). */
+    public static JsonNode activeCluster(JsonNode dump, String name) {
+        for (JsonNode c : section(dump, "ClustersConfigDump").path("dynamic_active_clusters")) {
+            if (c.path("cluster").path("name").asText().equals(name)) {
+                return c.path("cluster");
+            }
+        }
+        throw new AssertionError(name + " not active in Envoy");
+    }
+
     public String log() {
         if (finalLog != null) {
             return finalLog;

@@ -23,14 +23,12 @@ import java.time.Duration;
 /** The real discovery server, in-process on ephemeral loopback ports, over a config directory the test writes. */
 public final class RunningServer implements AutoCloseable {
     private final Server server;
-    private final Path configDir;
-    private final Path meshConfig;
+    private final PilotArgs args;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private RunningServer(Server server, Path configDir, Path meshConfig) {
+    private RunningServer(Server server, PilotArgs args) {
         this.server = server;
-        this.configDir = configDir;
-        this.meshConfig = meshConfig;
+        this.args = args;
     }
 
     /** Starts with Istio's default mesh config (the default mesh path does not exist in the test's working dir). */
@@ -56,11 +54,23 @@ public final class RunningServer implements AutoCloseable {
                 new InetSocketAddress("127.0.0.1", 0),
                 meshConfig, meshExplicit, configDir, kube, "cluster.local",
                 PilotArgs.DEFAULT_DEBOUNCE_AFTER, PilotArgs.DEFAULT_DEBOUNCE_MAX);
-        return new RunningServer(Server.start(args, Clock.systemUTC()), configDir, meshConfig);
+        return new RunningServer(Server.start(args, Clock.systemUTC()), args);
     }
 
     public static RunningServer startWithKubeconfig(Path kubeconfig) throws StartupException {
         return start(null, kubeconfig, Path.of("target/no-such-mesh-config"), false);
+    }
+
+    /**
+     * Stops this server and starts another on the same ports over the same files: what a control plane restart looks
+     * like to its clients, which reconnect to the address they know.
+     */
+    public RunningServer restart() throws StartupException {
+        PilotArgs same = new PilotArgs(server.grpcAddress(), server.httpAddress(), server.monitoringAddress(), args.meshConfig(),
+                args.meshConfigExplicit(),
+                args.configDir(), args.kube(), args.domain(), args.debounceAfter(), args.debounceMax());
+        close();
+        return new RunningServer(Server.start(same, Clock.systemUTC()), same);
     }
 
     /** Waits until /ready says 200. */
@@ -105,12 +115,12 @@ public final class RunningServer implements AutoCloseable {
 
     /** Replaces a file in the config directory, as {@link #replace} does. */
     public void writeConfig(String name, String content) {
-        replace(configDir.resolve(name), content);
+        replace(args.configDir().resolve(name), content);
     }
 
     /** Replaces the mesh config file the server was started with; the server watches it. */
     public void writeMeshConfig(String content) {
-        replace(meshConfig, content);
+        replace(args.meshConfig(), content);
     }
 
     /**

@@ -1,0 +1,139 @@
+package io.pilot4j.xds;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.translate.XdsResource;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+
+/**
+ * A delta (incremental) ADS stream, Envoy's DELTA_GRPC: a response carries only the resources whose version differs
+ * from what the client holds, and in removed_resources the names it holds (or just asked for) that do not exist.
+ * The same generators as state of the world, run for the whole subscription and compared resource by resource
+ * against {@link WatchedResource#resourceVersions()}.
+ */
+final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
+
+    DeltaConnection(DiscoveryServer server, ServerCallStreamObserver<DeltaDiscoveryResponse> stream, Executor pool, Clock clock, String peer) {
+        super(server, stream, pool, clock, peer);
+    }
+
+    @Override
+    String protocol() {
+        return "delta";
+    }
+
+    void onRequest(DeltaDiscoveryRequest request) {
+        execute(() -> handle(request));
+    }
+
+    private void handle(DeltaDiscoveryRequest request) {
+        XdsType type = accept(request.getNode(), request.getTypeUrl());
+        if (type == null) {
+            return;
+        }
+        WatchedResource previous = watched.get(type);
+        DeltaRequestClassifier.Outcome outcome = DeltaRequestClassifier.classify(type, previous, request, wildcardAllowed(type), clock.instant());
+        update(type, outcome.watch());
+        recordDecision(type, outcome.decision(), request.getResponseNonce(), previous == null ? "" : previous.versionAcked(),
+                request.getErrorDetail().getMessage());
+        if (outcome.respond()) {
+            respond(type, server.pushContext(), outcome.requested(), false);
+        }
+    }
+
+    @Override
+    void pushType(XdsType type, PushContext push) {
+        respond(type, push, Set.of(), true);
+    }
+
+    /**
+     * Sends what the client lacks of one type. A push that changes nothing the client holds sends nothing; an
+     * answer to a request is sent even when empty, so a client waiting on it (Envoy's initial fetch) moves on.
+     *
+     * @param requested names the client just subscribed to: one that does not exist goes in removed_resources
+     */
+    private void respond(XdsType type, PushContext push, Set<String> requested, boolean isPush) {
+        long started = System.nanoTime();
+        WatchedResource watch = watched.get(type);
+        List<XdsResource> resources = generate(type, watch, push);
+        if (resources == null) {
+            return;
+        }
+        Map<String, String> held = watch.resourceVersions();
+        Map<String, String> versions = new HashMap<>(held);
+        Set<String> existing = new HashSet<>();
+        List<Resource> changed = new ArrayList<>();
+        long bytes = 0;
+        for (XdsResource r : resources) {
+            existing.add(r.name());
+            Any any = Any.pack(r.resource());
+            String version = ResourceVersion.of(any);
+            if (!version.equals(held.get(r.name()))) {
+                changed.add(Resource.newBuilder().setName(r.name()).setVersion(version).setResource(any).build());
+                versions.put(r.name(), version);
+                bytes += any.getValue().size();
+            }
+        }
+        Set<String> removed = new TreeSet<>(held.keySet());
+        removed.addAll(requested);
+        removed.removeAll(existing);
+        if (isPush && changed.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        versions.keySet().removeAll(removed);
+        String version = ResourceVersion.ofVersions(versions);
+        String nonce = newNonce();
+        DeltaDiscoveryResponse response = DeltaDiscoveryResponse.newBuilder()
+                .setTypeUrl(type.typeUrl)
+                .setSystemVersionInfo(version)
+                .setNonce(nonce)
+                .addAllResources(changed)
+                .addAllRemovedResources(removed)
+                .setControlPlane(controlPlane())
+                .build();
+        if (!send(type, response, bytes, started)) {
+            return;
+        }
+        watched.put(type, watch.sent(nonce, version, clock.instant(), changed.size()).withResourceVersions(versions));
+        log.debug("{}: {} {} resources={} removed={} version={} nonce={}", id(), isPush ? "PUSH" : "RESP", type, changed.size(),
+                removed.size(), version, nonce);
+        if (type == XdsType.CDS && !changed.isEmpty()) {
+            rewarmEndpoints(changed, push);
+        }
+    }
+
+    /**
+     * Envoy warms a cluster it is sent, new or changed, until that cluster's endpoints arrive, and a delta client does
+     * not ask for endpoints it already subscribes to (envoy#13009, envoy#33607; Istio pushes EDS after every CDS
+     * request for this). So the assignments of the clusters just sent are forgotten as held and go out again. EDS
+     * names are cluster names in every generator; a new cluster is not subscribed yet and is answered when it is.
+     */
+    private void rewarmEndpoints(List<Resource> clusters, PushContext push) {
+        WatchedResource eds = watched.get(XdsType.EDS);
+        if (eds == null) {
+            return;
+        }
+        Map<String, String> versions = new HashMap<>(eds.resourceVersions());
+        boolean forgotten = false;
+        for (Resource c : clusters) {
+            forgotten |= versions.remove(c.getName()) != null;
+        }
+        if (forgotten) {
+            watched.put(XdsType.EDS, eds.withResourceVersions(versions));
+            respond(XdsType.EDS, push, Set.of(), true);
+        }
+    }
+}
