@@ -11,6 +11,7 @@ import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.PushRequest;
 import io.pilot4j.translate.Generators;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
 import io.pilot4j.xds.RequestClassifier.Decision;
@@ -52,6 +53,7 @@ abstract class Connection<R extends Message> {
 
     // Written once on the executor, read by debug endpoints.
     private volatile Proxy proxy;
+    private volatile ProxyView view;
     private volatile String id;
     // Confined to the executor.
     private Map<String, XdsGenerator> generators = Map.of();
@@ -84,6 +86,11 @@ abstract class Connection<R extends Message> {
 
     Proxy proxy() {
         return proxy;
+    }
+
+    /** What generators read of the proxy; null before the first request. */
+    ProxyView view() {
+        return view;
     }
 
     Instant connectedAt() {
@@ -140,7 +147,7 @@ abstract class Connection<R extends Message> {
     }
 
     final boolean wildcardAllowed(XdsType type) {
-        return type.wildcardAllowed(proxy);
+        return type.wildcardAllowed(view);
     }
 
     /** Replaces the watch of a type; null forgets it. */
@@ -179,7 +186,7 @@ abstract class Connection<R extends Message> {
             return null;
         }
         try {
-            return generator.generate(proxy, push, watch.names());
+            return generator.generate(view, push, watch.names());
         } catch (RuntimeException e) {
             log.error("{}: generating {} failed for push {}; nothing sent", id, type, push.version(), e);
             return null;
@@ -233,7 +240,8 @@ abstract class Connection<R extends Message> {
             return false;
         }
         id = proxy.id().isEmpty() ? proxy.nodeId() + "-" + IDS.incrementAndGet() : proxy.id() + "-" + IDS.incrementAndGet();
-        generators = Generators.forProxy(proxy);
+        view = ProxyView.of(proxy);
+        generators = Generators.forView(view);
         // Registered before the first response reads the push snapshot, so no push can slip between the two.
         server.register(this);
         registered = true;

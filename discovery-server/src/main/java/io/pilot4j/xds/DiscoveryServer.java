@@ -13,6 +13,7 @@ import io.pilot4j.monitoring.PilotMetrics;
 import io.pilot4j.push.Debouncer;
 import io.pilot4j.push.Environment;
 import io.pilot4j.translate.Generators;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -210,7 +211,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
             }
             if (proxyId.equals(c.id()) || proxyId.equals(proxy.nodeId()) || proxyId.equals(proxy.id())) {
                 PushContext push = pushContext;
-                Map<String, XdsGenerator> generators = Generators.forProxy(proxy);
+                ProxyView view = c.view();
+                Map<String, XdsGenerator> generators = Generators.forView(view);
                 Map<XdsType, WatchedResource> watched = c.watched();
                 Map<String, List<XdsResource>> resources = new LinkedHashMap<>();
                 for (XdsType type : XdsType.PUSH_ORDER) {
@@ -219,9 +221,9 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
                     if (g == null) {
                         continue;
                     }
-                    ResourceNames names = w != null ? w.names() : type.wildcardAllowed(proxy) ? ResourceNames.all() : null;
+                    ResourceNames names = w != null ? w.names() : type.wildcardAllowed(view) ? ResourceNames.all() : null;
                     if (names != null) {
-                        resources.put(type.typeUrl, g.generate(proxy, push, names));
+                        resources.put(type.typeUrl, g.generate(view, push, names));
                     }
                 }
                 return Optional.of(new GeneratedConfig(proxy, push.version(), resources));
