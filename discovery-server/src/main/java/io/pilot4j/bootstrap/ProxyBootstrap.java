@@ -19,6 +19,7 @@ import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.mesh.ProxyConfig;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.translate.PackedTypes;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.cluster.OutboundCluster;
 import io.pilot4j.translate.listener.InterceptionMode;
 
@@ -194,7 +195,7 @@ public final class ProxyBootstrap {
                         .addGrpcServices(GrpcService.newBuilder().setEnvoyGrpc(
                                 GrpcService.EnvoyGrpc.newBuilder().setClusterName(XdsGrpcCluster.NAME))));
         b.getStaticResourcesBuilder().addClusters(XdsGrpcCluster.build(discoveryAddress, options.connectTimeout(),
-                OutboundCluster.dnsLookupFamily(proxy)));
+                OutboundCluster.dnsLookupFamily(ProxyView.of(proxy))));
         return b.build();
     }
 

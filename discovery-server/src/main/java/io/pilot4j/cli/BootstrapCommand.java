@@ -8,7 +8,7 @@ import io.pilot4j.mesh.DurationText;
 import io.pilot4j.model.NodeType;
 import io.pilot4j.server.MeshConfigFile;
 import io.pilot4j.translate.listener.InterceptionMode;
-import io.pilot4j.translate.listener.ListenerGenerator;
+import io.pilot4j.translate.ProxyView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -151,7 +151,7 @@ final class BootstrapCommand implements Callable<Integer> {
         }
         Map<String, String> md = new LinkedHashMap<>();
         if (!PrivilegedPorts.bindable()) {
-            md.put(ListenerGenerator.UNPRIVILEGED_POD, "true");
+            md.put(ProxyView.UNPRIVILEGED_POD, "true");
         }
         md.putAll(metadata);
         return new BootstrapOptions(type, ip, id, domain, discoveryAddress, xdsApi, adminPort, interceptionMode,

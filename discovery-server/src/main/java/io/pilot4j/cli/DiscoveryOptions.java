@@ -1,5 +1,7 @@
 package io.pilot4j.cli;
 
+import io.pilot4j.mesh.DurationText;
+import io.pilot4j.push.PushTuning;
 import io.pilot4j.server.PilotArgs;
 import io.pilot4j.serviceregistry.kube.ClusterSource;
 import io.pilot4j.serviceregistry.kube.KubeOptions;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +53,11 @@ final class DiscoveryOptions {
             description = "DNS domain suffix of Kubernetes services. Default: ${DEFAULT-VALUE}")
     String domain;
 
+    @Option(names = "--keepaliveMaxServerConnectionAge", paramLabel = "DURATION",
+            description = "Maximum duration a connection will be kept open on the server before a graceful close, so clients "
+                    + "reconnect and spread over replicas (Istio's charts set 30m). Go duration syntax; 0 or unset: for ever")
+    String keepaliveMaxServerConnectionAge;
+
     @Option(names = "--log_output_level", defaultValue = "default:info", paramLabel = "LEVELS",
             description = "Comma-separated minimum per-scope logging level, <scope>:<level>,... where scope is one of "
                     + "default, ads, model, mesh, file, kube, http (or all) and level one of debug, info, warn, error, fatal, none. Default: ${DEFAULT-VALUE}")
@@ -60,11 +68,11 @@ final class DiscoveryOptions {
     }
 
     /**
-     * @param env the environment (KUBECONFIG, KUBERNETES_SERVICE_HOST, PILOT_DEBOUNCE_AFTER, PILOT_DEBOUNCE_MAX);
+     * @param env the environment (KUBECONFIG, KUBERNETES_SERVICE_HOST, and Istio's tuning variables, {@link TuningEnv});
      *            {@code exists} tells whether a file exists
      */
     PilotArgs toArgs(Map<String, String> env, Predicate<Path> exists) {
-        DebounceEnv.Debounce debounce = DebounceEnv.read(env);
+        PushTuning tuning = TuningEnv.read(env);
         return new PilotArgs(
                 HostPort.parse("--grpcAddr", grpcAddr),
                 HostPort.parse("--httpAddr", httpAddr),
@@ -74,8 +82,25 @@ final class DiscoveryOptions {
                 configDir,
                 kube(env, exists).orElse(null),
                 domain,
-                debounce.after(),
-                debounce.max());
+                tuning.debounceAfter(),
+                tuning.debounceMax(),
+                tuning.pushThrottle(),
+                tuning.maxRequestsPerSecond(),
+                maxConnectionAge());
+    }
+
+    /** Istio's default is infinite, and grpc-go reads 0 the same way. */
+    private Duration maxConnectionAge() {
+        if (keepaliveMaxServerConnectionAge == null || keepaliveMaxServerConnectionAge.isBlank()) {
+            return null;
+        }
+        Duration age;
+        try {
+            age = DurationText.parse(keepaliveMaxServerConnectionAge.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--keepaliveMaxServerConnectionAge: " + e.getMessage(), e);
+        }
+        return age.isZero() ? null : age;
     }
 
     /** Istio's --registries: Kubernetes by default when there is a cluster to read, nothing otherwise. */

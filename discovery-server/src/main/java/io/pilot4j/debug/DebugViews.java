@@ -111,8 +111,9 @@ final class DebugViews {
     }
 
     /**
-     * Per connected proxy: Istio's syncz fields (nonces sent and acked per type) plus the stream's protocol and,
-     * under "types", versions, subscribed names, the last NACK and, for delta, how many resource versions are tracked.
+     * Per connected proxy: Istio's syncz fields (nonces sent and acked per type) plus the stream's protocol, under
+     * "types", versions, subscribed names, the last NACK and, for delta, how many resource versions are tracked, and
+     * under "pending_push" the push waiting for a client that stopped reading.
      */
     ArrayNode syncz() {
         ArrayNode out = JSON.arrayNode();
@@ -131,6 +132,11 @@ final class DebugViews {
             istioNonces(n, s, "LDS", "listener");
             istioNonces(n, s, "RDS", "route");
             istioNonces(n, s, "EDS", "endpoint");
+            if (s.pendingPush() != null) {
+                ObjectNode pending = n.putObject("pending_push");
+                pending.put("merged", s.pendingPush().merged());
+                pending.set("types", mapper.valueToTree(s.pendingPush().types()));
+            }
             ObjectNode types = n.putObject("types");
             s.types().forEach((type, t) -> {
                 ObjectNode tn = types.putObject(type);

@@ -41,9 +41,13 @@ public final class PilotMetrics {
     public static final String PROXY_CONVERGENCE_TIME = "pilot_proxy_convergence_time";
     public static final String DEBOUNCE_TIME = "pilot_debounce_time";
     public static final String INBOUND_UPDATES = "pilot_inbound_updates";
+    /** Istio's XDS cache series carry no pilot_ prefix. */
+    public static final String XDS_CACHE_READS = "xds_cache_reads";
+    public static final String XDS_CACHE_SIZE = "xds_cache_size";
 
     /** Istio's sums: exposed as counters without the {@code _total} suffix. */
-    static final Set<String> COUNTERS = Set.of(XDS_PUSHES, TOTAL_XDS_REJECTS, XDS_EXPIRED_NONCE, PUSH_TRIGGERS, INBOUND_UPDATES);
+    static final Set<String> COUNTERS = Set.of(XDS_PUSHES, TOTAL_XDS_REJECTS, XDS_EXPIRED_NONCE, PUSH_TRIGGERS, INBOUND_UPDATES,
+            XDS_CACHE_READS);
     /** Istio's distributions: exposed as histograms, with none of the {@code _max} gauges Micrometer adds. */
     static final Set<String> HISTOGRAMS = Set.of(XDS_PUSH_TIME, XDS_CONFIG_SIZE_BYTES, PROXY_CONVERGENCE_TIME, DEBOUNCE_TIME);
     private static final Set<String> FAMILIES = families();
@@ -59,6 +63,8 @@ public final class PilotMetrics {
     private final MeterRegistry registry;
     private final Timer debounceTime;
     private final Timer convergenceTime;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
     /** Istio's xdsClientTracker: a gauge per proxy version that stays (at 0) once its last proxy is gone. */
     private final Map<String, AtomicLong> connectedByVersion = new ConcurrentHashMap<>();
 
@@ -73,11 +79,31 @@ public final class PilotMetrics {
                 .description("Delay in seconds between config change and a proxy receiving all required configuration.")
                 .serviceLevelObjectives(CONVERGENCE_SECONDS)
                 .register(registry);
+        this.cacheHits = cacheReads("hit");
+        this.cacheMisses = cacheReads("miss");
     }
 
     /** {@code pilot_services}, read at every scrape. */
     public void bindServices(IntSupplier services) {
         Gauge.builder(SERVICES, services::getAsInt).description("Total services known to pilot.").register(registry);
+    }
+
+    /** {@code xds_cache_size}: entries of the current push snapshot in the XDS cache, read at every scrape. */
+    public void bindXdsCache(IntSupplier entries) {
+        Gauge.builder(XDS_CACHE_SIZE, entries::getAsInt).description("Current size of xds cache").register(registry);
+    }
+
+    /**
+     * {@code xds_cache_reads{type=hit|miss}}: a response's resources were found generated for the proxy's view and
+     * subscription in the current push snapshot, or had to be generated.
+     */
+    public void xdsCacheRead(boolean hit) {
+        (hit ? cacheHits : cacheMisses).increment();
+    }
+
+    /** Cache reads so far that were hits (true) or misses (false). */
+    public long xdsCacheReads(boolean hit) {
+        return (long) (hit ? cacheHits : cacheMisses).count();
     }
 
     /** {@code pilot_xds{version}}: a proxy opened an ADS stream; {@code version} is its ISTIO_VERSION, "" when unknown. */
@@ -182,6 +208,10 @@ public final class PilotMetrics {
                 .tag(TYPE, reason.label()).register(registry);
     }
 
+    private Counter cacheReads(String type) {
+        return Counter.builder(XDS_CACHE_READS).description("Total number of xds cache xdsCacheReads.").tag(TYPE, type).register(registry);
+    }
+
     private Counter inbound(String type) {
         return Counter.builder(INBOUND_UPDATES).description("Total number of updates received by pilot.")
                 .tag(TYPE, type).register(registry);
@@ -218,7 +248,7 @@ public final class PilotMetrics {
     private static Set<String> families() {
         Set<String> all = new HashSet<>(COUNTERS);
         all.addAll(HISTOGRAMS);
-        all.addAll(Set.of(XDS, SERVICES));
+        all.addAll(Set.of(XDS, SERVICES, XDS_CACHE_SIZE));
         return Set.copyOf(all);
     }
 

@@ -119,7 +119,7 @@ public final class Server implements AutoCloseable {
         log.info("monitoring (metrics) listening on {}", display(monitoring.boundAddress()));
 
         Environment environment = new Environment(mesh, registries, clock);
-        discovery = new DiscoveryServer(environment, monitoring.pilotMetrics(), args.debounceAfter(), args.debounceMax(), clock, identifier());
+        discovery = new DiscoveryServer(environment, monitoring.pilotMetrics(), args.tuning(), clock, identifier());
         closeables.add(discovery);
         discoveryRef.set(discovery);
 
@@ -137,7 +137,7 @@ public final class Server implements AutoCloseable {
         // Listen at once, as istiod does, and turn streams away with UNAVAILABLE until the registries have synced,
         // which for a cluster can take minutes: clients retry with backoff instead of hanging on a closed port.
         try {
-            grpc = XdsGrpcServer.start(args.grpcAddr(), discovery);
+            grpc = XdsGrpcServer.start(args.grpcAddr(), discovery, args.maxServerConnectionAge(), XdsGrpcServer.MAX_CONNECTION_AGE_GRACE);
         } catch (IOException e) {
             throw new StartupException("--grpcAddr " + display(args.grpcAddr()) + ": cannot listen: " + e.getMessage(), e);
         }

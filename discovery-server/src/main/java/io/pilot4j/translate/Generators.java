@@ -1,7 +1,6 @@
 package io.pilot4j.translate;
 
 import io.envoyproxy.controlplane.cache.Resources;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.translate.cluster.ClusterGenerator;
 import io.pilot4j.translate.endpoint.EndpointGenerator;
 import io.pilot4j.translate.grpc.GrpcClusterGenerator;
@@ -35,12 +34,13 @@ public final class Generators {
     private Generators() {
     }
 
-    /** Type URL to generator; proxyless gRPC wins over the node type, as GENERATOR=grpc does in Istio. */
-    public static Map<String, XdsGenerator> forProxy(Proxy proxy) {
-        if (proxy.isProxylessGrpc()) {
-            return PROXYLESS_GRPC;
-        }
-        return proxy.isRouter() ? ROUTER : SIDECAR;
+    /** Type URL to generator, by the view's flavour. */
+    public static Map<String, XdsGenerator> forView(ProxyView view) {
+        return switch (view.flavour()) {
+            case PROXYLESS_GRPC -> PROXYLESS_GRPC;
+            case ROUTER -> ROUTER;
+            case SIDECAR -> SIDECAR;
+        };
     }
 
     private static Map<String, XdsGenerator> byType(XdsGenerator cds, XdsGenerator lds, XdsGenerator rds) {

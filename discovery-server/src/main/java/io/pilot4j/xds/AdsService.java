@@ -15,11 +15,14 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.pilot4j.log.Scope;
+import org.slf4j.Logger;
 
 import java.util.function.Consumer;
 
 /** The gRPC face of ADS: one {@link SotwConnection} per state-of-the-world stream, one {@link DeltaConnection} per delta stream. */
 public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
+    private static final Logger log = Scope.ADS.logger();
     /** The peer's address, put into each call's context by {@link #peerInterceptor()}, for logs and syncz. */
     private static final Context.Key<Object> PEER = Context.key("pilot4j-peer");
 
@@ -34,7 +37,11 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
         if (refuseUntilReady(responseObserver)) {
             return closed();
         }
-        SotwConnection connection = server.newConnection((ServerCallStreamObserver<DiscoveryResponse>) responseObserver, peer());
+        long delay = admit(responseObserver);
+        if (delay < 0) {
+            return closed();
+        }
+        SotwConnection connection = server.newConnection((ServerCallStreamObserver<DiscoveryResponse>) responseObserver, peer(), delay);
         return requests(connection, connection::onRequest);
     }
 
@@ -43,7 +50,12 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
         if (refuseUntilReady(responseObserver)) {
             return closed();
         }
-        DeltaConnection connection = server.newDeltaConnection((ServerCallStreamObserver<DeltaDiscoveryResponse>) responseObserver, peer());
+        long delay = admit(responseObserver);
+        if (delay < 0) {
+            return closed();
+        }
+        DeltaConnection connection = server.newDeltaConnection((ServerCallStreamObserver<DeltaDiscoveryResponse>) responseObserver, peer(),
+                delay);
         return requests(connection, connection::onRequest);
     }
 
@@ -54,6 +66,19 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
         // Istio's answer while its caches sync: the client backs off and dials again.
         responseObserver.onError(Status.UNAVAILABLE.withDescription("server is not ready to serve discovery information").asRuntimeException());
         return true;
+    }
+
+    /**
+     * Istio's WaitForRequestLimit: the delay before the stream is served, or -1 after refusing it with
+     * RESOURCE_EXHAUSTED, Istio's answer, which clients retry with backoff.
+     */
+    private long admit(StreamObserver<?> responseObserver) {
+        long delay = server.admit();
+        if (delay < 0) {
+            log.warn("ADS: {} exceeded rate limit (PILOT_MAX_REQUESTS_PER_SECOND)", peer());
+            responseObserver.onError(Status.RESOURCE_EXHAUSTED.withDescription("request rate limit exceeded").asRuntimeException());
+        }
+        return delay;
     }
 
     private static String peer() {

@@ -1,6 +1,5 @@
 package io.pilot4j.xds;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.ControlPlane;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -9,18 +8,18 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.pilot4j.log.Scope;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
-import io.pilot4j.model.PushRequest;
 import io.pilot4j.translate.Generators;
+import io.pilot4j.translate.ProxyView;
+import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
-import io.pilot4j.translate.XdsResource;
 import io.pilot4j.xds.RequestClassifier.Decision;
 import org.slf4j.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -32,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is confined to one task at a time; {@link #watched} is a concurrent map of immutable records only so that debug
  * endpoints can read it from other threads.
  *
- * <p>What both protocols share lives here: the node of the first request, registration for pushes, the push
- * fan-out over types with flow control, generation, sending, and how decisions are logged and counted. The
- * subclasses read requests and build responses.
+ * <p>What both protocols share lives here: the node of the first request and its {@link ProxyView}, registration for
+ * pushes, the push fan-out over types with flow control, generation through the {@link XdsCache}, sending, and how
+ * decisions are logged and counted. The subclasses read requests and build responses.
  *
  * @param <R> the stream's response message
  */
@@ -52,13 +51,24 @@ abstract class Connection<R extends Message> {
 
     // Written once on the executor, read by debug endpoints.
     private volatile Proxy proxy;
+    private volatile ProxyView view;
     private volatile String id;
+    // Written on the executor, read by debug endpoints: the push waiting for the client to read again.
+    private volatile PushEvent pendingPush;
     // Confined to the executor.
     private Map<String, XdsGenerator> generators = Map.of();
-    private PushRequest pendingPush;
+    private final Map<XdsType, CacheKey> keys = new EnumMap<>(XdsType.class);
     private boolean registered;
     private boolean closed;
 
+    /** The cache key of a type's subscription, remade only when the subscription is replaced. */
+    private record CacheKey(ResourceNames names, XdsCache.Key key) {
+    }
+
+    /**
+     * @param pool runs the connection's tasks; a stream admitted late by the rate limit gets one that holds its first
+     *             task back until its turn
+     */
     Connection(DiscoveryServer server, ServerCallStreamObserver<R> stream, Executor pool, Clock clock, String peer) {
         this.server = server;
         this.stream = stream;
@@ -74,8 +84,12 @@ abstract class Connection<R extends Message> {
     /** "sotw" or "delta", as /debug/syncz shows it. */
     abstract String protocol();
 
-    /** Sends what a push changed for one watched type. */
-    abstract void pushType(XdsType type, PushContext push);
+    /**
+     * Sends what a push changed for one watched type.
+     *
+     * @param endpoints for endpoints, the services whose assignments changed, when only those need sending; else null
+     */
+    abstract void pushType(XdsType type, PushContext push, Set<String> endpoints);
 
     /** Stable after the first request; null before. */
     String id() {
@@ -84,6 +98,11 @@ abstract class Connection<R extends Message> {
 
     Proxy proxy() {
         return proxy;
+    }
+
+    /** What generators read of the proxy; null before the first request. */
+    ProxyView view() {
+        return view;
     }
 
     Instant connectedAt() {
@@ -116,9 +135,23 @@ abstract class Connection<R extends Message> {
         });
     }
 
-    /** Queues a push; it runs after anything already queued for this connection. */
-    void push(PushRequest request) {
-        executor.execute(() -> pushNow(request));
+    /** The push waiting for the client to read again, if any; safe from any thread. */
+    PushEvent pendingPush() {
+        return pendingPush;
+    }
+
+    /**
+     * Runs a push from the push queue after anything already queued for this connection; {@code done} frees the
+     * queue's slot once the responses are handed to gRPC, or parked because the client is not reading.
+     */
+    void push(PushEvent event, Runnable done) {
+        executor.execute(() -> {
+            try {
+                pushNow(event);
+            } finally {
+                done.run();
+            }
+        });
     }
 
     /**
@@ -140,7 +173,7 @@ abstract class Connection<R extends Message> {
     }
 
     final boolean wildcardAllowed(XdsType type) {
-        return type.wildcardAllowed(proxy);
+        return type.wildcardAllowed(view);
     }
 
     /** Replaces the watch of a type; null forgets it. */
@@ -172,14 +205,22 @@ abstract class Connection<R extends Message> {
         }
     }
 
-    /** What the generator of a type makes of the current subscription; null when there is none or it failed. */
-    final List<XdsResource> generate(XdsType type, WatchedResource watch, PushContext push) {
+    /**
+     * What the generator of a type makes of the current subscription, from the cache; null when there is no
+     * subscription or generation failed.
+     */
+    final Generation generate(XdsType type, WatchedResource watch, PushContext push) {
         XdsGenerator generator = generators.get(type.typeUrl);
         if (watch == null || generator == null) {
             return null;
         }
+        CacheKey cached = keys.get(type);
+        XdsCache.Key key = cached != null && cached.names() == watch.names() ? cached.key() : new XdsCache.Key(type, view, watch.names());
         try {
-            return generator.generate(proxy, push, watch.names());
+            Generation g = server.cache().get(key, push, generator);
+            // The cache's own key: equal subscriptions on other connections are then the same object.
+            keys.put(type, new CacheKey(watch.names(), g.key()));
+            return g;
         } catch (RuntimeException e) {
             log.error("{}: generating {} failed for push {}; nothing sent", id, type, push.version(), e);
             return null;
@@ -191,7 +232,7 @@ abstract class Connection<R extends Message> {
     }
 
     final ControlPlane controlPlane() {
-        return ControlPlane.newBuilder().setIdentifier(server.identifier()).build();
+        return server.controlPlane();
     }
 
     /**
@@ -211,15 +252,6 @@ abstract class Connection<R extends Message> {
         return true;
     }
 
-    /** Total size of packed resources, as Istio measures config size. */
-    static long sizeOf(List<Any> resources) {
-        long bytes = 0;
-        for (Any a : resources) {
-            bytes += a.getValue().size();
-        }
-        return bytes;
-    }
-
     private boolean initialize(Node node) {
         if (node.getId().isEmpty()) {
             fail(Status.INVALID_ARGUMENT.withDescription("the first request on a stream must carry node.id"));
@@ -233,7 +265,8 @@ abstract class Connection<R extends Message> {
             return false;
         }
         id = proxy.id().isEmpty() ? proxy.nodeId() + "-" + IDS.incrementAndGet() : proxy.id() + "-" + IDS.incrementAndGet();
-        generators = Generators.forProxy(proxy);
+        view = ProxyView.of(proxy);
+        generators = Generators.forView(view);
         // Registered before the first response reads the push snapshot, so no push can slip between the two.
         server.register(this);
         registered = true;
@@ -241,31 +274,31 @@ abstract class Connection<R extends Message> {
         return true;
     }
 
-    private void pushNow(PushRequest request) {
+    private void pushNow(PushEvent event) {
         if (closed || proxy == null) {
             return;
         }
         if (!stream.isReady()) {
-            pendingPush = request.merge(pendingPush);
+            // The client stopped reading: keep one merged push for when it drains, never a queue of responses.
+            pendingPush = event.merge(pendingPush);
             return;
         }
+        // The newest snapshot, which may be newer than the push: what it adds is pushed by the push that installed it.
         PushContext push = server.pushContext();
         for (XdsType type : XdsType.PUSH_ORDER) {
-            if (!request.full() && type != XdsType.EDS) {
-                continue;
-            }
-            if (watched.containsKey(type)) {
-                pushType(type, push);
+            if (event.scope().types().contains(type) && watched.containsKey(type)) {
+                pushType(type, push, event.scope().endpoints());
             }
         }
-        server.recordConvergence(request);
+        server.recordConvergence(event.request());
     }
 
+    /** The stream drained: the push that waited goes back through the queue, and its throttle, as one push. */
     private void flushPendingPush() {
-        if (pendingPush != null && stream.isReady()) {
-            PushRequest request = pendingPush;
+        PushEvent pending = pendingPush;
+        if (pending != null && !closed && stream.isReady()) {
             pendingPush = null;
-            pushNow(request);
+            server.requeue(this, pending);
         }
     }
 

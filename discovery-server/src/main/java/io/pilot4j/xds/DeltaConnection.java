@@ -1,17 +1,14 @@
 package io.pilot4j.xds;
 
-import com.google.protobuf.Any;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pilot4j.model.PushContext;
-import io.pilot4j.translate.XdsResource;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,13 +47,13 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
         recordDecision(type, outcome.decision(), request.getResponseNonce(), previous == null ? "" : previous.versionAcked(),
                 request.getErrorDetail().getMessage());
         if (outcome.respond()) {
-            respond(type, server.pushContext(), outcome.requested(), false);
+            respond(type, server.pushContext(), outcome.requested(), false, null);
         }
     }
 
     @Override
-    void pushType(XdsType type, PushContext push) {
-        respond(type, push, Set.of(), true);
+    void pushType(XdsType type, PushContext push, Set<String> endpoints) {
+        respond(type, push, Set.of(), true, endpoints);
     }
 
     /**
@@ -64,37 +61,47 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
      * answer to a request is sent even when empty, so a client waiting on it (Envoy's initial fetch) moves on.
      *
      * @param requested names the client just subscribed to: one that does not exist goes in removed_resources
+     * @param endpoints for an endpoint push, the services whose assignments changed: only those are compared, and
+     *                  none is removed (a subscribed cluster name always has an assignment, empty or not)
      */
-    private void respond(XdsType type, PushContext push, Set<String> requested, boolean isPush) {
+    private void respond(XdsType type, PushContext push, Set<String> requested, boolean isPush, Set<String> endpoints) {
         long started = System.nanoTime();
         WatchedResource watch = watched.get(type);
-        List<XdsResource> resources = generate(type, watch, push);
-        if (resources == null) {
+        Generation generated = generate(type, watch, push);
+        if (generated == null) {
             return;
         }
-        Map<String, String> held = watch.resourceVersions();
-        Map<String, String> versions = new HashMap<>(held);
-        Set<String> existing = new HashSet<>();
+        boolean partial = isPush && type == XdsType.EDS && endpoints != null;
+        ResourceVersions held = watch.resourceVersions();
+        Map<String, String> updates = new HashMap<>();
         List<Resource> changed = new ArrayList<>();
         long bytes = 0;
-        for (XdsResource r : resources) {
-            existing.add(r.name());
-            Any any = Any.pack(r.resource());
-            String version = ResourceVersion.of(any);
-            if (!version.equals(held.get(r.name()))) {
-                changed.add(Resource.newBuilder().setName(r.name()).setVersion(version).setResource(any).build());
-                versions.put(r.name(), version);
-                bytes += any.getValue().size();
+        for (PackedResource r : partial ? generated.endpointsOf(endpoints).resources() : generated.resources()) {
+            if (!r.version().equals(held.get(r.name()))) {
+                changed.add(r.deltaResource());
+                updates.put(r.name(), r.version());
+                bytes += r.size();
             }
         }
-        Set<String> removed = new TreeSet<>(held.keySet());
-        removed.addAll(requested);
-        removed.removeAll(existing);
+        Set<String> removed = new TreeSet<>();
+        if (!partial) {
+            Set<String> existing = generated.names();
+            for (String name : held.keySet()) {
+                if (!existing.contains(name)) {
+                    removed.add(name);
+                }
+            }
+            for (String name : requested) {
+                if (!existing.contains(name)) {
+                    removed.add(name);
+                }
+            }
+        }
         if (isPush && changed.isEmpty() && removed.isEmpty()) {
             return;
         }
-        versions.keySet().removeAll(removed);
-        String version = ResourceVersion.ofVersions(versions);
+        ResourceVersions versions = held.with(updates, removed);
+        String version = versions.digest();
         String nonce = newNonce();
         DeltaDiscoveryResponse response = DeltaDiscoveryResponse.newBuilder()
                 .setTypeUrl(type.typeUrl)
@@ -126,14 +133,15 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
         if (eds == null) {
             return;
         }
-        Map<String, String> versions = new HashMap<>(eds.resourceVersions());
-        boolean forgotten = false;
+        List<String> forgotten = new ArrayList<>();
         for (Resource c : clusters) {
-            forgotten |= versions.remove(c.getName()) != null;
+            if (eds.resourceVersions().containsKey(c.getName())) {
+                forgotten.add(c.getName());
+            }
         }
-        if (forgotten) {
-            watched.put(XdsType.EDS, eds.withResourceVersions(versions));
-            respond(XdsType.EDS, push, Set.of(), true);
+        if (!forgotten.isEmpty()) {
+            watched.put(XdsType.EDS, eds.withResourceVersions(eds.resourceVersions().with(Map.of(), forgotten)));
+            respond(XdsType.EDS, push, Set.of(), true, null);
         }
     }
 }

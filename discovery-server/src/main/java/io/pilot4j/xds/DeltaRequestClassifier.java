@@ -62,18 +62,24 @@ final class DeltaRequestClassifier {
 
         boolean wasWildcard = previous.names().wildcard();
         boolean wildcard = wildcardAllowed && !unsubscribe.contains(WILDCARD) && (wasWildcard || subscribe.contains(WILDCARD));
-        Set<String> names = new TreeSet<>(previous.names().names());
-        names.addAll(added);
-        names.removeAll(dropped);
-        Map<String, String> versions = new HashMap<>(previous.resourceVersions());
-        versions.keySet().removeAll(added);
-        versions.keySet().removeAll(dropped);
-        if (!wildcard) {
-            versions.keySet().retainAll(names);
-        }
-        ResourceNames subscription = new ResourceNames(wildcard, names);
         boolean respond = !added.isEmpty() || wildcard && !wasWildcard || wildcard && !dropped.isEmpty();
-        WatchedResource watch = previous.withNames(subscription).withResourceVersions(versions);
+        ResourceNames subscription = previous.names();
+        WatchedResource watch = previous;
+        // Most requests are ACKs that change nothing: they keep the subscription and holdings as they are, instead
+        // of copying both per ACK (a thousand names on every endpoint push).
+        if (!added.isEmpty() || !dropped.isEmpty() || wildcard != wasWildcard) {
+            Set<String> names = new TreeSet<>(previous.names().names());
+            names.addAll(added);
+            names.removeAll(dropped);
+            Map<String, String> versions = new HashMap<>(previous.resourceVersions());
+            versions.keySet().removeAll(added);
+            versions.keySet().removeAll(dropped);
+            if (!wildcard) {
+                versions.keySet().retainAll(names);
+            }
+            subscription = new ResourceNames(wildcard, names);
+            watch = previous.withNames(subscription).withResourceVersions(versions);
+        }
 
         String nonce = request.getResponseNonce();
         if (request.hasErrorDetail()) {
@@ -94,7 +100,7 @@ final class DeltaRequestClassifier {
         } else if (subscription.equals(previous.names())) {
             decision = Decision.ACK;
         } else {
-            decision = !wildcard && names.isEmpty() ? Decision.UNSUBSCRIBE : Decision.UNWATCH;
+            decision = !wildcard && subscription.names().isEmpty() ? Decision.UNSUBSCRIBE : Decision.UNWATCH;
         }
         return new Outcome(decision, watch, added, respond);
     }

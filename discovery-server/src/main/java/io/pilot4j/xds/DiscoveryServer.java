@@ -1,18 +1,22 @@
 package io.pilot4j.xds;
 
+import io.envoyproxy.envoy.config.core.v3.ControlPlane;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pilot4j.log.Scope;
 import io.pilot4j.model.Proxy;
+import io.pilot4j.model.PushChanges;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.PushRequest;
 import io.pilot4j.model.XdsUpdater;
 import io.pilot4j.monitoring.PilotMetrics;
 import io.pilot4j.push.Debouncer;
 import io.pilot4j.push.Environment;
+import io.pilot4j.push.PushTuning;
 import io.pilot4j.translate.Generators;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -22,21 +26,27 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The push side of the control plane (Istio's xds.DiscoveryServer): takes change notifications from
- * registries, debounces them, builds one immutable {@link PushContext} per push and hands it to every
- * connection, each of which generates its own resources on its own serial executor.
+ * The push side of the control plane (Istio's xds.DiscoveryServer): takes change notifications from registries,
+ * debounces them, builds one immutable {@link PushContext} per push, compares it with the previous one, and queues a
+ * push for every connection whose view the difference can affect ({@link PushScope}). The {@link PushQueue} hands
+ * pushes to connections at most PILOT_PUSH_THROTTLE at a time; each connection generates through the shared
+ * {@link XdsCache} on its own serial executor, so proxies with equal views share one generation per push.
  */
 public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private static final Logger log = Scope.ADS.logger();
@@ -44,33 +54,52 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private final Environment environment;
     private final Debouncer debouncer;
     private final ExecutorService connectionPool;
+    /** Starts streams that the request rate limit admitted for later. */
+    private final ScheduledExecutorService admissions;
     private final Clock clock;
-    private final String identifier;
+    private final ControlPlane controlPlane;
     private final Map<String, Connection<?>> connections = new ConcurrentHashMap<>();
     private final PilotMetrics metrics;
+    private final XdsCache cache;
+    private final PushQueue queue;
+    private final RequestRateLimit requestRateLimit;
     private final AtomicLong pushes = new AtomicLong();
     private volatile PushContext pushContext;
     /** Set once the registries have synced and the first snapshot is built; streams are refused before. */
     private volatile boolean ready;
 
-    /** With metrics that nobody scrapes (tests, tools). */
+    /** With metrics that nobody scrapes and Istio's default limits (tests, tools). */
     public DiscoveryServer(Environment environment, Duration debounceAfter, Duration debounceMax, Clock clock, String identifier) {
-        this(environment, new PilotMetrics(new SimpleMeterRegistry()), debounceAfter, debounceMax, clock, identifier);
+        this(environment, new PilotMetrics(new SimpleMeterRegistry()), PushTuning.debounce(debounceAfter, debounceMax), clock, identifier);
     }
 
+    /** With Istio's default limits. */
     public DiscoveryServer(Environment environment, PilotMetrics metrics, Duration debounceAfter, Duration debounceMax, Clock clock,
                            String identifier) {
+        this(environment, metrics, PushTuning.debounce(debounceAfter, debounceMax), clock, identifier);
+    }
+
+    public DiscoveryServer(Environment environment, PilotMetrics metrics, PushTuning tuning, Clock clock, String identifier) {
         this.environment = environment;
         this.metrics = metrics;
         this.clock = clock;
-        this.identifier = identifier;
+        this.controlPlane = ControlPlane.newBuilder().setIdentifier(identifier).build();
         this.pushContext = PushContext.empty(environment.mesh());
-        this.debouncer = new Debouncer(debounceAfter, debounceMax, this::push, clock, metrics::debounced);
+        this.cache = new XdsCache(metrics);
+        this.queue = new PushQueue(tuning.pushThrottle());
+        this.requestRateLimit = new RequestRateLimit(tuning.maxRequestsPerSecond(), System::nanoTime);
+        this.debouncer = new Debouncer(tuning.debounceAfter(), tuning.debounceMax(), this::push, clock, metrics::debounced);
         metrics.bindServices(() -> pushContext.services().size());
+        metrics.bindXdsCache(cache::size);
         AtomicInteger threads = new AtomicInteger();
         int size = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.connectionPool = Executors.newFixedThreadPool(size, r -> {
             Thread t = new Thread(r, "xds-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.admissions = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "xds-admission");
             t.setDaemon(true);
             return t;
         });
@@ -81,7 +110,9 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
      * dropped: this snapshot already holds what they were about.
      */
     public synchronized void initialize() {
-        pushContext = environment.buildPushContext();
+        PushContext push = environment.buildPushContext();
+        cache.install(push, PushChanges.everything());
+        pushContext = push;
         ready = true;
         log.info("initial push context {}: {} services", pushContext.version(), pushContext.services().size());
     }
@@ -97,24 +128,58 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         debouncer.enqueue(request);
     }
 
-    /** Rebuilds the snapshot and queues a push on every connection; runs on the debouncer's push thread. */
+    /**
+     * Rebuilds the snapshot and queues a push for every connection whose view what changed can affect; runs on the
+     * debouncer's push thread. What is pushed follows the snapshots' difference, not the request: a request that
+     * arrived after the snapshot was built is pushed again by its own push, finding nothing more to send.
+     */
     void push(PushRequest request) {
+        PushContext before;
         PushContext push;
+        PushChanges changes;
         synchronized (this) {
             if (!ready) {
                 log.debug("not ready yet: dropping push {}", request.reasons());
                 return;
             }
+            before = pushContext;
             push = environment.buildPushContext();
+            changes = PushChanges.between(before, push);
+            // The cache moves to the new snapshot before anyone can read it from pushContext.
+            cache.install(push, changes);
             pushContext = push;
         }
         pushes.incrementAndGet();
-        log.info("Push {} full={} reasons={} configs={} to {} proxies", push.version(), request.full(), request.reasons(),
-                request.configsUpdated().size(), connections.size());
+        Map<ProxyView, PushScope> scopes = new HashMap<>();
+        int queued = 0;
         for (Connection<?> c : connections.values()) {
-            metrics.pushTriggers(request.reasons());
-            c.push(request);
+            PushScope scope = scopes.computeIfAbsent(c.view(), view -> PushScope.of(changes, before, push, view));
+            if (!scope.isEmpty()) {
+                metrics.pushTriggers(request.reasons());
+                queue.enqueue(c, new PushEvent(scope, request));
+                queued++;
+            }
         }
+        log.info("Push {} full={} reasons={} configs={}: services changed={} endpoints changed={}{} to {} of {} proxies", push.version(),
+                request.full(), request.reasons(), request.configsUpdated().size(), changes.services().size(), changes.endpoints().size(),
+                changes.mesh() ? " mesh changed" : "", queued, connections.size());
+    }
+
+    /** A push that waited for its client to read goes back into the queue. */
+    void requeue(Connection<?> connection, PushEvent event) {
+        queue.enqueue(connection, event);
+    }
+
+    /**
+     * Takes a new stream's turn under PILOT_MAX_REQUESTS_PER_SECOND: nanoseconds it must wait before it is served, or
+     * -1 when it is refused.
+     */
+    long admit() {
+        return requestRateLimit.reserve();
+    }
+
+    XdsCache cache() {
+        return cache;
     }
 
     public PushContext pushContext() {
@@ -125,16 +190,33 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         return environment;
     }
 
-    String identifier() {
-        return identifier;
+    ControlPlane controlPlane() {
+        return controlPlane;
     }
 
-    SotwConnection newConnection(ServerCallStreamObserver<DiscoveryResponse> stream, String peer) {
-        return new SotwConnection(this, stream, connectionPool, clock, peer);
+    /** @param delayNanos from {@link #admit()}: the stream's first request is handled no sooner */
+    SotwConnection newConnection(ServerCallStreamObserver<DiscoveryResponse> stream, String peer, long delayNanos) {
+        return new SotwConnection(this, stream, executorAfter(delayNanos), clock, peer);
     }
 
-    DeltaConnection newDeltaConnection(ServerCallStreamObserver<DeltaDiscoveryResponse> stream, String peer) {
-        return new DeltaConnection(this, stream, connectionPool, clock, peer);
+    DeltaConnection newDeltaConnection(ServerCallStreamObserver<DeltaDiscoveryResponse> stream, String peer, long delayNanos) {
+        return new DeltaConnection(this, stream, executorAfter(delayNanos), clock, peer);
+    }
+
+    /** The connection pool, holding a stream's tasks back until its admission time has come. */
+    private Executor executorAfter(long delayNanos) {
+        if (delayNanos <= 0) {
+            return connectionPool;
+        }
+        long admittedAt = System.nanoTime() + delayNanos;
+        return task -> {
+            long wait = admittedAt - System.nanoTime();
+            if (wait <= 0) {
+                connectionPool.execute(task);
+            } else {
+                admissions.schedule(() -> connectionPool.execute(task), wait, TimeUnit.NANOSECONDS);
+            }
+        };
     }
 
     void register(Connection<?> c) {
@@ -210,7 +292,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
             }
             if (proxyId.equals(c.id()) || proxyId.equals(proxy.nodeId()) || proxyId.equals(proxy.id())) {
                 PushContext push = pushContext;
-                Map<String, XdsGenerator> generators = Generators.forProxy(proxy);
+                ProxyView view = c.view();
+                Map<String, XdsGenerator> generators = Generators.forView(view);
                 Map<XdsType, WatchedResource> watched = c.watched();
                 Map<String, List<XdsResource>> resources = new LinkedHashMap<>();
                 for (XdsType type : XdsType.PUSH_ORDER) {
@@ -219,9 +302,9 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
                     if (g == null) {
                         continue;
                     }
-                    ResourceNames names = w != null ? w.names() : type.wildcardAllowed(proxy) ? ResourceNames.all() : null;
+                    ResourceNames names = w != null ? w.names() : type.wildcardAllowed(view) ? ResourceNames.all() : null;
                     if (names != null) {
-                        resources.put(type.typeUrl, g.generate(proxy, push, names));
+                        resources.put(type.typeUrl, g.generate(view, push, names));
                     }
                 }
                 return Optional.of(new GeneratedConfig(proxy, push.version(), resources));
@@ -233,9 +316,11 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     @Override
     public void close() {
         debouncer.close();
+        queue.close();
         for (Connection<?> c : connections.values()) {
             c.completeStream();
         }
+        admissions.shutdownNow();
         connectionPool.shutdown();
     }
 }

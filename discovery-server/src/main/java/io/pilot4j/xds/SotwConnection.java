@@ -1,18 +1,19 @@
 package io.pilot4j.xds;
 
-import com.google.protobuf.Any;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pilot4j.model.PushContext;
-import io.pilot4j.translate.XdsResource;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
-/** A state-of-the-world ADS stream: every response carries all the resources of its type the client watches. */
+/**
+ * A state-of-the-world ADS stream: every response carries all the resources of its type the client watches, except
+ * an endpoint push, which carries only the assignments that changed (the xDS spec lets EDS responses be partial;
+ * Envoy and gRPC keep the assignments a response leaves out, and Istio sends the same).
+ */
 final class SotwConnection extends Connection<DiscoveryResponse> {
 
     SotwConnection(DiscoveryServer server, ServerCallStreamObserver<DiscoveryResponse> stream, Executor pool, Clock clock, String peer) {
@@ -37,49 +38,49 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
         update(type, outcome.watch());
         recordDecision(type, outcome.decision(), request.getResponseNonce(), request.getVersionInfo(), request.getErrorDetail().getMessage());
         if (outcome.decision().respond) {
-            respond(type, server.pushContext(), false);
+            respond(type, server.pushContext(), false, null);
         }
     }
 
     @Override
-    void pushType(XdsType type, PushContext push) {
-        respond(type, push, true);
+    void pushType(XdsType type, PushContext push, Set<String> endpoints) {
+        respond(type, push, true, endpoints);
     }
 
     /**
-     * Generates and sends one type for the current subscription. A push whose content equals what was last
-     * sent is skipped: the client already has it (or rejected it, and must not get it again).
+     * Sends one type for the current subscription. A push whose content equals what was last sent is skipped: the
+     * client already has it (or rejected it, and must not get it again).
+     *
+     * @param endpoints for an endpoint push to a client that holds the subscription's assignments, the services whose
+     *                  assignments changed: only those are sent, under the version of the whole subscription
      */
-    private void respond(XdsType type, PushContext push, boolean isPush) {
+    private void respond(XdsType type, PushContext push, boolean isPush, Set<String> endpoints) {
         long started = System.nanoTime();
         WatchedResource watch = watched.get(type);
-        List<XdsResource> resources = generate(type, watch, push);
-        if (resources == null) {
+        Generation generated = generate(type, watch, push);
+        if (generated == null) {
             return;
         }
-        List<String> names = new ArrayList<>(resources.size());
-        List<Any> anys = new ArrayList<>(resources.size());
-        for (XdsResource r : resources) {
-            names.add(r.name());
-            anys.add(Any.pack(r.resource()));
-        }
-        String version = ResourceVersion.of(names, anys);
+        String version = generated.version();
         if (isPush && version.equals(watch.versionSent())) {
             return;
         }
+        Generation sent = generated;
+        // An empty version sent means the client must get everything again (a first answer, or re-warming).
+        if (isPush && type == XdsType.EDS && endpoints != null && !watch.versionSent().isEmpty()) {
+            sent = generated.endpointsOf(endpoints);
+            if (sent.resources().isEmpty()) {
+                return;
+            }
+        }
         String nonce = newNonce();
-        DiscoveryResponse response = DiscoveryResponse.newBuilder()
-                .setTypeUrl(type.typeUrl)
-                .setVersionInfo(version)
-                .setNonce(nonce)
-                .addAllResources(anys)
-                .setControlPlane(controlPlane())
-                .build();
-        if (!send(type, response, sizeOf(anys), started)) {
+        DiscoveryResponse response = sent.sotwResponse(controlPlane(), nonce);
+        if (!send(type, response, sent.bytes(), started)) {
             return;
         }
-        watched.put(type, watch.sent(nonce, version, clock.instant(), resources.size()));
-        log.debug("{}: {} {} resources={} version={} nonce={}", id(), isPush ? "PUSH" : "RESP", type, resources.size(), version, nonce);
+        int count = sent.resources().size();
+        watched.put(type, watch.sent(nonce, version, clock.instant(), count));
+        log.debug("{}: {} {} resources={} version={} nonce={}", id(), isPush ? "PUSH" : "RESP", type, count, version, nonce);
         if (type == XdsType.CDS && isPush) {
             rewarmEndpoints();
         }

@@ -3,6 +3,8 @@ package io.pilot4j.xds;
 import io.pilot4j.model.Proxy;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,8 +15,19 @@ import java.util.Set;
  * @param connectionId Istio's conID: proxy id plus a counter
  * @param stream       "sotw" (state of the world) or "delta"
  * @param types        keyed by short type name: CDS, EDS, LDS, RDS
+ * @param pendingPush  the push waiting for the client to read again (it stopped reading), or null
  */
-public record SyncStatus(String connectionId, Proxy proxy, String peer, Instant connectedAt, String stream, Map<String, TypeStatus> types) {
+public record SyncStatus(String connectionId, Proxy proxy, String peer, Instant connectedAt, String stream, Map<String, TypeStatus> types,
+                         PendingPush pendingPush) {
+
+    /**
+     * Pushes that arrived while the client was not reading, merged into one.
+     *
+     * @param merged how many pushes it stands for
+     * @param types  the types it will push, in push order
+     */
+    public record PendingPush(int merged, List<String> types) {
+    }
 
     /**
      * @param wildcard     subscribed to everything of the type
@@ -43,6 +56,17 @@ public record SyncStatus(String connectionId, Proxy proxy, String peer, Instant 
                 w.versionAcked(), w.nonceAcked(),
                 w.lastNack() == null ? null : new Nack(w.lastNack().nonce(), w.lastNack().versionInfo(), w.lastNack().code(),
                         w.lastNack().message(), w.lastNack().at()), w.resourceVersions().size())));
-        return new SyncStatus(c.id(), c.proxy(), c.peer(), c.connectedAt(), c.protocol(), types);
+        PushEvent pending = c.pendingPush();
+        PendingPush pendingPush = null;
+        if (pending != null) {
+            List<String> pushed = new ArrayList<>();
+            for (XdsType t : XdsType.PUSH_ORDER) {
+                if (pending.scope().types().contains(t)) {
+                    pushed.add(t.name());
+                }
+            }
+            pendingPush = new PendingPush(pending.merged(), pushed);
+        }
+        return new SyncStatus(c.id(), c.proxy(), c.peer(), c.connectedAt(), c.protocol(), types, pendingPush);
     }
 }

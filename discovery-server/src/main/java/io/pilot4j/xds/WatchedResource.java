@@ -25,10 +25,10 @@ record WatchedResource(
         String nonceAcked,
         String versionAcked,
         Nack lastNack,
-        Map<String, String> resourceVersions) {
+        ResourceVersions resourceVersions) {
 
     WatchedResource {
-        resourceVersions = Map.copyOf(resourceVersions);
+        resourceVersions = resourceVersions == null ? ResourceVersions.EMPTY : resourceVersions;
     }
 
     /** A rejected response as the client reported it. */
@@ -36,7 +36,7 @@ record WatchedResource(
     }
 
     static WatchedResource subscribe(XdsType type, ResourceNames names) {
-        return new WatchedResource(type, names, "", "", null, 0, "", "", null, Map.of());
+        return new WatchedResource(type, names, "", "", null, 0, "", "", null, ResourceVersions.EMPTY);
     }
 
     WatchedResource withNames(ResourceNames newNames) {
@@ -60,6 +60,6 @@ record WatchedResource(
 
     WatchedResource withResourceVersions(Map<String, String> versions) {
         return new WatchedResource(type, names, nonceSent, versionSent, lastSent, resourcesSent, nonceAcked, versionAcked, lastNack,
-                versions);
+                ResourceVersions.of(versions));
     }
 }

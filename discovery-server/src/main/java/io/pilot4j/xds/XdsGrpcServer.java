@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** The plaintext gRPC listener for ADS (Istio's --grpcAddr, :15010). */
@@ -14,6 +15,11 @@ public final class XdsGrpcServer implements AutoCloseable {
     private static final int MAX_CONCURRENT_STREAMS = 100_000;
     /** Istio's default; large clusters make large CDS/EDS responses, but requests stay small. */
     private static final int MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+    /**
+     * Istio's MaxServerConnectionAgeGrace: once a connection is too old, its streams get this long to end before it is
+     * closed. ADS streams never end on their own, so this is when the client reconnects, to whichever replica.
+     */
+    public static final Duration MAX_CONNECTION_AGE_GRACE = Duration.ofSeconds(10);
 
     private final Server server;
 
@@ -21,8 +27,24 @@ public final class XdsGrpcServer implements AutoCloseable {
         this.server = server;
     }
 
+    /** Connections live for ever (Istio's default). */
     public static XdsGrpcServer start(InetSocketAddress address, DiscoveryServer discovery) throws IOException {
-        Server server = NettyServerBuilder.forAddress(address)
+        return start(address, discovery, null, MAX_CONNECTION_AGE_GRACE);
+    }
+
+    /**
+     * @param maxConnectionAge Istio's --keepaliveMaxServerConnectionAge, null for ever: an older connection is sent
+     *                         GOAWAY (gRPC adds up to 10% jitter, so a fleet does not reconnect at once), then closed
+     *                         after {@code grace}
+     */
+    public static XdsGrpcServer start(InetSocketAddress address, DiscoveryServer discovery, Duration maxConnectionAge, Duration grace)
+            throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address);
+        if (maxConnectionAge != null) {
+            builder.maxConnectionAge(maxConnectionAge.toNanos(), TimeUnit.NANOSECONDS)
+                    .maxConnectionAgeGrace(grace.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        Server server = builder
                 .addService(ServerInterceptors.intercept(new AdsService(discovery), AdsService.peerInterceptor()))
                 .maxConcurrentCallsPerConnection(MAX_CONCURRENT_STREAMS)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)

@@ -1,7 +1,7 @@
 package io.pilot4j.xds;
 
 import io.envoyproxy.controlplane.cache.Resources;
-import io.pilot4j.model.Proxy;
+import io.pilot4j.translate.ProxyView;
 
 import java.util.List;
 
@@ -24,7 +24,7 @@ enum XdsType {
     }
 
     /** Whether this proxy may subscribe to everything of this type: Envoy may for CDS and LDS, proxyless gRPC names what it wants. */
-    boolean wildcardAllowed(Proxy proxy) {
+    boolean wildcardAllowed(ProxyView proxy) {
         return wildcardCapable && !proxy.isProxylessGrpc();
     }
 

@@ -1,5 +1,6 @@
 package io.pilot4j.cli;
 
+import io.pilot4j.server.PilotArgs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -12,9 +13,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line up to the point where the server would start: flags, help, version, start-up errors. */
@@ -34,7 +38,7 @@ class PilotDiscoveryTest {
         assertEquals(0, run("--help"));
         String usage = out.toString().replaceAll("\\s+", " ");
         for (String flag : new String[] {"--grpcAddr", "--httpAddr", "--monitoringAddr", "--meshConfig", "--configDir", "--domain",
-                "--log_output_level"}) {
+                "--keepaliveMaxServerConnectionAge", "--log_output_level"}) {
             assertTrue(usage.contains(flag), flag + " missing from:\n" + usage);
         }
         for (String def : new String[] {"Default: :15010", "Default: :8080", "Default: :15014", "Default: cluster.local",
@@ -86,6 +90,21 @@ class PilotDiscoveryTest {
     void badAddressIsRejectedBeforeAnythingStarts() {
         assertEquals(1, run("--grpcAddr", "15010"));
         assertTrue(err.toString().contains("--grpcAddr: want host:port or :port, got '15010'"), err.toString());
+    }
+
+    @Test
+    void keepaliveMaxServerConnectionAgeTakesAGoDuration() {
+        assertEquals(Duration.ofMinutes(30), args("--keepaliveMaxServerConnectionAge", "30m").maxServerConnectionAge());
+        assertNull(args().maxServerConnectionAge(), "Istio's default: connections live for ever");
+        assertNull(args("--keepaliveMaxServerConnectionAge", "0").maxServerConnectionAge(), "0 is for ever too, as grpc-go reads it");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> args("--keepaliveMaxServerConnectionAge", "30"));
+        assertTrue(e.getMessage().startsWith("--keepaliveMaxServerConnectionAge: invalid duration \"30\""), e.getMessage());
+    }
+
+    private static PilotArgs args(String... flags) {
+        DiscoveryOptions options = new DiscoveryOptions();
+        new CommandLine(options).parseArgs(flags);
+        return options.toArgs(Map.of(), p -> false);
     }
 
     @Test

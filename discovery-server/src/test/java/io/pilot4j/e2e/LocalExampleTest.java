@@ -7,6 +7,7 @@ import io.pilot4j.model.PushContext;
 import io.pilot4j.model.RegistrySnapshot;
 import io.pilot4j.serviceregistry.file.FileRegistry;
 import io.pilot4j.translate.EnvoyValidator;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.listener.ListenerGenerator;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocalExampleTest {
     /** Maven runs tests in the module directory. */
     private static final Path EXAMPLE = Path.of("..", "examples", "local");
-    private static final Proxy LOCAL_ENVOY = Proxy.fromNode("sidecar~127.0.0.1~sleep-1.default~default.svc.cluster.local",
-            Map.of("INTERCEPTION_MODE", "NONE"), Map.of());
+    private static final ProxyView LOCAL_ENVOY = ProxyView.of(Proxy.fromNode("sidecar~127.0.0.1~sleep-1.default~default.svc.cluster.local",
+            Map.of("INTERCEPTION_MODE", "NONE"), Map.of()));
 
     @Test
     void localEnvoyListensWhereTheReadmeSays() throws Exception {

@@ -67,8 +67,8 @@ public final class RunningServer implements AutoCloseable {
      */
     public RunningServer restart() throws StartupException {
         PilotArgs same = new PilotArgs(server.grpcAddress(), server.httpAddress(), server.monitoringAddress(), args.meshConfig(),
-                args.meshConfigExplicit(),
-                args.configDir(), args.kube(), args.domain(), args.debounceAfter(), args.debounceMax());
+                args.meshConfigExplicit(), args.configDir(), args.kube(), args.domain(), args.debounceAfter(), args.debounceMax(),
+                args.pushThrottle(), args.maxRequestsPerSecond(), args.maxServerConnectionAge());
         close();
         return new RunningServer(Server.start(same, Clock.systemUTC()), same);
     }

@@ -13,7 +13,6 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.pilot4j.model.HealthStatus;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
@@ -39,8 +38,8 @@ class ConsistencyTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.pilot4j.translate.SampleMeshes#envoyCases")
-    void envoyReferencesAreAnswerable(String description, Proxy proxy, PushContext push) throws Exception {
-        Map<String, XdsGenerator> g = Generators.forProxy(proxy);
+    void envoyReferencesAreAnswerable(String description, ProxyView proxy, PushContext push) throws Exception {
+        Map<String, XdsGenerator> g = Generators.forView(proxy);
         Set<String> clusters = names(g.get(Resources.V3.CLUSTER_TYPE_URL).generate(proxy, push, ResourceNames.all()));
         Set<String> referencedClusters = new TreeSet<>();
 
@@ -70,10 +69,10 @@ class ConsistencyTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.pilot4j.translate.SampleMeshes#grpcCases")
-    void grpcReferencesAreAnswerable(String description, Proxy proxy, PushContext push) throws Exception {
-        Map<String, XdsGenerator> g = Generators.forProxy(proxy);
+    void grpcReferencesAreAnswerable(String description, ProxyView proxy, PushContext push) throws Exception {
+        Map<String, XdsGenerator> g = Generators.forView(proxy);
         List<String> targets = new ArrayList<>();
-        for (Service s : push.servicesVisibleTo(proxy)) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
             s.ports().forEach(p -> targets.add(s.hostname() + ":" + p.port()));
         }
         List<XdsResource> listeners = g.get(Resources.V3.LISTENER_TYPE_URL).generate(proxy, push, ResourceNames.of(targets));
@@ -98,14 +97,14 @@ class ConsistencyTest {
         assertEdsAnswered(g, proxy, push);
     }
 
-    private static RouteConfiguration onlyRouteConfig(Map<String, XdsGenerator> g, Proxy proxy, PushContext push, String name) {
+    private static RouteConfiguration onlyRouteConfig(Map<String, XdsGenerator> g, ProxyView proxy, PushContext push, String name) {
         List<XdsResource> out = g.get(Resources.V3.ROUTE_TYPE_URL).generate(proxy, push, ResourceNames.of(name));
         assertEquals(List.of(name), out.stream().map(XdsResource::name).toList(), "route config " + name);
         return (RouteConfiguration) out.get(0).resource();
     }
 
     /** Every EDS cluster gets an assignment, holding endpoints exactly when its service has healthy ones. */
-    private static void assertEdsAnswered(Map<String, XdsGenerator> g, Proxy proxy, PushContext push)
+    private static void assertEdsAnswered(Map<String, XdsGenerator> g, ProxyView proxy, PushContext push)
             throws InvalidProtocolBufferException {
         List<XdsResource> cds = g.get(Resources.V3.CLUSTER_TYPE_URL).generate(proxy, push, ResourceNames.all());
         int edsClusters = 0;
@@ -143,7 +142,7 @@ class ConsistencyTest {
         return out;
     }
 
-    private static Set<String> dnsWithoutEndpoints(Proxy proxy, PushContext push) {
+    private static Set<String> dnsWithoutEndpoints(ProxyView proxy, PushContext push) {
         Set<String> out = new TreeSet<>();
         for (String name : dnsServiceClusters(proxy, push)) {
             if (!hasHealthyEndpoints(push, name)) {
@@ -153,9 +152,9 @@ class ConsistencyTest {
         return out;
     }
 
-    private static Set<String> dnsServiceClusters(Proxy proxy, PushContext push) {
+    private static Set<String> dnsServiceClusters(ProxyView proxy, PushContext push) {
         Set<String> out = new TreeSet<>();
-        for (Service s : push.servicesVisibleTo(proxy)) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
             if (s.resolution() == Resolution.DNS_LB || s.resolution() == Resolution.DNS_ROUND_ROBIN_LB) {
                 s.ports().forEach(p -> out.add(SubsetKey.outbound(s.hostname(), p.port()).toString()));
             }

@@ -2,7 +2,6 @@ package io.pilot4j.translate;
 
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +18,7 @@ class EnvoyValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.pilot4j.translate.SampleMeshes#envoyCases")
-    void envoyAcceptsTheGeneratedConfig(String description, Proxy proxy, PushContext push) throws Exception {
+    void envoyAcceptsTheGeneratedConfig(String description, ProxyView proxy, PushContext push) throws Exception {
         EnvoyValidator envoy = EnvoyValidator.assumeAvailable();
 
         EnvoyValidator.Result result = envoy.validate(EnvoyValidator.staticBootstrap(proxy, push));
@@ -29,10 +28,10 @@ class EnvoyValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.pilot4j.translate.SampleMeshes#grpcCases")
-    void envoyAcceptsTheGrpcRouteConfigsAndClusters(String description, Proxy proxy, PushContext push) throws Exception {
+    void envoyAcceptsTheGrpcRouteConfigsAndClusters(String description, ProxyView proxy, PushContext push) throws Exception {
         EnvoyValidator envoy = EnvoyValidator.assumeAvailable();
         List<String> targets = new ArrayList<>();
-        push.servicesVisibleTo(proxy).forEach(s -> s.ports().forEach(p -> targets.add(s.hostname() + ":" + p.port())));
+        push.servicesVisibleTo(proxy.namespace()).forEach(s -> s.ports().forEach(p -> targets.add(s.hostname() + ":" + p.port())));
         Bootstrap bootstrap = EnvoyValidator.grpcBootstrap(proxy, push, targets);
 
         EnvoyValidator.Result result = envoy.validate(bootstrap);

@@ -16,7 +16,6 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.translate.listener.RouterFilter;
@@ -101,10 +100,14 @@ public final class EnvoyValidator {
         return JSON.print(bootstrap);
     }
 
+    /** Envoy needs a node to start; what it is does not change what is validated. */
+    private static final Node VALIDATOR_NODE = Node.newBuilder().setId("sidecar~127.0.0.1~validator.default~default.svc.cluster.local")
+            .setCluster("pilot4j-test").build();
+
     /** What an Envoy proxy would be sent for this snapshot (wildcard CDS and LDS), with RDS and EDS inlined. */
-    public static Bootstrap staticBootstrap(Proxy proxy, PushContext push) throws InvalidProtocolBufferException {
-        Map<String, XdsGenerator> g = Generators.forProxy(proxy);
-        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(Node.newBuilder().setId(proxy.nodeId()).setCluster("pilot4j-test"));
+    public static Bootstrap staticBootstrap(ProxyView proxy, PushContext push) throws InvalidProtocolBufferException {
+        Map<String, XdsGenerator> g = Generators.forView(proxy);
+        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(VALIDATOR_NODE);
         for (XdsResource r : g.get(Resources.V3.CLUSTER_TYPE_URL).generate(proxy, push, ResourceNames.all())) {
             b.getStaticResourcesBuilder().addClusters(withInlineEndpoints((Cluster) r.resource(), g, proxy, push));
         }
@@ -119,9 +122,9 @@ public final class EnvoyValidator {
      * Envoy can check: Envoy has no API listeners, so each route config sits in an ordinary listener on
      * 127.0.0.1, one port each. This validates the route configs and clusters, not gRPC's own rules.
      */
-    public static Bootstrap grpcBootstrap(Proxy proxy, PushContext push, List<String> targets) throws InvalidProtocolBufferException {
-        Map<String, XdsGenerator> g = Generators.forProxy(proxy);
-        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(Node.newBuilder().setId(proxy.nodeId()).setCluster("pilot4j-test"));
+    public static Bootstrap grpcBootstrap(ProxyView proxy, PushContext push, List<String> targets) throws InvalidProtocolBufferException {
+        Map<String, XdsGenerator> g = Generators.forView(proxy);
+        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(VALIDATOR_NODE);
         Set<String> routeNames = new TreeSet<>();
         for (XdsResource r : g.get(Resources.V3.LISTENER_TYPE_URL).generate(proxy, push, ResourceNames.of(targets))) {
             routeNames.add(((Listener) r.resource()).getApiListener().getApiListener()
@@ -152,7 +155,7 @@ public final class EnvoyValidator {
         return b.build();
     }
 
-    private static Cluster withInlineEndpoints(Cluster c, Map<String, XdsGenerator> g, Proxy proxy, PushContext push) {
+    private static Cluster withInlineEndpoints(Cluster c, Map<String, XdsGenerator> g, ProxyView proxy, PushContext push) {
         if (c.getType() != Cluster.DiscoveryType.EDS) {
             return c;
         }
@@ -165,7 +168,7 @@ public final class EnvoyValidator {
                 .build();
     }
 
-    private static Listener withInlineRoutes(Listener l, Map<String, XdsGenerator> g, Proxy proxy, PushContext push)
+    private static Listener withInlineRoutes(Listener l, Map<String, XdsGenerator> g, ProxyView proxy, PushContext push)
             throws InvalidProtocolBufferException {
         Listener.Builder out = l.toBuilder();
         for (FilterChain.Builder chain : out.getFilterChainsBuilderList()) {

@@ -24,7 +24,7 @@ class GeneratorsTest {
 
     @Test
     void sidecarGetsEnvoyGeneratorsInPushOrder() {
-        Map<String, XdsGenerator> g = Generators.forProxy(Proxies.sidecar("default"));
+        Map<String, XdsGenerator> g = Generators.forView(Proxies.sidecar("default"));
 
         assertEquals(ORDER, List.copyOf(g.keySet()));
         assertInstanceOf(ClusterGenerator.class, g.get(Resources.V3.CLUSTER_TYPE_URL));
@@ -35,9 +35,9 @@ class GeneratorsTest {
 
     @Test
     void routerGetsClustersAndEndpointsButNoListenersOrRoutes() {
-        Map<String, XdsGenerator> g = Generators.forProxy(Proxies.router("istio-system"));
+        Map<String, XdsGenerator> g = Generators.forView(Proxies.router("istio-system"));
         PushContext push = new PushFixture().kube("reviews", "default").http(9080).build();
-        Proxy router = Proxies.router("istio-system");
+        ProxyView router = Proxies.router("istio-system");
 
         assertEquals(ORDER, List.copyOf(g.keySet()));
         assertInstanceOf(ClusterGenerator.class, g.get(Resources.V3.CLUSTER_TYPE_URL));
@@ -48,10 +48,10 @@ class GeneratorsTest {
 
     @Test
     void proxylessGrpcGetsTheGrpcFlavourWhateverItsNodeType() {
-        Proxy grpcRouter = Proxy.fromNode("router~10.0.0.9~gw.default~default.svc.cluster.local",
-                Map.of(Proxy.GENERATOR, "grpc"), Map.of());
-        for (Proxy proxy : List.of(Proxies.grpc("default"), grpcRouter)) {
-            Map<String, XdsGenerator> g = Generators.forProxy(proxy);
+        ProxyView grpcRouter = ProxyView.of(Proxy.fromNode("router~10.0.0.9~gw.default~default.svc.cluster.local",
+                Map.of(Proxy.GENERATOR, "grpc"), Map.of()));
+        for (ProxyView proxy : List.of(Proxies.grpc("default"), grpcRouter)) {
+            Map<String, XdsGenerator> g = Generators.forView(proxy);
 
             assertEquals(ORDER, List.copyOf(g.keySet()));
             assertInstanceOf(GrpcClusterGenerator.class, g.get(Resources.V3.CLUSTER_TYPE_URL));

@@ -88,7 +88,7 @@ public final class SampleMeshes {
                         Proxies.sidecar("default", Map.of("ENVOY_STATUS_PORT", "15021", "ENVOY_PROMETHEUS_PORT", "15090")),
                         bookinfo().build()),
                 arguments("IPv6-only sidecar (V6_ONLY DNS clusters)",
-                        Proxy.fromNode("sidecar~fd00::1~app-1.default~default.svc.cluster.local", Map.of(), Map.of()),
+                        ProxyView.of(Proxy.fromNode("sidecar~fd00::1~app-1.default~default.svc.cluster.local", Map.of(), Map.of())),
                         bookinfo().build()),
                 arguments("router", Proxies.router("istio-system"), bookinfo().build()));
     }

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * The immutable, versioned snapshot of the whole model that every generator reads (Istio's PushContext).
  * Built once per debounced push from the registries' snapshots and the mesh config; generators take it
- * plus a {@link Proxy} and never look anywhere else.
+ * plus a view of the proxy and never look anywhere else.
  */
 public final class PushContext {
     private final String version;
@@ -121,13 +121,13 @@ public final class PushContext {
     }
 
     /**
-     * Services the proxy may see, honouring exportTo ("*", ".", "~" and namespace names; a service that sets
-     * none gets the mesh's defaultServiceExportTo), sorted by hostname.
+     * Services a proxy in {@code namespace} may see, honouring exportTo ("*", ".", "~" and namespace names; a service
+     * that sets none gets the mesh's defaultServiceExportTo), sorted by hostname.
      */
-    public List<Service> servicesVisibleTo(Proxy proxy) {
+    public List<Service> servicesVisibleTo(String namespace) {
         List<Service> out = new ArrayList<>(services.size());
         for (Service s : services) {
-            if (isVisible(s, proxy.namespace())) {
+            if (isVisible(s, namespace)) {
                 out.add(s);
             }
         }

@@ -2,11 +2,11 @@ package io.pilot4j.translate.cluster;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.pilot4j.model.Protocol;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -21,9 +21,9 @@ import java.util.List;
 public final class ClusterGenerator implements XdsGenerator {
 
     @Override
-    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
+    public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
-        for (Service service : push.servicesVisibleTo(proxy)) {
+        for (Service service : push.servicesVisibleTo(proxy.namespace())) {
             for (ServicePort port : service.ports()) {
                 if (port.protocol() == Protocol.UDP
                         || !names.includes(SubsetKey.outbound(service.hostname(), port.port()).toString())) {

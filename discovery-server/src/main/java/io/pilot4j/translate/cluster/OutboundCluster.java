@@ -4,13 +4,13 @@ import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
 import io.pilot4j.translate.AdsConfigSource;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.endpoint.LocalityEndpoints;
 
 import java.util.List;
@@ -25,7 +25,7 @@ public final class OutboundCluster {
      * The cluster, or empty for a DNS service without healthy endpoints: Istio drops those rather than send a
      * cluster Envoy cannot resolve (and a LOGICAL_DNS cluster without a host is invalid).
      */
-    public static Optional<Cluster> build(Proxy proxy, PushContext push, Service service, ServicePort port) {
+    public static Optional<Cluster> build(ProxyView proxy, PushContext push, Service service, ServicePort port) {
         String name = SubsetKey.outbound(service.hostname(), port.port()).toString();
         Cluster.Builder c = Cluster.newBuilder()
                 .setName(name)
@@ -67,7 +67,7 @@ public final class OutboundCluster {
     }
 
     /** Istio's convertResolution. */
-    static Cluster.DiscoveryType discoveryType(Proxy proxy, Service service) {
+    static Cluster.DiscoveryType discoveryType(ProxyView proxy, Service service) {
         switch (service.resolution()) {
             case CLIENT_SIDE_LB:
                 return Cluster.DiscoveryType.EDS;
@@ -89,17 +89,15 @@ public final class OutboundCluster {
      * a warning): Istio still sends them, and unlike the extension they work on every Envoy Istio users run.
      */
     @SuppressWarnings("deprecation")
-    private static void setDnsOptions(Cluster.Builder c, Proxy proxy, PushContext push) {
+    private static void setDnsOptions(Cluster.Builder c, ProxyView proxy, PushContext push) {
         c.setDnsLookupFamily(dnsLookupFamily(proxy))
                 .setDnsRefreshRate(Durations.fromNanos(push.mesh().dnsRefreshRate().toNanos()))
                 // Re-resolve when the record expires rather than only every dnsRefreshRate.
                 .setRespectDnsTtl(true);
     }
 
-    /** Istio's SelectDNSLookupFamily without dual stack: IPv6 only for an IPv6-only proxy, else IPv4. */
-    public static Cluster.DnsLookupFamily dnsLookupFamily(Proxy proxy) {
-        boolean anyIp = !proxy.ipAddresses().isEmpty();
-        boolean allV6 = anyIp && proxy.ipAddresses().stream().allMatch(ip -> ip.contains(":"));
-        return allV6 ? Cluster.DnsLookupFamily.V6_ONLY : Cluster.DnsLookupFamily.V4_ONLY;
+    /** Istio's SelectDNSLookupFamily without dual stack. */
+    public static Cluster.DnsLookupFamily dnsLookupFamily(ProxyView proxy) {
+        return proxy.ipFamily() == ProxyView.IpFamily.IPV6 ? Cluster.DnsLookupFamily.V6_ONLY : Cluster.DnsLookupFamily.V4_ONLY;
     }
 }

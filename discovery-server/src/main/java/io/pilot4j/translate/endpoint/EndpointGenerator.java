@@ -2,12 +2,12 @@ package io.pilot4j.translate.endpoint;
 
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.pilot4j.model.Protocol;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -26,7 +26,7 @@ import java.util.Optional;
 public final class EndpointGenerator implements XdsGenerator {
 
     @Override
-    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
+    public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
         for (String name : names.wildcard() ? servedClusterNames(proxy, push) : names.names()) {
             Optional<SubsetKey> key = SubsetKey.parse(name);
@@ -46,7 +46,7 @@ public final class EndpointGenerator implements XdsGenerator {
         return service.resolution() == Resolution.CLIENT_SIDE_LB || service.resolution() == Resolution.PASSTHROUGH;
     }
 
-    private static ClusterLoadAssignment loadAssignment(Proxy proxy, PushContext push, String name, SubsetKey key) {
+    private static ClusterLoadAssignment loadAssignment(ProxyView proxy, PushContext push, String name, SubsetKey key) {
         ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(name);
         // Subsets need DestinationRules, which pilot4j does not read yet; inbound clusters are not generated.
         if (key.direction() != SubsetKey.Direction.OUTBOUND || !key.subset().isEmpty()) {
@@ -63,9 +63,9 @@ public final class EndpointGenerator implements XdsGenerator {
     }
 
     // A wildcard EDS request never comes from a proxy; it serves debug dumps with everything EDS can answer.
-    private static List<String> servedClusterNames(Proxy proxy, PushContext push) {
+    private static List<String> servedClusterNames(ProxyView proxy, PushContext push) {
         List<String> out = new ArrayList<>();
-        for (Service s : push.servicesVisibleTo(proxy)) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
             if (!servesEndpoints(s)) {
                 continue;
             }

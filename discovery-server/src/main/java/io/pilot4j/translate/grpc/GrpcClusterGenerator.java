@@ -2,12 +2,12 @@ package io.pilot4j.translate.grpc;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.pilot4j.model.Protocol;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
 import io.pilot4j.translate.AdsConfigSource;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -30,10 +30,10 @@ import java.util.Optional;
 public final class GrpcClusterGenerator implements XdsGenerator {
 
     @Override
-    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
+    public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
         if (names.wildcard()) {
-            for (Service s : push.servicesVisibleTo(proxy)) {
+            for (Service s : push.servicesVisibleTo(proxy.namespace())) {
                 for (ServicePort p : s.ports()) {
                     String name = SubsetKey.outbound(s.hostname(), p.port()).toString();
                     if (servable(s, p)) {

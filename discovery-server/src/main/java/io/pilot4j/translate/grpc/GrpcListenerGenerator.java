@@ -7,12 +7,12 @@ import io.envoyproxy.envoy.config.listener.v3.ApiListener;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
 import io.pilot4j.translate.AdsConfigSource;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -32,11 +32,11 @@ import java.util.List;
 public final class GrpcListenerGenerator implements XdsGenerator {
 
     @Override
-    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
+    public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
         if (names.wildcard()) {
             // grpc-java always names its listeners; a wildcard request serves debug dumps, under FQDN:PORT names.
-            for (Service s : push.servicesVisibleTo(proxy)) {
+            for (Service s : push.servicesVisibleTo(proxy.namespace())) {
                 for (ServicePort p : s.ports()) {
                     if (GrpcPorts.routable(p)) {
                         add(out, s.hostname() + ":" + p.port(), s, p);

@@ -1,9 +1,9 @@
 package io.pilot4j.translate.grpc;
 
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
+import io.pilot4j.translate.ProxyView;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ record GrpcListenerName(String host, int port) {
      * The host as written first (a ServiceEntry may be called "reviews"), then its expansion. Without a port the
      * service must have exactly one: the client cannot say which it meant.
      */
-    Optional<Target> resolve(Proxy proxy, PushContext push) {
+    Optional<Target> resolve(ProxyView proxy, PushContext push) {
         for (String candidate : candidates(proxy)) {
             Optional<Service> service = push.service(candidate).filter(s -> push.isVisible(s, proxy.namespace()));
             if (service.isEmpty()) {
@@ -50,7 +50,7 @@ record GrpcListenerName(String host, int port) {
         return Optional.empty();
     }
 
-    private List<String> candidates(Proxy proxy) {
+    private List<String> candidates(ProxyView proxy) {
         List<String> out = new ArrayList<>(2);
         out.add(host);
         fqdn(host, proxy).filter(f -> !f.equals(host)).ifPresent(out::add);
@@ -61,7 +61,7 @@ record GrpcListenerName(String host, int port) {
      * Istio's tryFindFQDN: "reviews" is in the proxy's DNS domain; "reviews.ns" and "reviews.ns.svc" are
      * expanded only for the proxy's own namespace, whose name starts its DNS domain.
      */
-    static Optional<String> fqdn(String host, Proxy proxy) {
+    static Optional<String> fqdn(String host, ProxyView proxy) {
         String domain = proxy.dnsDomain();
         if (domain.isEmpty()) {
             return Optional.empty();

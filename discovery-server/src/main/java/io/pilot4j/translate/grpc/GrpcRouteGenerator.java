@@ -2,11 +2,11 @@ package io.pilot4j.translate.grpc;
 
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -28,7 +28,7 @@ import java.util.Optional;
 public final class GrpcRouteGenerator implements XdsGenerator {
 
     @Override
-    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
+    public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
         for (String name : names.wildcard() ? routeNames(proxy, push) : names.names()) {
             Optional<SubsetKey> key = SubsetKey.parse(name);
@@ -50,9 +50,9 @@ public final class GrpcRouteGenerator implements XdsGenerator {
     }
 
     // What the wildcard listeners point at; for debug dumps only.
-    private static List<String> routeNames(Proxy proxy, PushContext push) {
+    private static List<String> routeNames(ProxyView proxy, PushContext push) {
         List<String> out = new ArrayList<>();
-        for (Service s : push.servicesVisibleTo(proxy)) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
             for (ServicePort p : s.ports()) {
                 if (GrpcPorts.routable(p)) {
                     out.add(SubsetKey.outbound(s.hostname(), p.port()).toString());

@@ -1,7 +1,5 @@
 package io.pilot4j.translate.listener;
 
-import io.pilot4j.model.Proxy;
-
 /**
  * How outbound traffic reaches the proxy, from the INTERCEPTION_MODE node metadata (Istio's
  * TrafficInterceptionMode). Anything unknown or absent is REDIRECT, as in Istio.
@@ -16,8 +14,8 @@ public enum InterceptionMode {
 
     public static final String METADATA_KEY = "INTERCEPTION_MODE";
 
-    public static InterceptionMode of(Proxy proxy) {
-        String value = proxy.metadata().get(METADATA_KEY);
+    /** The mode a metadata value names; null or anything unknown is REDIRECT. */
+    public static InterceptionMode parse(String value) {
         if ("NONE".equals(value)) {
             return NONE;
         }

@@ -2,11 +2,11 @@ package io.pilot4j.translate.listener;
 
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.pilot4j.kube.IpAddresses;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -39,17 +39,13 @@ import java.util.Set;
  * be reached without capture and keep Istio's 127.0.0.1.
  */
 public final class ListenerGenerator implements XdsGenerator {
-    public static final String UNPRIVILEGED_POD = "UNPRIVILEGED_POD";
-    static final String ENVOY_STATUS_PORT = "ENVOY_STATUS_PORT";
-    static final String ENVOY_PROMETHEUS_PORT = "ENVOY_PROMETHEUS_PORT";
-
     private static final Comparator<Listener> PORT_THEN_ADDRESS = Comparator
             .<Listener>comparingInt(l -> l.getAddress().getSocketAddress().getPortValue())
             .thenComparing(l -> l.getAddress().getSocketAddress().getAddress());
 
     @Override
-    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
-        InterceptionMode mode = InterceptionMode.of(proxy);
+    public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
+        InterceptionMode mode = proxy.interceptionMode();
         boolean bindToPort = mode == InterceptionMode.NONE;
         List<Listener> listeners = new ArrayList<>();
         if (!bindToPort) {
@@ -65,11 +61,11 @@ public final class ListenerGenerator implements XdsGenerator {
         return out;
     }
 
-    private static List<Listener> portListeners(Proxy proxy, PushContext push, boolean bindToPort) {
+    private static List<Listener> portListeners(ProxyView proxy, PushContext push, boolean bindToPort) {
         String wildcard = bindToPort ? OutboundListener.LOCALHOST : OutboundListener.WILDCARD;
         Set<Integer> reserved = reservedPorts(proxy, push);
         Map<String, Listener> byName = new LinkedHashMap<>();
-        List<Service> services = push.servicesVisibleTo(proxy);
+        List<Service> services = push.servicesVisibleTo(proxy.namespace());
         for (Service s : services) {
             for (ServicePort p : s.ports()) {
                 if (p.protocol().isHttp() && usable(proxy, wildcard, p.port(), bindToPort, reserved)) {
@@ -116,32 +112,18 @@ public final class ListenerGenerator implements XdsGenerator {
      * Istio's CanBindToPort: an unprivileged proxy cannot bind ports below 1024, and nothing may take the
      * wildcard address of a port Envoy already listens on (virtualOutbound/virtualInbound, status, metrics).
      */
-    private static boolean usable(Proxy proxy, String address, int port, boolean bindToPort, Set<Integer> reserved) {
-        if (bindToPort && port < 1024 && isTrue(proxy.metadata().get(UNPRIVILEGED_POD))) {
+    private static boolean usable(ProxyView proxy, String address, int port, boolean bindToPort, Set<Integer> reserved) {
+        if (bindToPort && port < 1024 && proxy.unprivileged()) {
             return false;
         }
         return !(address.equals(OutboundListener.WILDCARD) && reserved.contains(port));
     }
 
-    private static Set<Integer> reservedPorts(Proxy proxy, PushContext push) {
+    private static Set<Integer> reservedPorts(ProxyView proxy, PushContext push) {
         Set<Integer> ports = new HashSet<>();
         ports.add(push.mesh().proxyListenPort());
         ports.add(push.mesh().proxyInboundListenPort());
-        for (String key : List.of(ENVOY_STATUS_PORT, ENVOY_PROMETHEUS_PORT)) {
-            String value = proxy.metadata().get(key);
-            if (value != null) {
-                try {
-                    ports.add(Integer.parseInt(value.trim()));
-                } catch (NumberFormatException ignored) {
-                    // Not a port: nothing to protect.
-                }
-            }
-        }
+        ports.addAll(proxy.reservedPorts());
         return ports;
-    }
-
-    // Go's strconv.ParseBool, which Istio applies to this metadata.
-    private static boolean isTrue(String value) {
-        return value != null && Set.of("1", "t", "T", "true", "TRUE", "True").contains(value);
     }
 }

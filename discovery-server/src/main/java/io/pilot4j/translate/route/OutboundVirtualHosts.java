@@ -1,11 +1,11 @@
 package io.pilot4j.translate.route;
 
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.ProxyView;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,11 +32,11 @@ public final class OutboundVirtualHosts {
      * @param portInDomains add {@code :PORT} variants (proxyless gRPC); Envoy sidecars ignore the port instead
      * @param routable      which ports of this number are served through HTTP routes
      */
-    public static List<VirtualHost> forPort(Proxy proxy, PushContext push, int port, boolean portInDomains,
+    public static List<VirtualHost> forPort(ProxyView proxy, PushContext push, int port, boolean portInDomains,
                                             Predicate<ServicePort> routable) {
         List<Service> services = new ArrayList<>();
         Set<String> knownFqdns = new HashSet<>();
-        for (Service s : push.servicesVisibleTo(proxy)) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
             Optional<ServicePort> p = s.port(port);
             if (p.isPresent() && routable.test(p.get())) {
                 services.add(s);

@@ -2,10 +2,10 @@ package io.pilot4j.translate.route;
 
 import com.google.protobuf.BoolValue;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -24,7 +24,7 @@ import java.util.TreeSet;
 public final class RouteGenerator implements XdsGenerator {
 
     @Override
-    public List<XdsResource> generate(Proxy proxy, PushContext push, ResourceNames names) {
+    public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
         for (String name : names.wildcard() ? httpPorts(proxy, push) : names.names()) {
             int port = parsePort(name);
@@ -56,9 +56,9 @@ public final class RouteGenerator implements XdsGenerator {
     }
 
     // Envoy never subscribes to RDS by wildcard; a wildcard request serves debug dumps with every listener's routes.
-    private static Set<String> httpPorts(Proxy proxy, PushContext push) {
+    private static Set<String> httpPorts(ProxyView proxy, PushContext push) {
         Set<Integer> ports = new TreeSet<>();
-        for (Service s : push.servicesVisibleTo(proxy)) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
             for (ServicePort p : s.ports()) {
                 if (p.protocol().isHttp()) {
                     ports.add(p.port());

@@ -1,7 +1,7 @@
 package io.pilot4j.translate.route;
 
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.Service;
+import io.pilot4j.translate.ProxyView;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +31,7 @@ public final class VirtualHostDomains {
     private VirtualHostDomains() {
     }
 
-    public static Result of(Service service, Proxy proxy, int port) {
+    public static Result of(Service service, ProxyView proxy, int port) {
         List<String> domains = new ArrayList<>();
         List<String> alt = altHosts(service.hostname(), port, proxy.dnsDomain());
         appendWithPort(domains, service.hostname(), port);

@@ -21,6 +21,7 @@ import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.translate.Proxies;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.PushFixture;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsResource;
@@ -41,9 +42,9 @@ class ClusterGeneratorTest {
     private static final String REVIEWS = "outbound|9080||reviews.default.svc.cluster.local";
 
     private final ClusterGenerator cds = new ClusterGenerator();
-    private final Proxy sidecar = Proxies.sidecar("default");
+    private final ProxyView sidecar = Proxies.sidecar("default");
 
-    private List<Cluster> clusters(Proxy proxy, PushContext push, ResourceNames names) {
+    private List<Cluster> clusters(ProxyView proxy, PushContext push, ResourceNames names) {
         return cds.generate(proxy, push, names).stream().map(r -> (Cluster) r.resource()).toList();
     }
 
@@ -129,7 +130,7 @@ class ClusterGeneratorTest {
     void dnsLookupFamilyFollowsAnIpv6OnlyProxy() {
         PushContext push = new PushFixture().host("api.example.com", "default").http(80).resolution(Resolution.DNS_LB)
                 .endpoint("a.example.com", 80, "http-80").build();
-        Proxy v6 = Proxy.fromNode("sidecar~fd00::1~app.default~default.svc.cluster.local", Map.of(), Map.of());
+        ProxyView v6 = ProxyView.of(Proxy.fromNode("sidecar~fd00::1~app.default~default.svc.cluster.local", Map.of(), Map.of()));
 
         Cluster c = clusters(v6, push, ResourceNames.of("outbound|80||api.example.com")).get(0);
 

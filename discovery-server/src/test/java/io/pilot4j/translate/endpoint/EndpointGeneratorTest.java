@@ -8,10 +8,10 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.pilot4j.model.HealthStatus;
 import io.pilot4j.model.Locality;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.translate.Proxies;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.PushFixture;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsResource;
@@ -29,7 +29,7 @@ class EndpointGeneratorTest {
     private static final Locality WEST_B = new Locality("us-west", "b", "rack1");
 
     private final EndpointGenerator eds = new EndpointGenerator();
-    private final Proxy sidecar = Proxies.sidecar("default");
+    private final ProxyView sidecar = Proxies.sidecar("default");
 
     private static PushContext reviews() {
         return new PushFixture().kube("reviews", "default").http(9080).vip("10.96.0.10")

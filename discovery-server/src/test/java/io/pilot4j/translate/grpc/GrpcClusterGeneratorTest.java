@@ -4,10 +4,10 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.translate.Proxies;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.PushFixture;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsResource;
@@ -21,7 +21,7 @@ class GrpcClusterGeneratorTest {
     private static final String REVIEWS = "outbound|9080||reviews.default.svc.cluster.local";
 
     private final GrpcClusterGenerator cds = new GrpcClusterGenerator();
-    private final Proxy client = Proxies.grpc("default");
+    private final ProxyView client = Proxies.grpc("default");
 
     private static PushContext push() {
         return new PushFixture()

@@ -13,6 +13,7 @@ import io.pilot4j.model.Protocol;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.translate.Proxies;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.PushFixture;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsResource;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class GrpcListenerGeneratorTest {
     private final GrpcListenerGenerator lds = new GrpcListenerGenerator();
-    private final Proxy client = Proxies.grpc("default");
+    private final ProxyView client = Proxies.grpc("default");
 
     private static PushContext push() {
         return new PushFixture()
@@ -137,8 +138,8 @@ class GrpcListenerGeneratorTest {
             "reviews,                  corp.example,              default, reviews.corp.example",
     })
     void shortNamesExpandLikeIstiosTryFindFqdn(String host, String dnsDomain, String ns, String expected) {
-        Proxy proxy = Proxy.fromNode("sidecar~10.0.0.3~c." + ns + "~" + dnsDomain,
-                Map.of(Proxy.GENERATOR, "grpc", Proxy.NAMESPACE, ns), Map.of());
+        ProxyView proxy = ProxyView.of(Proxy.fromNode("sidecar~10.0.0.3~c." + ns + "~" + dnsDomain,
+                Map.of(Proxy.GENERATOR, "grpc", Proxy.NAMESPACE, ns), Map.of()));
 
         assertEquals(expected, GrpcListenerName.fqdn(host, proxy).orElse(""));
     }

@@ -3,9 +3,9 @@ package io.pilot4j.translate.grpc;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.pilot4j.model.Protocol;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.translate.Proxies;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.PushFixture;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsResource;
@@ -22,7 +22,7 @@ class GrpcRouteGeneratorTest {
     private static final String REVIEWS = "outbound|9080||reviews.default.svc.cluster.local";
 
     private final GrpcRouteGenerator rds = new GrpcRouteGenerator();
-    private final Proxy client = Proxies.grpc("default");
+    private final ProxyView client = Proxies.grpc("default");
 
     private static PushContext push() {
         return new PushFixture()

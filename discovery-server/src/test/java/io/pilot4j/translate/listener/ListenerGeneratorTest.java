@@ -14,9 +14,9 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.pilot4j.model.Protocol;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.translate.Proxies;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.PushFixture;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsResource;
@@ -33,10 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ListenerGeneratorTest {
     private final ListenerGenerator lds = new ListenerGenerator();
-    private final Proxy sidecar = Proxies.sidecar("default");
-    private final Proxy localEnvoy = Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE"));
+    private final ProxyView sidecar = Proxies.sidecar("default");
+    private final ProxyView localEnvoy = Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE"));
 
-    private List<Listener> listeners(Proxy proxy, PushContext push) {
+    private List<Listener> listeners(ProxyView proxy, PushContext push) {
         return lds.generate(proxy, push, ResourceNames.all()).stream().map(r -> (Listener) r.resource()).toList();
     }
 
@@ -95,7 +95,7 @@ class ListenerGeneratorTest {
 
     @Test
     void virtualOutboundIsTransparentOnlyUnderTproxy() {
-        Proxy tproxy = Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "TPROXY"));
+        ProxyView tproxy = Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "TPROXY"));
 
         assertEquals(BoolValue.of(true), named(listeners(tproxy, mixed()), "virtualOutbound").getTransparent());
         assertFalse(named(listeners(sidecar, mixed()), "virtualOutbound").hasTransparent());
@@ -179,7 +179,7 @@ class ListenerGeneratorTest {
                 .kube("d", "default").port("redis", 443, Protocol.REDIS).vip("10.96.0.1").and()
                 .build();
 
-        for (Proxy proxy : List.of(sidecar, localEnvoy)) {
+        for (ProxyView proxy : List.of(sidecar, localEnvoy)) {
             List<Listener> out = listeners(proxy, push);
             Set<String> addresses = new HashSet<>();
             for (Listener l : out) {
@@ -240,7 +240,7 @@ class ListenerGeneratorTest {
         PushContext push = new PushFixture()
                 .host("a.example.com", "default").http(15001).tcp(15006).http(15021).http(15090).http(80).and()
                 .kube("b", "default").tcp(15001).vip("10.96.0.5").build();
-        Proxy withStatusPorts = Proxies.sidecar("default", Map.of("ENVOY_STATUS_PORT", "15021", "ENVOY_PROMETHEUS_PORT", "15090"));
+        ProxyView withStatusPorts = Proxies.sidecar("default", Map.of("ENVOY_STATUS_PORT", "15021", "ENVOY_PROMETHEUS_PORT", "15090"));
 
         assertEquals(List.of("virtualOutbound", "0.0.0.0_80", "10.96.0.5_15001"), names(listeners(withStatusPorts, push)));
     }
@@ -248,7 +248,7 @@ class ListenerGeneratorTest {
     @Test
     void unprivilegedLocalEnvoySkipsPrivilegedPorts() {
         PushContext push = new PushFixture().host("a.example.com", "default").http(80).http(8080).build();
-        Proxy unprivileged = Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE", "UNPRIVILEGED_POD", "true"));
+        ProxyView unprivileged = Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE", "UNPRIVILEGED_POD", "true"));
 
         assertEquals(List.of("127.0.0.1_8080"), names(listeners(unprivileged, push)));
         assertEquals(List.of("127.0.0.1_80", "127.0.0.1_8080"), names(listeners(localEnvoy, push)));

@@ -15,9 +15,9 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import io.pilot4j.mesh.MeshConfig;
 import io.pilot4j.model.Protocol;
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.translate.Proxies;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.PushFixture;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsResource;
@@ -35,9 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RouteGeneratorTest {
     private final RouteGenerator rds = new RouteGenerator();
-    private final Proxy sidecar = Proxies.sidecar("default");
+    private final ProxyView sidecar = Proxies.sidecar("default");
 
-    private RouteConfiguration route(Proxy proxy, PushContext push, String name) {
+    private RouteConfiguration route(ProxyView proxy, PushContext push, String name) {
         List<XdsResource> out = rds.generate(proxy, push, ResourceNames.of(name));
         assertEquals(1, out.size());
         assertEquals(name, out.get(0).name());

@@ -1,6 +1,8 @@
 package io.pilot4j.cli;
 
+import io.pilot4j.push.PushTuning;
 import io.pilot4j.server.PilotArgs;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,8 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** PILOT_DEBOUNCE_AFTER and PILOT_DEBOUNCE_MAX as istiod reads them: Go durations from the environment, no flags. */
-class DebounceEnvTest {
+/**
+ * Istio's tuning variables as istiod reads them, from the environment with no flags: PILOT_DEBOUNCE_AFTER and
+ * PILOT_DEBOUNCE_MAX as Go durations, PILOT_PUSH_THROTTLE and PILOT_MAX_REQUESTS_PER_SECOND as numbers.
+ */
+class TuningEnvTest {
     private static PilotArgs parse(Map<String, String> env) {
         DiscoveryOptions options = new DiscoveryOptions();
         new CommandLine(options).parseArgs();
@@ -58,6 +63,40 @@ class DebounceEnvTest {
     @ParameterizedTest
     @MethodSource("mistakes")
     void mistakesStopStartupNamingTheVariable(Map<String, String> env, String message) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> parse(env)).getMessage());
+    }
+
+    @Test
+    void limitsDefaultToIstiosScaleWithTheCores() {
+        PilotArgs args = parse(Map.of());
+        int cores = Runtime.getRuntime().availableProcessors();
+
+        assertEquals(Math.min(15 + 5 * cores, 100), args.pushThrottle());
+        assertEquals(Math.min(15 + 5 * cores, 100), args.maxRequestsPerSecond());
+        assertEquals(args.pushThrottle(), parse(Map.of("PILOT_PUSH_THROTTLE", "0", "PILOT_MAX_REQUESTS_PER_SECOND", "0")).pushThrottle(),
+                "0 means the default, as in Istio since 1.21");
+    }
+
+    @Test
+    void limitsFromTheEnvironment() {
+        PilotArgs args = parse(Map.of("PILOT_PUSH_THROTTLE", "250", "PILOT_MAX_REQUESTS_PER_SECOND", "12.5"));
+
+        assertEquals(250, args.pushThrottle());
+        assertEquals(12.5, args.maxRequestsPerSecond());
+        assertEquals(new PushTuning(Duration.ofMillis(100), Duration.ofSeconds(10), 250, 12.5), args.tuning());
+    }
+
+    static Stream<Arguments> limitMistakes() {
+        return Stream.of(
+                arguments(Map.of("PILOT_PUSH_THROTTLE", "1.5"), "PILOT_PUSH_THROTTLE: invalid integer \"1.5\""),
+                arguments(Map.of("PILOT_PUSH_THROTTLE", "-1"), "PILOT_PUSH_THROTTLE: -1 must not be negative (0 or unset: Istio's default, "
+                        + PushTuning.scaledToCores() + " on this machine)"),
+                arguments(Map.of("PILOT_MAX_REQUESTS_PER_SECOND", "fast"), "PILOT_MAX_REQUESTS_PER_SECOND: invalid number \"fast\""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("limitMistakes")
+    void limitMistakesStopStartupNamingTheVariable(Map<String, String> env, String message) {
         assertEquals(message, assertThrows(IllegalArgumentException.class, () -> parse(env)).getMessage());
     }
 }

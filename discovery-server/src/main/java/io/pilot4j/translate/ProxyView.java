@@ -1,0 +1,90 @@
+package io.pilot4j.translate;
+
+import io.pilot4j.model.Proxy;
+import io.pilot4j.translate.listener.InterceptionMode;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Everything about a proxy that generators may read, derived once per connection from its {@link Proxy} (node id
+ * and metadata). Generators take a view, never a proxy, so what they make is a function of (type, view, subscribed
+ * names, push snapshot) and nothing else: that tuple is a cache key that cannot miss an input, and proxies with equal
+ * views share one generation per push. A generator that needs more of the node adds it here, which puts it in the
+ * key too.
+ *
+ * @param flavour          which generators answer (Istio picks them by node type and GENERATOR metadata)
+ * @param namespace        the config namespace: what the proxy may see (exportTo), and how short names expand
+ * @param dnsDomain        the node id's DNS domain: the short host names a proxy's routes answer to
+ * @param ipFamily         the DNS lookup family of DNS clusters: IPv6 only for a proxy with only IPv6 addresses
+ * @param interceptionMode how outbound traffic reaches a sidecar (INTERCEPTION_MODE metadata)
+ * @param unprivileged     UNPRIVILEGED_POD metadata: the proxy cannot bind ports below 1024
+ * @param reservedPorts    ENVOY_STATUS_PORT and ENVOY_PROMETHEUS_PORT metadata: ports no outbound listener may take
+ */
+public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpFamily ipFamily, InterceptionMode interceptionMode,
+                        boolean unprivileged, Set<Integer> reservedPorts) {
+
+    public static final String UNPRIVILEGED_POD = "UNPRIVILEGED_POD";
+    static final String ENVOY_STATUS_PORT = "ENVOY_STATUS_PORT";
+    static final String ENVOY_PROMETHEUS_PORT = "ENVOY_PROMETHEUS_PORT";
+
+    /** The generator family a proxy gets; proxyless gRPC wins over the node type, as GENERATOR=grpc does in Istio. */
+    public enum Flavour {
+        SIDECAR, ROUTER, PROXYLESS_GRPC
+    }
+
+    public enum IpFamily {
+        IPV4, IPV6
+    }
+
+    public ProxyView {
+        Objects.requireNonNull(flavour, "flavour");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(dnsDomain, "dnsDomain");
+        Objects.requireNonNull(ipFamily, "ipFamily");
+        Objects.requireNonNull(interceptionMode, "interceptionMode");
+        reservedPorts = Set.copyOf(reservedPorts);
+    }
+
+    public static ProxyView of(Proxy proxy) {
+        Flavour flavour = proxy.isProxylessGrpc() ? Flavour.PROXYLESS_GRPC : proxy.isRouter() ? Flavour.ROUTER : Flavour.SIDECAR;
+        return new ProxyView(flavour, proxy.namespace(), proxy.dnsDomain(), ipFamily(proxy.ipAddresses()),
+                InterceptionMode.parse(proxy.metadata().get(InterceptionMode.METADATA_KEY)), isTrue(proxy.metadata().get(UNPRIVILEGED_POD)),
+                ports(proxy.metadata().get(ENVOY_STATUS_PORT), proxy.metadata().get(ENVOY_PROMETHEUS_PORT)));
+    }
+
+    public boolean isRouter() {
+        return flavour == Flavour.ROUTER;
+    }
+
+    public boolean isProxylessGrpc() {
+        return flavour == Flavour.PROXYLESS_GRPC;
+    }
+
+    /** Istio's SelectDNSLookupFamily without dual stack: IPv6 only for an IPv6-only proxy, else IPv4. */
+    private static IpFamily ipFamily(List<String> addresses) {
+        boolean allV6 = !addresses.isEmpty() && addresses.stream().allMatch(ip -> ip.contains(":"));
+        return allV6 ? IpFamily.IPV6 : IpFamily.IPV4;
+    }
+
+    private static Set<Integer> ports(String... values) {
+        Set<Integer> out = new TreeSet<>();
+        for (String value : values) {
+            if (value != null) {
+                try {
+                    out.add(Integer.parseInt(value.trim()));
+                } catch (NumberFormatException ignored) {
+                    // Not a port: nothing to protect.
+                }
+            }
+        }
+        return out;
+    }
+
+    // Go's strconv.ParseBool, which Istio applies to this metadata.
+    private static boolean isTrue(String value) {
+        return value != null && Set.of("1", "t", "T", "true", "TRUE", "True").contains(value);
+    }
+}

@@ -1,0 +1,86 @@
+package io.pilot4j.xds;
+
+import io.pilot4j.model.PushChanges;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.model.Service;
+import io.pilot4j.translate.ProxyView;
+import io.pilot4j.translate.endpoint.EndpointGenerator;
+
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one push asks of the proxies that share a view: which types to push, and for endpoints, whose (Istio's
+ * ProxyNeedsPush with the per-type NeedsPush checks, decided from what the snapshots differ in rather than from the
+ * kinds of objects that changed).
+ *
+ * <p>Generators read only the services a view can see, their endpoints, and the mesh config. So a change to a service
+ * no view of this namespace can see, before or after, cannot change its config and is not pushed to it; a change to
+ * endpoints alone changes endpoint assignments only (and the clusters of DNS services, which carry theirs inline).
+ *
+ * @param types     types to push, in no particular order (connections push in {@link XdsType#PUSH_ORDER})
+ * @param endpoints the services whose cluster assignments changed, for an endpoint push that may send only those;
+ *                  null when every assignment is to be pushed
+ */
+record PushScope(Set<XdsType> types, Set<String> endpoints) {
+    static final PushScope NONE = new PushScope(Set.of(), Set.of());
+    static final PushScope FULL = new PushScope(EnumSet.allOf(XdsType.class), null);
+
+    PushScope {
+        types = Set.copyOf(types);
+        endpoints = endpoints == null ? null : Set.copyOf(endpoints);
+    }
+
+    static PushScope of(PushChanges changes, PushContext before, PushContext after, ProxyView view) {
+        if (changes.mesh()) {
+            return FULL;
+        }
+        for (String host : changes.services()) {
+            if (visible(before, host, view) || visible(after, host, view)) {
+                return FULL;
+            }
+        }
+        Set<String> endpoints = new HashSet<>();
+        boolean inlineEndpoints = false;
+        for (String host : changes.endpoints()) {
+            Optional<Service> service = after.service(host).filter(s -> after.isVisible(s, view.namespace()));
+            if (service.isPresent()) {
+                endpoints.add(host);
+                inlineEndpoints |= !EndpointGenerator.servesEndpoints(service.get());
+            }
+        }
+        if (endpoints.isEmpty()) {
+            return NONE;
+        }
+        return new PushScope(inlineEndpoints ? EnumSet.of(XdsType.CDS, XdsType.EDS) : EnumSet.of(XdsType.EDS), endpoints);
+    }
+
+    private static boolean visible(PushContext push, String host, ProxyView view) {
+        return push.service(host).filter(s -> push.isVisible(s, view.namespace())).isPresent();
+    }
+
+    boolean isEmpty() {
+        return types.isEmpty();
+    }
+
+    /** Both scopes' types; endpoints of both, or every assignment if either pushes them all. */
+    PushScope merge(PushScope other) {
+        if (other == null || other.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return other;
+        }
+        Set<XdsType> types = EnumSet.noneOf(XdsType.class);
+        types.addAll(this.types);
+        types.addAll(other.types);
+        Set<String> endpoints = null;
+        if (this.endpoints != null && other.endpoints != null) {
+            endpoints = new HashSet<>(this.endpoints);
+            endpoints.addAll(other.endpoints);
+        }
+        return new PushScope(types, endpoints);
+    }
+}

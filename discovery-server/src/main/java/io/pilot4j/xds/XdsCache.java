@@ -1,0 +1,197 @@
+package io.pilot4j.xds;
+
+import io.pilot4j.model.PushChanges;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.model.SubsetKey;
+import io.pilot4j.monitoring.PilotMetrics;
+import io.pilot4j.translate.ProxyView;
+import io.pilot4j.translate.ResourceNames;
+import io.pilot4j.translate.XdsGenerator;
+import io.pilot4j.translate.XdsResource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Istio's XdsCache: what generators made of the current push snapshot, packed and versioned once, shared by every
+ * connection that asks for the same thing. A generator reads only its {@link ProxyView}, the subscribed names and the
+ * {@link PushContext}, so a {@link Key} of (type, view, names) within one snapshot covers every input by construction.
+ *
+ * <p>Bounded by the snapshot: installing a new one drops every entry of the old. Endpoint assignments are kept one by
+ * one across snapshots as well (Istio's EDS cache): an assignment reads the push only through its cluster's service
+ * and that service's endpoints, so it stays valid until {@link PushChanges} names that service, and an endpoint change
+ * to one service rebuilds one assignment, not every subscription's. An assignment nobody read during a snapshot is
+ * not carried into the next.
+ */
+final class XdsCache {
+    /** A name the endpoint generator does not answer (not a cluster name): remembered as such, never sent. */
+    private static final PackedResource NOT_SERVED = PackedResource.pack(new XdsResource("", com.google.protobuf.Empty.getDefaultInstance()));
+
+    private final PilotMetrics metrics;
+    private volatile Snapshot snapshot = new Snapshot(null, Map.of());
+
+    XdsCache(PilotMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * What one generator makes for one view and subscription. Connections keep the key they were given back (in the
+     * generation) so that later lookups of equal subscriptions compare by identity, not name by name.
+     */
+    static final class Key {
+        private final XdsType type;
+        private final ProxyView view;
+        private final ResourceNames names;
+        private final int hash;
+
+        Key(XdsType type, ProxyView view, ResourceNames names) {
+            this.type = Objects.requireNonNull(type, "type");
+            this.view = Objects.requireNonNull(view, "view");
+            this.names = Objects.requireNonNull(names, "names");
+            this.hash = Objects.hash(type, view, names);
+        }
+
+        XdsType type() {
+            return type;
+        }
+
+        ProxyView view() {
+            return view;
+        }
+
+        ResourceNames names() {
+            return names;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Key k && hash == k.hash && type == k.type && view.equals(k.view) && names.equals(k.names);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /**
+     * Starts serving a new snapshot: entries of the previous one are dropped, and the endpoint assignments read during
+     * it are carried over unless {@code changes} touched their service.
+     */
+    void install(PushContext push, PushChanges changes) {
+        Snapshot previous = snapshot;
+        Map<EndpointKey, PackedResource> kept = new HashMap<>();
+        if (!changes.mesh()) {
+            previous.endpoints.forEach((key, packed) -> {
+                Optional<SubsetKey> cluster = SubsetKey.parse(key.name());
+                if (cluster.isEmpty() || !changes.touches(cluster.get().hostname())) {
+                    kept.put(key, packed);
+                }
+            });
+        }
+        snapshot = new Snapshot(push, kept);
+    }
+
+    /** Entries of the current snapshot, for xds_cache_size. */
+    int size() {
+        Snapshot s = snapshot;
+        return s.responses.size() + s.endpoints.size();
+    }
+
+    /** The generation for a key, made at most once per snapshot; a snapshot already replaced is generated, not kept. */
+    Generation get(Key key, PushContext push, XdsGenerator generator) {
+        Snapshot s = snapshot;
+        if (s.push != push) {
+            metrics.xdsCacheRead(false);
+            return generate(key, push, generator, null);
+        }
+        Slot slot = s.responses.computeIfAbsent(key, Slot::new);
+        Generation g;
+        boolean made;
+        synchronized (slot) {
+            made = slot.generation == null;
+            if (made) {
+                slot.generation = generate(slot.key, push, generator, s);
+            }
+            g = slot.generation;
+        }
+        metrics.xdsCacheRead(!made);
+        return g;
+    }
+
+    private static Generation generate(Key key, PushContext push, XdsGenerator generator, Snapshot s) {
+        if (key.type == XdsType.EDS && !key.names.wildcard()) {
+            return endpoints(key, push, generator, s);
+        }
+        List<XdsResource> made = generator.generate(key.view, push, key.names);
+        List<PackedResource> packed = new ArrayList<>(made.size());
+        for (XdsResource r : made) {
+            packed.add(PackedResource.pack(r));
+        }
+        return new Generation(key, packed);
+    }
+
+    /** Assignment by assignment, reusing those of clusters whose service did not change since they were made. */
+    private static Generation endpoints(Key key, PushContext push, XdsGenerator generator, Snapshot s) {
+        List<PackedResource> out = new ArrayList<>(key.names.names().size());
+        for (String name : key.names.names()) {
+            EndpointKey k = new EndpointKey(key.view, name);
+            PackedResource p = s == null ? null : s.endpoint(k);
+            if (p == null) {
+                // The generator answers names one by one, in order: one name at a time gives the same list.
+                List<XdsResource> made = generator.generate(key.view, push, ResourceNames.of(name));
+                p = made.isEmpty() ? NOT_SERVED : PackedResource.pack(made.get(0));
+                if (s != null) {
+                    s.endpoints.put(k, p);
+                }
+            }
+            if (p != NOT_SERVED) {
+                out.add(p);
+            }
+        }
+        return new Generation(key, out);
+    }
+
+    private static final class Slot {
+        final Key key;
+        Generation generation;
+
+        Slot(Key key) {
+            this.key = key;
+        }
+    }
+
+    /** One endpoint assignment (or a name that is none) for one view. */
+    private record EndpointKey(ProxyView view, String name) {
+    }
+
+    private static final class Snapshot {
+        final PushContext push;
+        final Map<Key, Slot> responses = new ConcurrentHashMap<>();
+        /** Assignments made or read during this snapshot: what the next one may inherit. */
+        final Map<EndpointKey, PackedResource> endpoints = new ConcurrentHashMap<>();
+        /** Assignments of the previous snapshot whose service did not change. */
+        private final Map<EndpointKey, PackedResource> inherited;
+
+        Snapshot(PushContext push, Map<EndpointKey, PackedResource> inherited) {
+            this.push = push;
+            this.inherited = inherited;
+        }
+
+        PackedResource endpoint(EndpointKey key) {
+            PackedResource p = endpoints.get(key);
+            if (p == null) {
+                p = inherited.get(key);
+                if (p != null) {
+                    endpoints.put(key, p);
+                }
+            }
+            return p;
+        }
+    }
+}
