@@ -2,7 +2,6 @@ package io.pilot4j.load.client;
 
 import com.google.rpc.Status;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
@@ -60,7 +59,7 @@ final class DeltaClient implements SimulatedProxy {
         nodeSent = false;
         ldsRequested = false;
         stream = (ClientCallStreamObserver<DeltaDiscoveryRequest>) ClientCalls.asyncBidiStreamingCall(
-                channel.newCall(AggregatedDiscoveryServiceGrpc.getDeltaAggregatedResourcesMethod(), CallOptions.DEFAULT),
+                channel.newCall(AdsMethods.DELTA, CallOptions.DEFAULT),
                 new StreamObserver<DeltaDiscoveryResponse>() {
                     @Override
                     public void onNext(DeltaDiscoveryResponse r) {

@@ -3,8 +3,7 @@ package io.pilot4j.load.client;
 import com.google.protobuf.Any;
 import com.google.rpc.Status;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -17,7 +16,6 @@ import io.pilot4j.load.xds.XdsType;
 
 import java.util.BitSet;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,15 +31,18 @@ final class SotwClient implements SimulatedProxy {
     private final Channel channel;
     private final ClientContext ctx;
     // Guarded by this: the stream's callbacks and the reconnect timer both touch it.
-    private ClientCallStreamObserver<DiscoveryRequest> stream;
+    private ClientCallStreamObserver<byte[]> stream;
     private int generation;
     private boolean nodeSent;
     private boolean closed;
     private ProxyView view;
     private final Map<XdsType, String> versions = new EnumMap<>(XdsType.class);
     private final Map<XdsType, String> nonces = new EnumMap<>(XdsType.class);
-    private final Map<XdsType, List<String>> subscribed = new EnumMap<>(XdsType.class);
+    /** Per type, the names asked for, encoded once per subscription ({@link SotwRequest}). */
+    private final Map<XdsType, ByteString> subscribed = new EnumMap<>(XdsType.class);
     private boolean ldsRequested;
+    /** Initial convergence reached; stays true across reconnects, as the figure is taken once. */
+    private boolean ready;
 
     SotwClient(int id, Node node, Channel channel, ClientContext ctx) {
         this.id = id;
@@ -62,8 +63,8 @@ final class SotwClient implements SimulatedProxy {
         subscribed.clear();
         nodeSent = false;
         ldsRequested = false;
-        stream = (ClientCallStreamObserver<DiscoveryRequest>) ClientCalls.asyncBidiStreamingCall(
-                channel.newCall(AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod(), CallOptions.DEFAULT),
+        stream = (ClientCallStreamObserver<byte[]>) ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(AdsMethods.SOTW, CallOptions.DEFAULT),
                 new StreamObserver<DiscoveryResponse>() {
                     @Override
                     public void onNext(DiscoveryResponse r) {
@@ -80,7 +81,7 @@ final class SotwClient implements SimulatedProxy {
                         onStreamEnd(gen, "server completed the stream");
                     }
                 });
-        subscribe(XdsType.CDS, List.of());
+        subscribe(XdsType.CDS, ByteString.EMPTY);
     }
 
     private synchronized void onResponse(int gen, DiscoveryResponse r) {
@@ -106,13 +107,14 @@ final class SotwClient implements SimulatedProxy {
         }
         versions.put(type, r.getVersionInfo());
         nonces.put(type, r.getNonce());
-        send(type, subscribed.getOrDefault(type, List.of()), null);
+        send(type, subscribed.getOrDefault(type, ByteString.EMPTY), null);
         if (type == XdsType.EDS && !ldsRequested) {
             // Envoy starts LDS once its initial clusters have warmed, i.e. have endpoints.
             ldsRequested = true;
-            subscribe(XdsType.LDS, List.of());
+            subscribe(XdsType.LDS, ByteString.EMPTY);
         }
-        if (view.complete(ctx.observations().expectedClusters())) {
+        if (!ready && view.complete(ctx.observations().expectedClusters())) {
+            ready = true;
             ctx.observations().ready(id, now);
         }
     }
@@ -135,19 +137,24 @@ final class SotwClient implements SimulatedProxy {
         if (!eds.equals(view.edsWanted)) {
             view.edsWanted = eds;
             // Envoy asks for the new EDS names before it ACKs the clusters that need them.
-            subscribe(XdsType.EDS, ctx.names().names(eds));
+            subscribe(XdsType.EDS, ctx.names().encoded(eds));
         }
     }
 
     private void endpoints(DiscoveryResponse r, long now) throws InvalidResource {
-        BitSet held = new BitSet();
+        // Once ready, what the client holds only matters for the changes awaited: no name lookups for the rest.
+        BitSet held = ready ? null : new BitSet();
         ResourceDecoder decoder = ctx.decoder();
         for (Any any : r.getResourcesList()) {
             ResourceDecoder.ClaView cla = decoder.clusterLoadAssignment(any);
-            held.set(ctx.names().index(cla.name()));
+            if (held != null) {
+                held.set(ctx.names().index(cla.name()));
+            }
             ctx.changes().observe(id, cla, now);
         }
-        view.edsHeld = held;
+        if (held != null) {
+            view.edsHeld = held;
+        }
     }
 
     private void listeners(DiscoveryResponse r) throws InvalidResource {
@@ -160,7 +167,7 @@ final class SotwClient implements SimulatedProxy {
         view.listenersReceived = true;
         if (!routes.equals(view.routesWanted)) {
             view.routesWanted = routes;
-            subscribe(XdsType.RDS, ctx.names().names(routes));
+            subscribe(XdsType.RDS, ctx.names().encoded(routes));
         }
     }
 
@@ -172,7 +179,7 @@ final class SotwClient implements SimulatedProxy {
         view.routesHeld = held;
     }
 
-    private void subscribe(XdsType type, List<String> names) {
+    private void subscribe(XdsType type, ByteString names) {
         subscribed.put(type, names);
         send(type, names, null);
     }
@@ -181,24 +188,14 @@ final class SotwClient implements SimulatedProxy {
         ctx.observations().nack(type + ": " + message);
         // The version stays the last accepted one; the nonce says which response is rejected.
         nonces.put(type, r.getNonce());
-        send(type, subscribed.getOrDefault(type, List.of()), Status.newBuilder().setCode(3).setMessage(message).build());
+        send(type, subscribed.getOrDefault(type, ByteString.EMPTY), Status.newBuilder().setCode(3).setMessage(message).build());
     }
 
-    private void send(XdsType type, List<String> names, Status error) {
-        DiscoveryRequest.Builder b = DiscoveryRequest.newBuilder()
-                .setTypeUrl(type.typeUrl)
-                .addAllResourceNames(names)
-                .setVersionInfo(versions.getOrDefault(type, ""))
-                .setResponseNonce(nonces.getOrDefault(type, ""));
-        if (error != null) {
-            b.setErrorDetail(error);
-        }
-        if (!nodeSent) {
-            b.setNode(node);
-            nodeSent = true;
-        }
-        DiscoveryRequest request = b.build();
-        ctx.observations().sent(request.getSerializedSize());
+    private void send(XdsType type, ByteString names, Status error) {
+        byte[] request = SotwRequest.encode(nodeSent ? null : node, type.typeUrl, versions.getOrDefault(type, ""),
+                nonces.getOrDefault(type, ""), error, names);
+        nodeSent = true;
+        ctx.observations().sent(request.length);
         stream.onNext(request);
     }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NameTable {
     private final ConcurrentHashMap<String, Integer> indexes = new ConcurrentHashMap<>();
     private final List<String> names = new ArrayList<>();
+    /** Encoded resource_names blocks by name set: every client with the same subscription shares one. */
+    private final ConcurrentHashMap<BitSet, com.google.protobuf.ByteString> encoded = new ConcurrentHashMap<>();
 
     public int index(String name) {
         Integer i = indexes.get(name);
@@ -33,6 +35,16 @@ public final class NameTable {
             out.set(index(n));
         }
         return out;
+    }
+
+    /** A state-of-the-world request's resource_names field for this set, encoded once for all clients. */
+    public com.google.protobuf.ByteString encoded(BitSet set) {
+        com.google.protobuf.ByteString b = encoded.get(set);
+        if (b == null) {
+            b = encoded.computeIfAbsent((BitSet) set.clone(), s -> io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest.newBuilder()
+                    .addAllResourceNames(names(s)).build().toByteString());
+        }
+        return b;
     }
 
     /** The names of a set, in index order: the shared string instances. */

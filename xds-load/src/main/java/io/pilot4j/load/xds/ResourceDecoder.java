@@ -75,6 +75,10 @@ public final class ResourceDecoder {
     }
 
     public ClusterView cluster(Any any) throws InvalidResource {
+        if (depth == Decode.NAMES) {
+            checkType(XdsType.CDS, any);
+            return scanCluster(any.getValue());
+        }
         Cluster c = parse(XdsType.CDS, any, Cluster.parser());
         if (c.getName().isEmpty()) {
             throw new InvalidResource("cluster without a name");
@@ -148,6 +152,46 @@ public final class ResourceDecoder {
         if (!any.getTypeUrl().equals(type.typeUrl)) {
             throw new InvalidResource("resource of type " + any.getTypeUrl() + " in a " + type + " response");
         }
+    }
+
+    private static final int CLUSTER_TYPE_TAG = (2 << 3) | WireFormat.WIRETYPE_VARINT;
+    private static final int EDS_CONFIG_TAG = (3 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static final int SERVICE_NAME_TAG = (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    /** A cluster's name, type and EDS service name, read off the wire without building the message. */
+    static ClusterView scanCluster(ByteString bytes) throws InvalidResource {
+        String name = null;
+        boolean eds = false;
+        String service = "";
+        try {
+            CodedInputStream in = bytes.newCodedInput();
+            int tag;
+            while ((tag = in.readTag()) != 0) {
+                if (tag == NAME_TAG) {
+                    name = in.readStringRequireUtf8();
+                } else if (tag == CLUSTER_TYPE_TAG) {
+                    eds = in.readEnum() == Cluster.DiscoveryType.EDS_VALUE;
+                } else if (tag == EDS_CONFIG_TAG) {
+                    CodedInputStream config = in.readBytes().newCodedInput();
+                    int inner;
+                    while ((inner = config.readTag()) != 0) {
+                        if (inner == SERVICE_NAME_TAG) {
+                            service = config.readStringRequireUtf8();
+                        } else {
+                            config.skipField(inner);
+                        }
+                    }
+                } else {
+                    in.skipField(tag);
+                }
+            }
+        } catch (IOException e) {
+            throw new InvalidResource("CDS resource does not parse: " + e.getMessage());
+        }
+        if (name == null || name.isEmpty()) {
+            throw new InvalidResource("cluster without a name");
+        }
+        return new ClusterView(name, eds ? (service.isEmpty() ? name : service) : null);
     }
 
     /** Reads field 1 and skips the rest unparsed. */
