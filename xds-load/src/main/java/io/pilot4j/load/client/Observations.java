@@ -22,6 +22,7 @@ public final class Observations {
     private final LongAdder streamFailures = new LongAdder();
     private volatile String lastNack = "";
     private volatile String lastFailure = "";
+    private volatile boolean unimplemented;
 
     Observations(int clients, BitSet expectedClusters) {
         this.expectedClusters = expectedClusters;
@@ -59,9 +60,17 @@ public final class Observations {
         lastNack = message;
     }
 
-    void streamFailed(String message) {
+    void streamFailed(Throwable why) {
         streamFailures.increment();
-        lastFailure = message;
+        lastFailure = why.toString();
+        if (io.grpc.Status.fromThrowable(why).getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+            unimplemented = true;
+        }
+    }
+
+    /** Some stream was answered UNIMPLEMENTED: the server does not serve this flavour of ADS. */
+    public boolean unimplemented() {
+        return unimplemented;
     }
 
     public boolean awaitAllReady(long timeout, TimeUnit unit) throws InterruptedException {

@@ -73,12 +73,12 @@ final class SotwClient implements SimulatedProxy {
 
                     @Override
                     public void onError(Throwable t) {
-                        onStreamEnd(gen, t.toString());
+                        onStreamEnd(gen, t);
                     }
 
                     @Override
                     public void onCompleted() {
-                        onStreamEnd(gen, "server completed the stream");
+                        onStreamEnd(gen, io.grpc.Status.UNAVAILABLE.withDescription("server completed the stream").asRuntimeException());
                     }
                 });
         subscribe(XdsType.CDS, ByteString.EMPTY);
@@ -199,12 +199,15 @@ final class SotwClient implements SimulatedProxy {
         stream.onNext(request);
     }
 
-    private synchronized void onStreamEnd(int gen, String why) {
+    private synchronized void onStreamEnd(int gen, Throwable why) {
         if (gen != generation || closed) {
             return;
         }
         ctx.observations().streamFailed(why);
-        ctx.timer().schedule(this::start, ctx.reconnectDelayMillis(), TimeUnit.MILLISECONDS);
+        // A server without this ADS method (delta on a SotW-only server) will not grow one: no point in redialling.
+        if (io.grpc.Status.fromThrowable(why).getCode() != io.grpc.Status.Code.UNIMPLEMENTED) {
+            ctx.timer().schedule(this::start, ctx.reconnectDelayMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override

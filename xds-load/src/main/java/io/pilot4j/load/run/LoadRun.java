@@ -87,6 +87,10 @@ public final class LoadRun {
         Observations obs = fleet.observations();
         long deadline = fleet.startNanos() + settings.readyTimeout().toNanos();
         while (!obs.awaitAllReady(5, TimeUnit.SECONDS)) {
+            if (obs.unimplemented()) {
+                log("  the server does not implement this ADS method: %s", obs.lastFailure());
+                return false;
+            }
             log("  ready %d/%d after %.1f s (stream failures %d, NACKs %d)", obs.readyCount(), settings.fleet().clients(),
                     (System.nanoTime() - fleet.startNanos()) / NANOS, obs.streamFailures(), obs.nacks());
             if (System.nanoTime() > deadline) {
