@@ -49,7 +49,9 @@ start_server() { # $1 server, $2 config dir, $3 log, $4 jfr file or ""
   [[ -n "$4" ]] && opts="$opts -XX:StartFlightRecording=filename=$4,settings=profile,dumponexit=true"
   case "$1" in
     raw)
-      java $opts -jar "$jar" raw --config-dir "$2" --port "$port" >"$3" 2>&1 &
+      # Room for what is in flight: each push writes a ~0.4 MB EDS response to every stream at once, held in Netty's
+      # direct buffers until the socket takes it (2,000 clients: 0.85 GB); the JVM's default cap is the heap size.
+      java $opts -XX:MaxDirectMemorySize=6g -jar "$jar" raw --config-dir "$2" --port "$port" >"$3" 2>&1 &
       server_pid=$!
       for _ in $(seq 1 120); do grep -q "floor: serving" "$3" && return 0; sleep 0.5; done ;;
     pilot4j)

@@ -32,6 +32,31 @@ public final class ProcStats {
         }
     }
 
+    /**
+     * CPU seconds every process together has spent since boot (user, nice and system time of all CPUs, from the
+     * first line of /proc/stat): what other processes took during a run is this, less the server's and the load
+     * tool's own. Interrupt and softirq time are left out: the loopback traffic of a run is processed there, and
+     * no process is charged for it.
+     */
+    public java.util.OptionalDouble machineBusySeconds() {
+        try {
+            return java.util.OptionalDouble.of(busySeconds(Files.readString(proc.resolve("stat")), clockTicks));
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalDouble.empty();
+        }
+    }
+
+    static double busySeconds(String procStat, long clockTicks) {
+        String first = procStat.substring(0, procStat.indexOf('\n'));
+        if (!first.startsWith("cpu ")) {
+            throw new IllegalArgumentException("no aggregate cpu line in /proc/stat");
+        }
+        String[] f = first.substring(4).trim().split("\\s+");
+        // user nice system idle iowait irq softirq steal ...
+        long busy = Long.parseLong(f[0]) + Long.parseLong(f[1]) + Long.parseLong(f[2]);
+        return busy / (double) clockTicks;
+    }
+
     /** VmRSS in bytes, from the "VmRSS:   123456 kB" line of /proc/PID/status. */
     static long vmRss(String status) {
         for (String line : status.split("\n")) {

@@ -29,7 +29,9 @@ public final class Comparison {
             new String[]{"server_heap_live_ready_mib", "server live heap when ready (MiB)"},
             new String[]{"server_cpu_to_ready_s", "server CPU until ready (s)"},
             new String[]{"server_cpu_after_ready_s", "server CPU after ready (s)"},
-            new String[]{"load_cpu_s", "load tool CPU (s)"});
+            new String[]{"load_cpu_s", "load tool CPU (s)"},
+            new String[]{"other_cpu_s", "other processes' CPU (s)"},
+            new String[]{"wall_s", "run length (s)"});
 
     private Comparison() {
     }

@@ -45,6 +45,7 @@ public final class LoadRun {
         long selfPid = ProcessHandle.current().pid();
         Optional<ProcSample> selfStart = proc.sample(selfPid);
         Optional<ProcSample> serverStart = serverSample();
+        java.util.OptionalDouble machineStart = proc.machineBusySeconds();
         log("%s: %d %s clients against %s, %d services x %d endpoints", settings.label(), options.clients(),
                 options.mode().name().toLowerCase(Locale.ROOT), options.target(), workload.services().size(),
                 workload.endpointCount() / workload.services().size());
@@ -71,6 +72,12 @@ public final class LoadRun {
             }
             Optional<ProcSample> serverEnd = serverSample();
             Optional<ProcSample> selfEnd = proc.sample(selfPid);
+            java.util.OptionalDouble machineEnd = proc.machineBusySeconds();
+            double loadCpu = cpu(selfStart, selfEnd);
+            double serverCpu = cpu(serverStart, serverEnd);
+            double others = machineStart.isPresent() && machineEnd.isPresent()
+                    ? machineEnd.getAsDouble() - machineStart.getAsDouble() - loadCpu - (Double.isNaN(serverCpu) ? 0 : serverCpu)
+                    : Double.NaN;
             return new RunResult(settings.label(), options.mode().name().toLowerCase(Locale.ROOT),
                     options.decode().name().toLowerCase(Locale.ROOT), options.clients(), workload.services().size(),
                     workload.endpointCount(),
@@ -79,7 +86,7 @@ public final class LoadRun {
                     new RunResult.Traffic(obs.bytesReceived(), obs.bytesSent(), initialBytes / options.clients(), obs.nacks(),
                             obs.lastNack(), obs.streamFailures(), obs.lastFailure()),
                     server(serverStart, serverReady, serverEnd, heap, live),
-                    cpu(selfStart, selfEnd));
+                    loadCpu, Math.max(0, others), (System.nanoTime() - fleet.startNanos()) / NANOS);
         }
     }
 

@@ -38,6 +38,7 @@ public final class RunReport {
             }
         }
         line(b, "load tool CPU", "%s s", num(r.loadCpuSeconds()));
+        line(b, "other processes' CPU", "%s s over %s s of run (the machine's noise)", num(r.otherCpuSeconds()), num(r.wallSeconds()));
         return b.toString();
     }
 

@@ -5,10 +5,16 @@ import io.pilot4j.load.measure.Percentiles;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What a run measured; seconds and MiB unless a name says otherwise. NaN where nothing was measured. */
+/**
+ * What a run measured; seconds and MiB unless a name says otherwise. NaN where nothing was measured.
+ *
+ * @param otherCpuSeconds CPU time the rest of the machine (neither the server nor the tool) took during the run:
+ *                        the noise in the figures
+ */
 public record RunResult(
         String label, String mode, String decode, int clients, int services, int endpoints,
-        Initial initial, Changes changes, Burst burst, Traffic traffic, Server server, double loadCpuSeconds) {
+        Initial initial, Changes changes, Burst burst, Traffic traffic, Server server, double loadCpuSeconds,
+        double otherCpuSeconds, double wallSeconds) {
 
     /** Time from the fleet's start until each client held CDS, EDS, LDS and RDS in full. */
     public record Initial(int ready, Percentiles seconds) {
@@ -76,6 +82,8 @@ public record RunResult(
         f.put("server_heap_live_ready_mib", server.heapLiveReady());
         f.put("server_heap_committed_mib", server.heapCommitted());
         f.put("load_cpu_s", loadCpuSeconds);
+        f.put("other_cpu_s", otherCpuSeconds);
+        f.put("wall_s", wallSeconds);
         return f;
     }
 

@@ -41,6 +41,13 @@ class ProcStatsTest {
     }
 
     @Test
+    void processTimeOfTheWholeMachineIsUserNiceAndSystem() {
+        String stat = "cpu  100 20 30 5000 700 4 6 8 0 0\ncpu0 50 10 15 2500 350 2 3 4 0 0\nintr 1 2 3\n";
+        assertEquals((100 + 20 + 30) / 100.0, ProcStats.busySeconds(stat, 100), 1e-9);
+        assertTrue(ProcStats.system().machineBusySeconds().orElseThrow() > 0);
+    }
+
+    @Test
     void readsThisProcess() {
         ProcSample self = ProcStats.system().sample(ProcessHandle.current().pid()).orElseThrow();
         assertTrue(self.rssBytes() > 1024 * 1024, "a JVM holds more than a MiB");
