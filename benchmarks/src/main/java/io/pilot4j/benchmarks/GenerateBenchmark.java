@@ -1,8 +1,8 @@
 package io.pilot4j.benchmarks;
 
-import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.RegistrySnapshot;
+import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Generating one sidecar's CDS, EDS, LDS and RDS over a {@code services} x 10 endpoints push context: what every
- * connection does on every push today, since nothing is shared between proxies. And building the push context.
+ * Generating one sidecar's CDS, EDS, LDS and RDS over a {@code services} x 10 endpoints push context: what the XdsCache
+ * does once per proxy view and subscription on a push that touches the type (one view per namespace and node flavour). And building the push context.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +41,7 @@ public class GenerateBenchmark {
 
     private RegistrySnapshot registry;
     private PushContext push;
-    private Proxy proxy;
+    private ProxyView proxy;
     private ResourceNames clusters;
     private final XdsGenerator cds = new ClusterGenerator();
     private final XdsGenerator eds = new EndpointGenerator();
@@ -52,7 +52,7 @@ public class GenerateBenchmark {
     public void setUp() {
         registry = BenchmarkMesh.registry(services, 10);
         push = BenchmarkMesh.push(registry);
-        proxy = BenchmarkMesh.sidecar();
+        proxy = ProxyView.of(BenchmarkMesh.sidecar());
         clusters = BenchmarkMesh.clusterNames(push);
     }
 

@@ -28,7 +28,7 @@ class PilotSmokeTest {
     @Test
     void sidecarsConvergeOnPilot4jAndTheFloorServesTheSameShape(@TempDir Path dir) throws Exception {
         WorkloadDir.write(WorkloadGenerator.generate(20, 3, "load", 8080, 1), dir);
-        PilotArgs args = new PilotArgs(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+        PilotArgs args = new PilotArgs(new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
                 Path.of("target/no-such-mesh-config"), false, dir, null, "cluster.local",
                 PilotArgs.DEFAULT_DEBOUNCE_AFTER, PilotArgs.DEFAULT_DEBOUNCE_MAX);
         RunResult pilot;
