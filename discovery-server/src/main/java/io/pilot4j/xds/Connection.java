@@ -87,9 +87,9 @@ abstract class Connection<R extends Message> {
     /**
      * Sends what a push changed for one watched type.
      *
-     * @param endpoints for endpoints, the services whose assignments changed, when only those need sending; else null
+     * @param newest the server's current snapshot, newer than the push's own when more pushes followed it
      */
-    abstract void pushType(XdsType type, PushContext push, Set<String> endpoints);
+    abstract void pushType(XdsType type, PushSnapshot newest, PushEvent event);
 
     /** Stable after the first request; null before. */
     String id() {
@@ -283,11 +283,10 @@ abstract class Connection<R extends Message> {
             pendingPush = event.merge(pendingPush);
             return;
         }
-        // The newest snapshot, which may be newer than the push: what it adds is pushed by the push that installed it.
-        PushContext push = server.pushContext();
+        PushSnapshot newest = server.snapshot();
         for (XdsType type : XdsType.PUSH_ORDER) {
             if (event.scope().types().contains(type) && watched.containsKey(type)) {
-                pushType(type, push, event.scope().endpoints());
+                pushType(type, newest, event);
             }
         }
         server.recordConvergence(event.request());

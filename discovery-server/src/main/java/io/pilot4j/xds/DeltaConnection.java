@@ -52,8 +52,10 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
     }
 
     @Override
-    void pushType(XdsType type, PushContext push, Set<String> endpoints) {
-        respond(type, push, Set.of(), true, endpoints);
+    void pushType(XdsType type, PushSnapshot newest, PushEvent event) {
+        // From the newest snapshot: a delta response is compared resource by resource with what the client holds, so
+        // what the newer snapshot changed beyond this push's scope is sent by the pushes that carry it.
+        respond(type, newest.push(), Set.of(), true, event.scope().endpoints());
     }
 
     /**

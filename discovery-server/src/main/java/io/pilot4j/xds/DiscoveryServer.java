@@ -64,7 +64,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private final PushQueue queue;
     private final RequestRateLimit requestRateLimit;
     private final AtomicLong pushes = new AtomicLong();
-    private volatile PushContext pushContext;
+    private volatile PushSnapshot current;
     /** Set once the registries have synced and the first snapshot is built; streams are refused before. */
     private volatile boolean ready;
 
@@ -84,12 +84,12 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.controlPlane = ControlPlane.newBuilder().setIdentifier(identifier).build();
-        this.pushContext = PushContext.empty(environment.mesh());
+        this.current = new PushSnapshot(PushContext.empty(environment.mesh()), 0);
         this.cache = new XdsCache(metrics);
         this.queue = new PushQueue(tuning.pushThrottle());
         this.requestRateLimit = new RequestRateLimit(tuning.maxRequestsPerSecond(), System::nanoTime);
         this.debouncer = new Debouncer(tuning.debounceAfter(), tuning.debounceMax(), this::push, clock, metrics::debounced);
-        metrics.bindServices(() -> pushContext.services().size());
+        metrics.bindServices(() -> current.push().services().size());
         metrics.bindXdsCache(cache::size);
         AtomicInteger threads = new AtomicInteger();
         int size = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -112,9 +112,9 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     public synchronized void initialize() {
         PushContext push = environment.buildPushContext();
         cache.install(push, PushChanges.everything());
-        pushContext = push;
+        current = new PushSnapshot(push, 0);
         ready = true;
-        log.info("initial push context {}: {} services", pushContext.version(), pushContext.services().size());
+        log.info("initial push context {}: {} services", push.version(), push.services().size());
     }
 
     /** Whether xDS streams are served (Istio's IsServerReady). */
@@ -137,17 +137,19 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         PushContext before;
         PushContext push;
         PushChanges changes;
+        PushSnapshot snapshot;
         synchronized (this) {
             if (!ready) {
                 log.debug("not ready yet: dropping push {}", request.reasons());
                 return;
             }
-            before = pushContext;
+            before = current.push();
             push = environment.buildPushContext();
             changes = PushChanges.between(before, push);
-            // The cache moves to the new snapshot before anyone can read it from pushContext.
+            // The cache moves to the new snapshot before anyone can read it from current.
             cache.install(push, changes);
-            pushContext = push;
+            snapshot = new PushSnapshot(push, current.sequence() + 1);
+            current = snapshot;
         }
         pushes.incrementAndGet();
         Map<ProxyView, PushScope> scopes = new HashMap<>();
@@ -155,8 +157,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         for (Connection<?> c : connections.values()) {
             PushScope scope = scopes.computeIfAbsent(c.view(), view -> PushScope.of(changes, before, push, view));
             if (!scope.isEmpty()) {
+                queue.enqueue(c, new PushEvent(scope, request, snapshot));
                 metrics.pushTriggers(request.reasons());
-                queue.enqueue(c, new PushEvent(scope, request));
                 queued++;
             }
         }
@@ -183,7 +185,12 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     }
 
     public PushContext pushContext() {
-        return pushContext;
+        return current.push();
+    }
+
+    /** The current snapshot with its number, for connections. */
+    PushSnapshot snapshot() {
+        return current;
     }
 
     public Environment environment() {
@@ -285,32 +292,41 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
      * Istio's proxyID ({@code pod.namespace}).
      */
     public Optional<GeneratedConfig> generatedConfig(String proxyId) {
+        return connection(proxyId).map(c -> {
+            PushContext push = current.push();
+            ProxyView view = c.view();
+            Map<String, XdsGenerator> generators = Generators.forView(view);
+            Map<XdsType, WatchedResource> watched = c.watched();
+            Map<String, List<XdsResource>> resources = new LinkedHashMap<>();
+            for (XdsType type : XdsType.PUSH_ORDER) {
+                XdsGenerator g = generators.get(type.typeUrl);
+                WatchedResource w = watched.get(type);
+                if (g == null) {
+                    continue;
+                }
+                ResourceNames names = w != null ? w.names() : type.wildcardAllowed(view) ? ResourceNames.all() : null;
+                if (names != null) {
+                    resources.put(type.typeUrl, g.generate(view, push, names));
+                }
+            }
+            return new GeneratedConfig(c.proxy(), push.version(), resources);
+        });
+    }
+
+    /** A connected proxy by connection id, node id or Istio's proxyID ({@code pod.namespace}). */
+    Optional<Connection<?>> connection(String proxyId) {
         for (Connection<?> c : connections.values()) {
             var proxy = c.proxy();
-            if (proxy == null) {
-                continue;
-            }
-            if (proxyId.equals(c.id()) || proxyId.equals(proxy.nodeId()) || proxyId.equals(proxy.id())) {
-                PushContext push = pushContext;
-                ProxyView view = c.view();
-                Map<String, XdsGenerator> generators = Generators.forView(view);
-                Map<XdsType, WatchedResource> watched = c.watched();
-                Map<String, List<XdsResource>> resources = new LinkedHashMap<>();
-                for (XdsType type : XdsType.PUSH_ORDER) {
-                    XdsGenerator g = generators.get(type.typeUrl);
-                    WatchedResource w = watched.get(type);
-                    if (g == null) {
-                        continue;
-                    }
-                    ResourceNames names = w != null ? w.names() : type.wildcardAllowed(view) ? ResourceNames.all() : null;
-                    if (names != null) {
-                        resources.put(type.typeUrl, g.generate(view, push, names));
-                    }
-                }
-                return Optional.of(new GeneratedConfig(proxy, push.version(), resources));
+            if (proxy != null && (proxyId.equals(c.id()) || proxyId.equals(proxy.nodeId()) || proxyId.equals(proxy.id()))) {
+                return Optional.of(c);
             }
         }
         return Optional.empty();
+    }
+
+    /** Connections waiting in the push queue for a slot. */
+    int queuedPushes() {
+        return queue.size();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.pilot4j.xds;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.pilot4j.model.PushContext;
 
 import java.time.Clock;
 import java.util.Set;
@@ -15,6 +14,8 @@ import java.util.concurrent.Executor;
  * Envoy and gRPC keep the assignments a response leaves out, and Istio sends the same).
  */
 final class SotwConnection extends Connection<DiscoveryResponse> {
+    /** The snapshot whose assignments the client holds all of (as far as its subscription goes); on the executor. */
+    private long endpointsSequence = -1;
 
     SotwConnection(DiscoveryServer server, ServerCallStreamObserver<DiscoveryResponse> stream, Executor pool, Clock clock, String peer) {
         super(server, stream, pool, clock, peer);
@@ -38,13 +39,27 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
         update(type, outcome.watch());
         recordDecision(type, outcome.decision(), request.getResponseNonce(), request.getVersionInfo(), request.getErrorDetail().getMessage());
         if (outcome.decision().respond) {
-            respond(type, server.pushContext(), false, null);
+            respond(type, server.snapshot(), false, null);
         }
     }
 
     @Override
-    void pushType(XdsType type, PushContext push, Set<String> endpoints) {
-        respond(type, push, true, endpoints);
+    void pushType(XdsType type, PushSnapshot newest, PushEvent event) {
+        WatchedResource watch = watched.get(type);
+        Set<String> endpoints = event.scope().endpoints();
+        // An empty version sent means the client must get everything again (a first answer, or re-warming).
+        if (type == XdsType.EDS && endpoints != null && !watch.versionSent().isEmpty()) {
+            // The client holds every assignment as of snapshot endpointsSequence; the push's scope names what changed
+            // between that and the push's own snapshot (pushes merge, none is skipped), so those assignments, taken
+            // from the push's snapshot, bring it to that snapshot. From a newer one they would not: what it changed
+            // beyond the scope would stay unsent while the version said otherwise. A push no newer than what the
+            // client holds has nothing to add.
+            if (event.snapshot().sequence() > endpointsSequence) {
+                respond(type, event.snapshot(), true, endpoints);
+            }
+            return;
+        }
+        respond(type, newest, true, null);
     }
 
     /**
@@ -52,26 +67,28 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
      * client already has it (or rejected it, and must not get it again).
      *
      * @param endpoints for an endpoint push to a client that holds the subscription's assignments, the services whose
-     *                  assignments changed: only those are sent, under the version of the whole subscription
+     *                  assignments changed: only those are sent, under the version of the whole subscription; null
+     *                  sends the whole subscription
      */
-    private void respond(XdsType type, PushContext push, boolean isPush, Set<String> endpoints) {
+    private void respond(XdsType type, PushSnapshot snapshot, boolean isPush, Set<String> endpoints) {
         long started = System.nanoTime();
         WatchedResource watch = watched.get(type);
-        Generation generated = generate(type, watch, push);
+        Generation generated = generate(type, watch, snapshot.push());
         if (generated == null) {
             return;
         }
         String version = generated.version();
         if (isPush && version.equals(watch.versionSent())) {
+            if (type == XdsType.EDS) {
+                endpointsSequence = Math.max(endpointsSequence, snapshot.sequence());
+            }
             return;
         }
-        Generation sent = generated;
-        // An empty version sent means the client must get everything again (a first answer, or re-warming).
-        if (isPush && type == XdsType.EDS && endpoints != null && !watch.versionSent().isEmpty()) {
-            sent = generated.endpointsOf(endpoints);
-            if (sent.resources().isEmpty()) {
-                return;
-            }
+        Generation sent = endpoints == null ? generated : generated.endpointsOf(endpoints);
+        if (sent.resources().isEmpty() && endpoints != null) {
+            // None of the changed services is subscribed: the client's assignments are already this snapshot's.
+            endpointsSequence = Math.max(endpointsSequence, snapshot.sequence());
+            return;
         }
         String nonce = newNonce();
         DiscoveryResponse response = sent.sotwResponse(controlPlane(), nonce);
@@ -80,6 +97,9 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
         }
         int count = sent.resources().size();
         watched.put(type, watch.sent(nonce, version, clock.instant(), count));
+        if (type == XdsType.EDS) {
+            endpointsSequence = snapshot.sequence();
+        }
         log.debug("{}: {} {} resources={} version={} nonce={}", id(), isPush ? "PUSH" : "RESP", type, count, version, nonce);
         if (type == XdsType.CDS && isPush) {
             rewarmEndpoints();

@@ -16,6 +16,7 @@ import io.pilot4j.model.TriggerReason;
 import io.pilot4j.monitoring.PilotMetrics;
 import io.pilot4j.push.PushTuning;
 import io.pilot4j.testing.AdsClient;
+import io.pilot4j.testing.Await;
 import io.pilot4j.testing.MemoryRegistry;
 import io.pilot4j.testing.XdsTestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -123,6 +125,42 @@ class IncrementalPushTest {
         envoy.ackEds(eds);
         envoy.expectOnlyTheAnswerTo("9997");
         assertEquals(pushes + 1, server.discovery().pushCount());
+    }
+
+    @Test
+    void anEndpointPushThatRunsLateLeavesNoChangeBehind() throws Exception {
+        server = XdsTestServer.start(registry, XdsTestServer.fast());
+        Envoy envoy = envoy("default");
+        Connection<?> connection = server.discovery().connection("app-0.default").orElseThrow();
+        double triggers = server.total(PilotMetrics.PUSH_TRIGGERS);
+        // The connection is busy (a long request, a slow generation) while two endpoint pushes reach it one by one,
+        // so the first one runs when the second's snapshot is already current.
+        CountDownLatch busy = new CountDownLatch(1);
+        connection.execute(() -> {
+            try {
+                busy.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        changeEndpoints(REVIEWS_HOST, "10.1.0.1", "10.1.0.9");
+        Await.until(WAIT, "the reviews push handed to the connection", () -> server.total(PilotMetrics.PUSH_TRIGGERS) == triggers + 1
+                && server.discovery().queuedPushes() == 0);
+        changeEndpoints("ratings.default.svc.cluster.local", "10.1.1.9");
+        Await.until(WAIT, "the ratings push handed to the connection", () -> server.total(PilotMetrics.PUSH_TRIGGERS) == triggers + 2
+                && server.discovery().queuedPushes() == 0);
+        busy.countDown();
+
+        DiscoveryResponse first = envoy.expect(EDS);
+        assertEquals(Set.of(REVIEWS), names(first));
+        assertEquals(List.of("10.1.0.1", "10.1.0.9"), addresses(first, REVIEWS));
+        envoy.ackEds(first);
+        DiscoveryResponse second = envoy.expect(EDS);
+        assertEquals(Set.of(RATINGS), names(second), "the second change is sent too, though the first push ran on its snapshot");
+        assertEquals(List.of("10.1.1.9"), addresses(second, RATINGS));
+        assertNotEquals(first.getVersionInfo(), second.getVersionInfo());
+        envoy.ackEds(second);
+        envoy.expectOnlyTheAnswerTo("9996");
     }
 
     private void changeEndpoints(String host, String... ips) {

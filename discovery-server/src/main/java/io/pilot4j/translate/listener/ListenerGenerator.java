@@ -69,8 +69,8 @@ public final class ListenerGenerator implements XdsGenerator {
         for (Service s : services) {
             for (ServicePort p : s.ports()) {
                 if (p.protocol().isHttp() && usable(proxy, wildcard, p.port(), bindToPort, reserved)) {
-                    byName.putIfAbsent(OutboundListener.name(wildcard, p.port()),
-                            OutboundListener.http(wildcard, p.port(), bindToPort));
+                    // Built once per port, not once per service on it: building packs the connection manager.
+                    byName.computeIfAbsent(OutboundListener.name(wildcard, p.port()), n -> OutboundListener.http(wildcard, p.port(), bindToPort));
                 }
             }
         }
@@ -81,9 +81,8 @@ public final class ListenerGenerator implements XdsGenerator {
                 }
                 String address = (bindToPort ? vip(s).filter(ListenerGenerator::isLoopback) : vip(s)).orElse(wildcard);
                 if (usable(proxy, address, p.port(), bindToPort, reserved)) {
-                    String cluster = SubsetKey.outbound(s.hostname(), p.port()).toString();
-                    byName.putIfAbsent(OutboundListener.name(address, p.port()),
-                            OutboundListener.tcp(address, p.port(), bindToPort, cluster));
+                    byName.computeIfAbsent(OutboundListener.name(address, p.port()),
+                            n -> OutboundListener.tcp(address, p.port(), bindToPort, SubsetKey.outbound(s.hostname(), p.port()).toString()));
                 }
             }
         }
