@@ -207,7 +207,8 @@ abstract class Connection<R extends Message> {
 
     /**
      * What the generator of a type makes of the current subscription, from the cache; null when there is no
-     * subscription or generation failed.
+     * subscription or generation failed. The watch's names may be replaced by the equal set the cache holds: read the
+     * watch again after this.
      */
     final Generation generate(XdsType type, WatchedResource watch, PushContext push) {
         XdsGenerator generator = generators.get(type.typeUrl);
@@ -218,8 +219,13 @@ abstract class Connection<R extends Message> {
         XdsCache.Key key = cached != null && cached.names() == watch.names() ? cached.key() : new XdsCache.Key(type, view, watch.names());
         try {
             Generation g = server.cache().get(key, push, generator);
-            // The cache's own key: equal subscriptions on other connections are then the same object.
-            keys.put(type, new CacheKey(watch.names(), g.key()));
+            ResourceNames shared = g.key().names();
+            if (shared != watch.names()) {
+                // Connections of a view with equal subscriptions then hold one set of names between them (an EDS
+                // subscription names every cluster), not one each, and later lookups compare them by identity.
+                watched.computeIfPresent(type, (t, w) -> w.names() == watch.names() ? w.withNames(shared) : w);
+            }
+            keys.put(type, new CacheKey(shared, g.key()));
             return g;
         } catch (RuntimeException e) {
             log.error("{}: generating {} failed for push {}; nothing sent", id, type, push.version(), e);

@@ -73,6 +73,7 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
         if (generated == null) {
             return;
         }
+        watch = watched.get(type);
         boolean partial = isPush && type == XdsType.EDS && endpoints != null;
         ResourceVersions held = watch.resourceVersions();
         Map<String, String> updates = new HashMap<>();

@@ -5,6 +5,7 @@ import io.pilot4j.translate.ResourceNames;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -59,7 +60,10 @@ final class RequestClassifier {
                     request.getErrorDetail().getCode(), request.getErrorDetail().getMessage(), now);
             return new Outcome(Decision.NACK, previous.nacked(nack));
         }
-        ResourceNames names = namesOf(request.getResourceNamesList(), wildcardAllowed);
+        // Every state-of-the-world ACK repeats the whole subscription (an EDS ACK names every cluster): one that
+        // repeats it in the order the subscription keeps is recognised without building a set.
+        ResourceNames names = previous != null && sameInOrder(request.getResourceNamesList(), previous.names())
+                ? previous.names() : namesOf(request.getResourceNamesList(), wildcardAllowed);
         if (!names.wildcard() && names.names().isEmpty()) {
             return new Outcome(Decision.UNSUBSCRIBE, null);
         }
@@ -78,6 +82,20 @@ final class RequestClassifier {
             return new Outcome(Decision.RESUBSCRIBE, resubscribed);
         }
         return new Outcome(Decision.UNWATCH, resubscribed);
+    }
+
+    /** Whether the request lists exactly the subscription's names, in its (sorted) order. */
+    private static boolean sameInOrder(List<String> requested, ResourceNames subscription) {
+        if (subscription.wildcard() || requested.size() != subscription.names().size() || requested.isEmpty()) {
+            return false;
+        }
+        Iterator<String> held = subscription.names().iterator();
+        for (String name : requested) {
+            if (!name.equals(held.next())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static ResourceNames namesOf(List<String> requested, boolean wildcardAllowed) {

@@ -77,6 +77,7 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
         if (generated == null) {
             return;
         }
+        watch = watched.get(type);
         String version = generated.version();
         if (isPush && version.equals(watch.versionSent())) {
             if (type == XdsType.EDS) {

@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection that asks for the same thing. A generator reads only its {@link ProxyView}, the subscribed names and the
  * {@link PushContext}, so a {@link Key} of (type, view, names) within one snapshot covers every input by construction.
  *
- * <p>Bounded by the snapshot: installing a new one drops every entry of the old. Endpoint assignments are kept one by
- * one across snapshots as well (Istio's EDS cache): an assignment reads the push only through its cluster's service
+ * <p>Bounded by the snapshots: the entries of the {@link #RECENT} most recent are kept, since a push made for one
+ * snapshot may run after the next is installed (partial endpoint pushes send the snapshot they were made for), and
+ * older ones are dropped. Endpoint assignments are kept one by one across snapshots as well (Istio's EDS cache): an assignment reads the push only through its cluster's service
  * and that service's endpoints, so it stays valid until {@link PushChanges} names that service, and an endpoint change
  * to one service rebuilds one assignment, not every subscription's. An assignment nobody read during a snapshot is
  * not carried into the next.
@@ -32,8 +33,12 @@ final class XdsCache {
     /** A name the endpoint generator does not answer (not a cluster name): remembered as such, never sent. */
     private static final PackedResource NOT_SERVED = PackedResource.pack(new XdsResource("", com.google.protobuf.Empty.getDefaultInstance()));
 
+    /** Snapshots whose entries are kept: the current one and those it replaced most recently. */
+    static final int RECENT = 3;
+
     private final PilotMetrics metrics;
-    private volatile Snapshot snapshot = new Snapshot(null, Map.of());
+    /** Newest first; replaced whole on install, so readers need no lock. */
+    private volatile List<Snapshot> snapshots = List.of(new Snapshot(null, Map.of()));
 
     XdsCache(PilotMetrics metrics) {
         this.metrics = metrics;
@@ -80,11 +85,12 @@ final class XdsCache {
     }
 
     /**
-     * Starts serving a new snapshot: entries of the previous one are dropped, and the endpoint assignments read during
-     * it are carried over unless {@code changes} touched their service.
+     * Starts serving a new snapshot: the entries of the oldest recent one are dropped, and the endpoint assignments
+     * read during the previous one are carried over unless {@code changes} touched their service.
      */
     void install(PushContext push, PushChanges changes) {
-        Snapshot previous = snapshot;
+        List<Snapshot> recent = snapshots;
+        Snapshot previous = recent.get(0);
         Map<EndpointKey, PackedResource> kept = new HashMap<>();
         if (!changes.mesh()) {
             previous.endpoints.forEach((key, packed) -> {
@@ -94,19 +100,32 @@ final class XdsCache {
                 }
             });
         }
-        snapshot = new Snapshot(push, kept);
+        List<Snapshot> next = new ArrayList<>(RECENT);
+        next.add(new Snapshot(push, kept));
+        for (Snapshot s : recent) {
+            if (next.size() < RECENT && s.push != null) {
+                next.add(s);
+            }
+        }
+        snapshots = List.copyOf(next);
     }
 
     /** Entries of the current snapshot, for xds_cache_size. */
     int size() {
-        Snapshot s = snapshot;
+        Snapshot s = snapshots.get(0);
         return s.responses.size() + s.endpoints.size();
     }
 
-    /** The generation for a key, made at most once per snapshot; a snapshot already replaced is generated, not kept. */
+    /** The generation for a key, made at most once per recent snapshot; an older snapshot is generated, not kept. */
     Generation get(Key key, PushContext push, XdsGenerator generator) {
-        Snapshot s = snapshot;
-        if (s.push != push) {
+        Snapshot s = null;
+        for (Snapshot recent : snapshots) {
+            if (recent.push == push) {
+                s = recent;
+                break;
+            }
+        }
+        if (s == null) {
             metrics.xdsCacheRead(false);
             return generate(key, push, generator, null);
         }

@@ -12,6 +12,7 @@ import io.pilot4j.model.PushRequest;
 import io.pilot4j.testing.AdsClient;
 import io.pilot4j.testing.MemoryRegistry;
 import io.pilot4j.testing.XdsTestServer;
+import io.pilot4j.translate.ResourceNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -107,6 +109,12 @@ class SharedGenerationTest {
         assertEquals(pushedToReviews.getVersionInfo(), pushedToRatings.getVersionInfo());
         assertEquals(pushedToReviews.getResourcesList(), pushedToRatings.getResourcesList());
         assertEquals(before.plus(1, 1), reads(), "one generation for the two proxies, one read served from it");
+        assertSame(endpointSubscription("reviews-1.default"), endpointSubscription("ratings-1.default"),
+                "equal subscriptions are held once, whoever subscribed first");
+    }
+
+    private ResourceNames endpointSubscription(String proxyId) {
+        return server.discovery().connection(proxyId).orElseThrow().watched().get(XdsType.EDS).names();
     }
 
     private AdsClient client(String nodeId, Map<String, String> metadata) {
