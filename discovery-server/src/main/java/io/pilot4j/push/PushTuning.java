@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param debounceMax          PILOT_DEBOUNCE_MAX: and never longer than this after the first change it carries
  * @param pushThrottle         PILOT_PUSH_THROTTLE: connections being pushed at once
  * @param maxRequestsPerSecond PILOT_MAX_REQUESTS_PER_SECOND: new ADS streams admitted per second
+ * @param sendBudgetBytes      pilot4j's own: response bytes handed to gRPC and not yet taken by the sockets, server-wide,
+ *                             beyond which connections wait (Istio's Go server blocks in Send instead)
  */
-public record PushTuning(Duration debounceAfter, Duration debounceMax, int pushThrottle, double maxRequestsPerSecond) {
+public record PushTuning(Duration debounceAfter, Duration debounceMax, int pushThrottle, double maxRequestsPerSecond, long sendBudgetBytes) {
     public static final Duration DEFAULT_DEBOUNCE_AFTER = Duration.ofMillis(100);
     public static final Duration DEFAULT_DEBOUNCE_MAX = Duration.ofSeconds(10);
 
@@ -24,6 +26,22 @@ public record PushTuning(Duration debounceAfter, Duration debounceMax, int pushT
         if (!(maxRequestsPerSecond > 0)) {
             throw new IllegalArgumentException("requests per second must be above 0, got " + maxRequestsPerSecond);
         }
+        if (sendBudgetBytes < 1) {
+            throw new IllegalArgumentException("send budget must be at least 1 byte, got " + sendBudgetBytes);
+        }
+    }
+
+    /** With the default send budget. */
+    public PushTuning(Duration debounceAfter, Duration debounceMax, int pushThrottle, double maxRequestsPerSecond) {
+        this(debounceAfter, debounceMax, pushThrottle, maxRequestsPerSecond, defaultSendBudget());
+    }
+
+    /**
+     * A quarter of the JVM's direct memory limit (by default the heap's maximum), at least 8 MiB: gRPC's buffers
+     * share that limit with everything else Netty allocates.
+     */
+    public static long defaultSendBudget() {
+        return Math.max(8L << 20, io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent.maxDirectMemory() / 4);
     }
 
     /** Istio's defaults on this machine. */

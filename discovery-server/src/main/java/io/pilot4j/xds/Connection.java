@@ -55,6 +55,10 @@ abstract class Connection<R extends Message> {
     private volatile String id;
     // Written on the executor, read by debug endpoints: the push waiting for the client to read again.
     private volatile PushEvent pendingPush;
+    // Bytes sent since the stream was last seen ready, counted in the server's send budget; written from gRPC
+    // callbacks and the executor.
+    private final AtomicLong unflushed = new AtomicLong();
+    private volatile long unflushedSince;
     // Confined to the executor.
     private Map<String, XdsGenerator> generators = Map.of();
     private final Map<XdsType, CacheKey> keys = new EnumMap<>(XdsType.class);
@@ -72,13 +76,19 @@ abstract class Connection<R extends Message> {
     Connection(DiscoveryServer server, ServerCallStreamObserver<R> stream, Executor pool, Clock clock, String peer) {
         this.server = server;
         this.stream = stream;
-        this.executor = new SerialExecutor(pool);
+        this.executor = new SerialExecutor(pool, server.sendBudget()::admit);
         this.clock = clock;
         this.connectedAt = clock.instant();
         this.peer = peer;
         // A client that stops reading makes the stream unready; pushes then wait, merged, until it drains.
-        stream.setOnReadyHandler(() -> executor.execute(this::flushPendingPush));
-        stream.setOnCancelHandler(() -> executor.execute(this::close));
+        stream.setOnReadyHandler(() -> {
+            releaseUnflushed();
+            executor.execute(this::flushPendingPush);
+        });
+        stream.setOnCancelHandler(() -> {
+            releaseUnflushed();
+            executor.execute(this::close);
+        });
     }
 
     /** "sotw" or "delta", as /debug/syncz shows it. */
@@ -248,14 +258,41 @@ abstract class Connection<R extends Message> {
      * @param startNanos    {@link System#nanoTime()} before the response was generated, for pilot_xds_push_time
      */
     final boolean send(XdsType type, R response, long resourceBytes, long startNanos) {
+        // Counted before the send: the stream may turn ready, and release it, before onNext returns.
+        server.sendBudget().acquire(resourceBytes);
+        if (unflushed.getAndAdd(resourceBytes) == 0) {
+            unflushedSince = System.nanoTime();
+        }
         try {
             stream.onNext(response);
         } catch (RuntimeException e) {
+            releaseUnflushed();
             log.debug("{}: send failed: {}", id, e.toString());
             return false;
         }
+        if (stream.isReady()) {
+            // Under gRPC's 32 KiB threshold: as good as taken.
+            releaseUnflushed();
+        }
         server.recordSent(type, resourceBytes, startNanos);
         return true;
+    }
+
+    /**
+     * Stops counting what this stream has not taken if it has held it for longer than {@code afterNanos}: a client
+     * that stopped reading keeps that memory either way, and must not keep others waiting on the send budget.
+     */
+    void forgiveStuckBytes(long nowNanos, long afterNanos) {
+        if (unflushed.get() > 0 && nowNanos - unflushedSince > afterNanos) {
+            releaseUnflushed();
+        }
+    }
+
+    private void releaseUnflushed() {
+        long bytes = unflushed.getAndSet(0);
+        if (bytes > 0) {
+            server.sendBudget().release(bytes);
+        }
     }
 
     private boolean initialize(Node node) {
@@ -319,6 +356,7 @@ abstract class Connection<R extends Message> {
     private void close() {
         closed = true;
         pendingPush = null;
+        releaseUnflushed();
         if (registered) {
             registered = false;
             server.unregister(this);

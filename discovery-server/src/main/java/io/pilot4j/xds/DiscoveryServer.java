@@ -51,6 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private static final Logger log = Scope.ADS.logger();
 
+    /** How long a stream may hold sent bytes it does not read before they stop counting against the send budget. */
+    private static final long STUCK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final Environment environment;
     private final Debouncer debouncer;
     private final ExecutorService connectionPool;
@@ -63,6 +66,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private final XdsCache cache;
     private final PushQueue queue;
     private final RequestRateLimit requestRateLimit;
+    private final SendBudget sendBudget;
     private final AtomicLong pushes = new AtomicLong();
     private volatile PushSnapshot current;
     /** Set once the registries have synced and the first snapshot is built; streams are refused before. */
@@ -88,6 +92,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         this.cache = new XdsCache(metrics);
         this.queue = new PushQueue(tuning.pushThrottle());
         this.requestRateLimit = new RequestRateLimit(tuning.maxRequestsPerSecond(), System::nanoTime);
+        this.sendBudget = new SendBudget(tuning.sendBudgetBytes());
         this.debouncer = new Debouncer(tuning.debounceAfter(), tuning.debounceMax(), this::push, clock, metrics::debounced);
         metrics.bindServices(() -> current.push().services().size());
         metrics.bindXdsCache(cache::size);
@@ -103,6 +108,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        admissions.scheduleWithFixedDelay(this::forgiveStuckBytes, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -182,6 +188,17 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
 
     XdsCache cache() {
         return cache;
+    }
+
+    SendBudget sendBudget() {
+        return sendBudget;
+    }
+
+    private void forgiveStuckBytes() {
+        long now = System.nanoTime();
+        for (Connection<?> c : connections.values()) {
+            c.forgiveStuckBytes(now, STUCK_AFTER_NANOS);
+        }
     }
 
     public PushContext pushContext() {
