@@ -16,6 +16,13 @@ public final class XdsGrpcServer implements AutoCloseable {
     /** Istio's default; large clusters make large CDS/EDS responses, but requests stay small. */
     private static final int MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
     /**
+     * HTTP/2 receive window per stream (gRPC Go's default; grpc-java's Netty default is 1 MiB). Requests that arrive
+     * faster than they are handed to the connection wait in direct memory up to this much per stream: with 1 MiB,
+     * 2,000 sidecars ACKing a burst of pushes (an EDS ACK names every cluster, 51 KB for 1,000) could ask for 2 GB
+     * and ran a 512 MiB JVM out of direct memory. A larger request still arrives, a window at a time.
+     */
+    private static final int FLOW_CONTROL_WINDOW = 64 * 1024;
+    /**
      * Istio's MaxServerConnectionAgeGrace: once a connection is too old, its streams get this long to end before it is
      * closed. ADS streams never end on their own, so this is when the client reconnects, to whichever replica.
      */
@@ -48,6 +55,7 @@ public final class XdsGrpcServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(new AdsService(discovery), AdsService.peerInterceptor()))
                 .maxConcurrentCallsPerConnection(MAX_CONCURRENT_STREAMS)
                 .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
                 // Istio's keepalive enforcement: Envoy and gRPC clients ping idle streams; do not punish them for it.
                 .permitKeepAliveTime(15, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
