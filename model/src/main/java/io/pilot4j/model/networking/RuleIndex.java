@@ -1,0 +1,125 @@
+package io.pilot4j.model.networking;
+
+import io.pilot4j.mesh.MeshConfig;
+import io.pilot4j.model.ExportTo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The lookups generators make on traffic rules, with Istio's scoping (pilot/pkg/model/push_context.go): which
+ * VirtualService routes a host for a proxy's namespace, and which DestinationRule applies to a service. Immutable
+ * apart from memoised answers, which depend only on the rules and the mesh config it was built from.
+ */
+public final class RuleIndex {
+    private final MeshConfig mesh;
+    private final TrafficRules rules;
+    /** namespace -> VirtualServices a sidecar there uses, oldest first. */
+    private final Map<String, List<VirtualService>> meshVirtualServices = new ConcurrentHashMap<>();
+    /** namespace + "/" + hostname -> the DestinationRule (merged) that applies, or none. */
+    private final Map<String, Optional<DestinationRule>> destinationRules = new ConcurrentHashMap<>();
+
+    public RuleIndex(MeshConfig mesh, TrafficRules rules) {
+        this.mesh = mesh;
+        this.rules = rules;
+    }
+
+    public TrafficRules rules() {
+        return rules;
+    }
+
+    /**
+     * VirtualServices a sidecar in {@code namespace} uses (Istio's VirtualServicesForGateway with the "mesh"
+     * gateway): bound to {@code mesh} and exported to the namespace, oldest first.
+     */
+    public List<VirtualService> virtualServicesForMesh(String namespace) {
+        return meshVirtualServices.computeIfAbsent(namespace, ns -> {
+            List<VirtualService> out = new ArrayList<>();
+            for (VirtualService vs : rules.virtualServices()) {
+                List<String> exportTo = vs.exportTo().isEmpty() ? mesh.defaultVirtualServiceExportTo() : vs.exportTo();
+                if (vs.appliesToMesh() && ExportTo.visible(exportTo, vs.meta().namespace(), ns)) {
+                    out.add(vs);
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * The VirtualService that routes {@code hostname} for sidecars of {@code namespace}: the oldest visible one
+     * with a host covering it. Istio gives a host's virtual host to the first VirtualService that claims it and
+     * drops the others for sidecars (only gateways merge VirtualServices of one host).
+     */
+    public Optional<VirtualService> virtualServiceForHost(String namespace, String hostname) {
+        if (rules.virtualServices().isEmpty()) {
+            return Optional.empty();
+        }
+        for (VirtualService vs : virtualServicesForMesh(namespace)) {
+            for (String h : vs.hosts()) {
+                if (Hosts.matches(h, hostname)) {
+                    return Optional.of(vs);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The DestinationRule for a service as a proxy of {@code proxyNamespace} sees it (Istio's destinationRule
+     * lookup): rules of the proxy's namespace first, then rules of the service's namespace exported to the proxy,
+     * then rules of the root namespace exported to it. Within a namespace the most specific host wins, and rules
+     * of one host merge as in Istio: the oldest one's traffic policy, and every rule's subsets (a name already
+     * taken is skipped). Rules with a workloadSelector are not applied yet.
+     */
+    public Optional<DestinationRule> destinationRule(String proxyNamespace, String serviceNamespace, String hostname) {
+        if (rules.destinationRules().isEmpty()) {
+            return Optional.empty();
+        }
+        return destinationRules.computeIfAbsent(proxyNamespace + "/" + serviceNamespace + "/" + hostname, k -> {
+            Optional<DestinationRule> local = inNamespace(proxyNamespace, proxyNamespace, hostname, false);
+            if (local.isPresent()) {
+                return local;
+            }
+            Optional<DestinationRule> ofService = inNamespace(serviceNamespace, proxyNamespace, hostname, true);
+            if (ofService.isPresent()) {
+                return ofService;
+            }
+            String root = mesh.rootNamespace();
+            return root.isEmpty() ? Optional.empty() : inNamespace(root, proxyNamespace, hostname, true);
+        });
+    }
+
+    private Optional<DestinationRule> inNamespace(String namespace, String proxyNamespace, String hostname, boolean exported) {
+        Map<String, List<DestinationRule>> byHost = new LinkedHashMap<>();
+        for (DestinationRule dr : rules.destinationRules()) {
+            if (!dr.meta().namespace().equals(namespace) || !dr.workloadSelector().isEmpty()) {
+                continue;
+            }
+            List<String> exportTo = dr.exportTo().isEmpty() ? mesh.defaultDestinationRuleExportTo() : dr.exportTo();
+            if (exported && !ExportTo.visible(exportTo, namespace, proxyNamespace)) {
+                continue;
+            }
+            byHost.computeIfAbsent(dr.host(), h -> new ArrayList<>()).add(dr);
+        }
+        return Hosts.mostSpecificMatch(hostname, byHost.keySet()).map(h -> merge(byHost.get(h)));
+    }
+
+    private static DestinationRule merge(List<DestinationRule> sameHost) {
+        DestinationRule first = sameHost.get(0);
+        if (sameHost.size() == 1) {
+            return first;
+        }
+        Map<String, DestinationRule.Subset> subsets = new LinkedHashMap<>();
+        for (DestinationRule dr : sameHost) {
+            for (DestinationRule.Subset s : dr.subsets()) {
+                subsets.putIfAbsent(s.name(), s);
+            }
+        }
+        return new DestinationRule(first.meta(), first.host(), first.exportTo(), first.trafficPolicy(),
+                new ArrayList<>(subsets.values()), first.workloadSelector());
+    }
+}
