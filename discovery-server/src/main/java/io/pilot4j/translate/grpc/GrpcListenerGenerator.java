@@ -16,6 +16,7 @@ import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
+import io.pilot4j.translate.listener.HttpFilters;
 import io.pilot4j.translate.listener.RouterFilter;
 
 import java.util.ArrayList;
@@ -57,6 +58,8 @@ public final class GrpcListenerGenerator implements XdsGenerator {
                         .setConfigSource(AdsConfigSource.forGrpc())
                         .setRouteConfigName(SubsetKey.outbound(service.hostname(), port.port()).toString()))
                 // grpc-java NACKs a connection manager without HTTP filters, and one whose last is not the router.
+                // The fault filter is there for routes to configure (a VirtualService's fault), as in Istio's grpcgen.
+                .addHttpFilters(HttpFilters.fault())
                 .addHttpFilters(RouterFilter.get())
                 .build();
         Listener listener = Listener.newBuilder()

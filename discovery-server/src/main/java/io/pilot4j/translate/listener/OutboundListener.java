@@ -41,6 +41,9 @@ public final class OutboundListener {
                 .setRds(Rds.newBuilder()
                         .setConfigSource(AdsConfigSource.forEnvoy())
                         .setRouteConfigName(Integer.toString(port)))
+                // Istio's order: fault and CORS (configured per route), then the router.
+                .addHttpFilters(HttpFilters.fault())
+                .addHttpFilters(HttpFilters.cors())
                 .addHttpFilters(RouterFilter.get())
                 // Istio's outbound defaults: trust the local application's headers (x-envoy-* timeouts), allow
                 // websockets, no stream idle timeout (long-lived gRPC streams), RFC 3986 path normalisation.
