@@ -67,10 +67,18 @@ public final class HttpBackends implements AutoCloseable {
      * second (delayed_close_timeout) after a reply it made itself.
      */
     public static Reply get(String address, int port, String host) {
+        return get(address, port, host, java.util.Map.of());
+    }
+
+    /** The same with extra request headers ({@code end-user: jason}). */
+    public static Reply get(String address, int port, String host, java.util.Map<String, String> headers) {
         try (Socket socket = new Socket(address, port)) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            StringBuilder request = new StringBuilder("GET / HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+            headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
+            request.append("Connection: close\r\n\r\n");
+            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             String head = readHead(in);

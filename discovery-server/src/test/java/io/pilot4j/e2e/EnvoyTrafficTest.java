@@ -1,0 +1,157 @@
+package io.pilot4j.e2e;
+
+import io.pilot4j.testing.Await;
+import io.pilot4j.testing.EnvoyBinary;
+import io.pilot4j.testing.EnvoyProcess;
+import io.pilot4j.testing.FreePorts;
+import io.pilot4j.testing.HttpBackends;
+import io.pilot4j.testing.RunningServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real Envoy sidecar routing HTTP by a VirtualService and a DestinationRule from --configDir: subsets v1 and v2,
+ * an 80/20 weighted split, a header match to v2 and a fault abort. After each step Envoy has rejected nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EnvoyTrafficTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String WEB = "web.example.com";
+
+    @RegisterExtension
+    final EnvoyProcess.LogOnFailure envoyLogs = new EnvoyProcess.LogOnFailure();
+
+    private HttpBackends web;
+    private RunningServer server;
+    private EnvoyProcess envoy;
+    private int port;
+
+    @BeforeAll
+    void start(@TempDir Path configDir, @TempDir Path meshDir, @TempDir Path envoyDir) throws Exception {
+        EnvoyBinary.assumeAvailable();
+        web = HttpBackends.start("v1-a", "v1-b", "v2-a");
+        port = FreePorts.pick(1)[0];
+        Path mesh = meshDir.resolve("mesh.json");
+        Files.writeString(mesh, "{\"defaultConfig\": {\"concurrency\": 1}}");
+        server = RunningServer.start(configDir, mesh, true);
+        server.writeConfig("web.yaml", rules());
+        Await.until(WAIT, "web in /debug/registryz", () -> server.get("/debug/registryz").body().contains(WEB),
+                () -> server.get("/debug/registryz").body());
+        envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--xdsApi", "grpc", "--id", "sleep-1.default", "--labels", "app=sleep",
+                "--meshConfig", mesh.toString(), "--discoveryAddress", server.grpcTarget(), "--proxyLogLevel", "info"));
+    }
+
+    @AfterEach
+    void envoyRejectedNothing() {
+        envoy.assertNoRejectedUpdates();
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {envoy, server, web}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // Best effort: the next resource still gets closed.
+            }
+        }
+    }
+
+    private String rules() {
+        return """
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: web, namespace: default}
+                spec:
+                  hosts: [%s]
+                  ports: [{number: %d, name: http, protocol: HTTP}]
+                  resolution: STATIC
+                  endpoints:
+                  - {address: 127.0.0.1, ports: {http: %d}, labels: {version: v1}}
+                  - {address: 127.0.0.1, ports: {http: %d}, labels: {version: v1}}
+                  - {address: 127.0.0.1, ports: {http: %d}, labels: {version: v2}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: web, namespace: default}
+                spec:
+                  host: %s
+                  subsets:
+                  - {name: v1, labels: {version: v1}}
+                  - {name: v2, labels: {version: v2}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: web, namespace: default}
+                spec:
+                  hosts: [%s]
+                  http:
+                  - match: [{headers: {end-user: {exact: jason}}}]
+                    route: [{destination: {host: %s, subset: v2}}]
+                  - match: [{headers: {x-fault: {exact: abort}}}]
+                    fault: {abort: {httpStatus: 418, percentage: {value: 100}}}
+                    route: [{destination: {host: %s, subset: v1}}]
+                  - route:
+                    - {destination: {host: %s, subset: v1}, weight: 80}
+                    - {destination: {host: %s, subset: v2}, weight: 20}
+                """.formatted(WEB, port, web.port(0), web.port(1), web.port(2), WEB, WEB, WEB, WEB, WEB, WEB);
+    }
+
+    @Test
+    @Order(1)
+    void headerMatchRoutesJasonToV2() {
+        Await.until(WAIT, "jason's requests to reach v2", () -> {
+            try {
+                return HttpBackends.get("127.0.0.1", port, WEB, Map.of("end-user", "jason")).body().equals("v2-a");
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        for (int i = 0; i < 20; i++) {
+            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, Map.of("end-user", "jason"));
+            assertEquals("v2-a", reply.body(), "request " + i + ": " + reply);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void weightedSplitSendsAFifthToV2() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 500; i++) {
+            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB);
+            assertEquals(200, reply.status(), reply.toString());
+            counts.merge(reply.body(), 1, Integer::sum);
+        }
+        int v2 = counts.getOrDefault("v2-a", 0);
+        assertTrue(v2 >= 65 && v2 <= 135, "v2 should get 20% +-7 points of 500 requests, got " + v2 + ": " + counts);
+        assertTrue(counts.getOrDefault("v1-a", 0) > 0 && counts.getOrDefault("v1-b", 0) > 0, "both v1 endpoints serve: " + counts);
+    }
+
+    @Test
+    @Order(3)
+    void abortFaultAnswersTheConfiguredStatus() {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(418, HttpBackends.get("127.0.0.1", port, WEB, Map.of("x-fault", "abort")).status());
+        }
+    }
+}
