@@ -66,7 +66,15 @@ class BookinfoExampleTest {
                 assertEquals("http", e.servicePortName());
                 assertEquals(HealthStatus.HEALTHY, e.health());
             }
-            assertEquals(11, registry.configs().size(), "4 Services, 6 EndpointSlices, 1 ServiceEntry");
+            assertEquals(Set.of("v1", "v2", "v3"), new TreeSet<>(reviews.stream().map(e -> e.labels().get("version")).toList()));
+            assertEquals(11, registry.configs().size(),
+                    "3 Services, 3 EndpointSlices, 2 ServiceEntries, 1 DestinationRule, 2 VirtualServices");
+
+            // The classic rules: reviews subsets, jason to v2, 80/20 for the rest, a delay on ratings for jason.
+            assertEquals(List.of("v1", "v2", "v3"), s.rules().destinationRules().get(0).subsets().stream()
+                    .map(io.pilot4j.model.networking.DestinationRule.Subset::name).toList());
+            assertEquals(List.of("ratings.default.svc.cluster.local", "reviews.default.svc.cluster.local"),
+                    s.rules().virtualServices().stream().map(v -> v.hosts().get(0)).sorted().toList());
         }
     }
 }
