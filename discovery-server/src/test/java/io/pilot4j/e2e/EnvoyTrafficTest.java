@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real Envoy sidecar routing HTTP by a VirtualService and a DestinationRule from --configDir: subsets v1 and v2,
- * an 80/20 weighted split, a header match to v2 and a fault abort. After each step Envoy has rejected nothing.
+ * an 80/20 weighted split, a header match to v2, fault abort and delay, a prefix match with a rewrite and header
+ * operations, a redirect and a mirror. After each step Envoy has rejected nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -40,6 +41,7 @@ class EnvoyTrafficTest {
     final EnvoyProcess.LogOnFailure envoyLogs = new EnvoyProcess.LogOnFailure();
 
     private HttpBackends web;
+    private HttpBackends shadow;
     private RunningServer server;
     private EnvoyProcess envoy;
     private int port;
@@ -48,6 +50,7 @@ class EnvoyTrafficTest {
     void start(@TempDir Path configDir, @TempDir Path meshDir, @TempDir Path envoyDir) throws Exception {
         EnvoyBinary.assumeAvailable();
         web = HttpBackends.start("v1-a", "v1-b", "v2-a");
+        shadow = HttpBackends.start("shadow");
         port = FreePorts.pick(1)[0];
         Path mesh = meshDir.resolve("mesh.json");
         Files.writeString(mesh, "{\"defaultConfig\": {\"concurrency\": 1}}");
@@ -66,7 +69,7 @@ class EnvoyTrafficTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {envoy, server, web}) {
+        for (AutoCloseable c : new AutoCloseable[] {envoy, server, web, shadow}) {
             try {
                 if (c != null) {
                     c.close();
@@ -92,6 +95,16 @@ class EnvoyTrafficTest {
                   - {address: 127.0.0.1, ports: {http: %d}, labels: {version: v2}}
                 ---
                 apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: shadow, namespace: default}
+                spec:
+                  hosts: [shadow.example.com]
+                  ports: [{number: %d, name: http, protocol: HTTP}]
+                  resolution: STATIC
+                  endpoints:
+                  - {address: 127.0.0.1, ports: {http: %d}}
+                ---
+                apiVersion: networking.istio.io/v1
                 kind: DestinationRule
                 metadata: {name: web, namespace: default}
                 spec:
@@ -111,10 +124,25 @@ class EnvoyTrafficTest {
                   - match: [{headers: {x-fault: {exact: abort}}}]
                     fault: {abort: {httpStatus: 418, percentage: {value: 100}}}
                     route: [{destination: {host: %s, subset: v1}}]
+                  - match: [{headers: {x-fault: {exact: delay}}}]
+                    fault: {delay: {fixedDelay: 500ms, percentage: {value: 100}}}
+                    route: [{destination: {host: %s, subset: v1}}]
+                  - match: [{uri: {prefix: /api/}}]
+                    rewrite: {uri: /v2/}
+                    headers:
+                      request: {set: {x-added: "yes"}, remove: [x-secret]}
+                      response: {add: {x-route: api}}
+                    route: [{destination: {host: %s, subset: v1}}]
+                  - match: [{uri: {exact: /old}}]
+                    redirect: {uri: /new, redirectCode: 302}
+                  - match: [{uri: {prefix: /mirrored}}]
+                    mirror: {host: shadow.example.com}
+                    route: [{destination: {host: %s, subset: v1}}]
                   - route:
                     - {destination: {host: %s, subset: v1}, weight: 80}
                     - {destination: {host: %s, subset: v2}, weight: 20}
-                """.formatted(WEB, port, web.port(0), web.port(1), web.port(2), WEB, WEB, WEB, WEB, WEB, WEB);
+                """.formatted(WEB, port, web.port(0), web.port(1), web.port(2), port, shadow.port(0), WEB, WEB, WEB, WEB, WEB, WEB, WEB,
+                WEB, WEB);
     }
 
     @Test
@@ -153,5 +181,44 @@ class EnvoyTrafficTest {
         for (int i = 0; i < 5; i++) {
             assertEquals(418, HttpBackends.get("127.0.0.1", port, WEB, Map.of("x-fault", "abort")).status());
         }
+    }
+
+    @Test
+    @Order(4)
+    void delayFaultHoldsTheRequest() {
+        long start = System.nanoTime();
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, Map.of("x-fault", "delay"));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(200, reply.status(), reply.toString());
+        assertTrue(millis >= 450, "the 500ms delay was not applied: " + millis + " ms");
+    }
+
+    @Test
+    @Order(5)
+    void prefixMatchRewritesThePathAndChangesHeaders() {
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/api/items", Map.of("x-secret", "s3cr3t"));
+        assertEquals(200, reply.status(), reply.toString());
+        assertTrue(reply.body().startsWith("v1-"), reply.toString());
+        assertEquals("/v2/items", reply.header("x-request-path"), reply.toString());
+        String received = reply.header("x-request-headers");
+        assertTrue(received.contains("x-added=yes") && !received.contains("x-secret"), "the backend received " + received);
+        assertEquals("api", reply.header("x-route"), reply.toString());
+    }
+
+    @Test
+    @Order(6)
+    void exactMatchRedirects() {
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/old", Map.of());
+        assertEquals(302, reply.status(), reply.toString());
+        assertTrue(reply.header("location").endsWith(WEB + "/new"), reply.toString());
+    }
+
+    @Test
+    @Order(7)
+    void mirrorSendsACopyToTheShadowService() {
+        int before = shadow.hits(0);
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/mirrored", Map.of());
+        assertTrue(reply.body().startsWith("v1-"), "the caller gets the primary's answer: " + reply);
+        Await.until(WAIT, "the mirrored request to reach the shadow backend", () -> shadow.hits(0) > before);
     }
 }

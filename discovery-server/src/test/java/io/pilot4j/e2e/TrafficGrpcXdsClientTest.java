@@ -223,5 +223,9 @@ class TrafficGrpcXdsClientTest {
         for (int i = 0; i < 20; i++) {
             assertTrue(EchoBackends.who(canary).startsWith("v2-"));
         }
+        // The rules in effect are listed as written, oneof fields (StringMatch) included.
+        var configz = server.get("/debug/configz");
+        assertEquals(200, configz.statusCode(), configz.body());
+        assertTrue(configz.body().contains("\"exact\" : \"canary\""), configz.body());
     }
 }
