@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real Envoy sidecar routing HTTP by a VirtualService and a DestinationRule from --configDir: subsets v1 and v2,
  * an 80/20 weighted split, a header match to v2, fault abort and delay, a prefix match with a rewrite and header
- * operations, a redirect and a mirror. After each step Envoy has rejected nothing.
+ * operations, a redirect, retries over a failing backend, a route timeout and a mirror. After each step Envoy has rejected nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,6 +42,8 @@ class EnvoyTrafficTest {
 
     private HttpBackends web;
     private HttpBackends shadow;
+    private HttpBackends flaky;
+    private HttpBackends slow;
     private RunningServer server;
     private EnvoyProcess envoy;
     private int port;
@@ -51,6 +53,8 @@ class EnvoyTrafficTest {
         EnvoyBinary.assumeAvailable();
         web = HttpBackends.start("v1-a", "v1-b", "v2-a");
         shadow = HttpBackends.start("shadow");
+        flaky = HttpBackends.flaky("flaky");
+        slow = HttpBackends.slow(Duration.ofSeconds(3), "slow");
         port = FreePorts.pick(1)[0];
         Path mesh = meshDir.resolve("mesh.json");
         Files.writeString(mesh, "{\"defaultConfig\": {\"concurrency\": 1}}");
@@ -69,7 +73,7 @@ class EnvoyTrafficTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {envoy, server, web, shadow}) {
+        for (AutoCloseable c : new AutoCloseable[] {envoy, server, web, shadow, flaky, slow}) {
             try {
                 if (c != null) {
                     c.close();
@@ -93,6 +97,8 @@ class EnvoyTrafficTest {
                   - {address: 127.0.0.1, ports: {http: %d}, labels: {version: v1}}
                   - {address: 127.0.0.1, ports: {http: %d}, labels: {version: v1}}
                   - {address: 127.0.0.1, ports: {http: %d}, labels: {version: v2}}
+                  - {address: 127.0.0.1, ports: {http: %d}, labels: {version: flaky}}
+                  - {address: 127.0.0.1, ports: {http: %d}, labels: {version: slow}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: ServiceEntry
@@ -112,6 +118,8 @@ class EnvoyTrafficTest {
                   subsets:
                   - {name: v1, labels: {version: v1}}
                   - {name: v2, labels: {version: v2}}
+                  - {name: flaky, labels: {version: flaky}}
+                  - {name: slow, labels: {version: slow}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -135,14 +143,20 @@ class EnvoyTrafficTest {
                     route: [{destination: {host: %s, subset: v1}}]
                   - match: [{uri: {exact: /old}}]
                     redirect: {uri: /new, redirectCode: 302}
+                  - match: [{uri: {prefix: /flaky}}]
+                    retries: {attempts: 3, retryOn: "5xx"}
+                    route: [{destination: {host: %s, subset: flaky}}]
+                  - match: [{uri: {prefix: /slow}}]
+                    timeout: 300ms
+                    route: [{destination: {host: %s, subset: slow}}]
                   - match: [{uri: {prefix: /mirrored}}]
                     mirror: {host: shadow.example.com}
                     route: [{destination: {host: %s, subset: v1}}]
                   - route:
                     - {destination: {host: %s, subset: v1}, weight: 80}
                     - {destination: {host: %s, subset: v2}, weight: 20}
-                """.formatted(WEB, port, web.port(0), web.port(1), web.port(2), port, shadow.port(0), WEB, WEB, WEB, WEB, WEB, WEB, WEB,
-                WEB, WEB);
+                """.formatted(WEB, port, web.port(0), web.port(1), web.port(2), flaky.port(0), slow.port(0), port, shadow.port(0),
+                WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB);
     }
 
     @Test
@@ -215,6 +229,26 @@ class EnvoyTrafficTest {
 
     @Test
     @Order(7)
+    void retriesHideABackendThatFailsEveryOtherRequest() {
+        for (int i = 0; i < 10; i++) {
+            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/flaky", Map.of());
+            assertEquals(200, reply.status(), "request " + i + ": " + reply);
+        }
+        assertTrue(flaky.hits(0) >= 19, "each request took a failed attempt and a retry, or more: " + flaky.hits(0) + " attempts");
+    }
+
+    @Test
+    @Order(8)
+    void routeTimeoutAnswers504() {
+        long start = System.nanoTime();
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/slow", Map.of());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, reply.status(), reply.toString());
+        assertTrue(millis < 2500, "the 300ms route timeout, not the backend's 3s answer, ended it after " + millis + " ms");
+    }
+
+    @Test
+    @Order(9)
     void mirrorSendsACopyToTheShadowService() {
         int before = shadow.hits(0);
         HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/mirrored", Map.of());

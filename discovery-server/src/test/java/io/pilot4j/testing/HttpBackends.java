@@ -39,6 +39,21 @@ public final class HttpBackends implements AutoCloseable {
     private final List<java.util.concurrent.atomic.AtomicInteger> hits = new ArrayList<>();
 
     public static HttpBackends start(String... names) {
+        return start(n -> 200, java.time.Duration.ZERO, names);
+    }
+
+    /** One backend that fails every other request with 503, the first included: what retries are for. */
+    public static HttpBackends flaky(String name) {
+        return start(n -> n % 2 == 1 ? 503 : 200, java.time.Duration.ZERO, name);
+    }
+
+    /** One backend that answers only after {@code delay}: what timeouts are for. */
+    public static HttpBackends slow(java.time.Duration delay, String name) {
+        return start(n -> 200, delay, name);
+    }
+
+    /** @param status the status of the n-th request (1-based) */
+    private static HttpBackends start(java.util.function.IntUnaryOperator status, java.time.Duration delay, String... names) {
         HttpBackends backends = new HttpBackends();
         for (String name : names) {
             try {
@@ -47,7 +62,14 @@ public final class HttpBackends implements AutoCloseable {
                 java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
                 server.createContext("/", exchange -> {
                     exchange.getRequestBody().readAllBytes();
-                    count.incrementAndGet();
+                    int n = count.incrementAndGet();
+                    if (!delay.isZero()) {
+                        try {
+                            Thread.sleep(delay.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     exchange.getResponseHeaders().add("x-request-path", exchange.getRequestURI().getRawPath());
                     java.util.TreeMap<String, String> received = new java.util.TreeMap<>();
                     exchange.getRequestHeaders().forEach((k, v) -> {
@@ -60,7 +82,7 @@ public final class HttpBackends implements AutoCloseable {
                     StringBuilder echoed = new StringBuilder();
                     received.forEach((k, v) -> echoed.append(echoed.length() == 0 ? "" : ";").append(k).append('=').append(v));
                     exchange.getResponseHeaders().add("x-request-headers", echoed.toString());
-                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.sendResponseHeaders(status.applyAsInt(n), body.length);
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(body);
                     }
