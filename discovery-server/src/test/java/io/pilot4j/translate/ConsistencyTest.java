@@ -47,7 +47,12 @@ class ConsistencyTest {
             for (FilterChain chain : ((Listener) r.resource()).getFilterChainsList()) {
                 for (Filter f : chain.getFiltersList()) {
                     if (f.getTypedConfig().is(TcpProxy.class)) {
-                        referencedClusters.add(f.getTypedConfig().unpack(TcpProxy.class).getCluster());
+                        TcpProxy tcp = f.getTypedConfig().unpack(TcpProxy.class);
+                        if (tcp.hasWeightedClusters()) {
+                            tcp.getWeightedClusters().getClustersList().forEach(c -> referencedClusters.add(c.getName()));
+                        } else {
+                            referencedClusters.add(tcp.getCluster());
+                        }
                     } else {
                         String rds = f.getTypedConfig().unpack(HttpConnectionManager.class).getRds().getRouteConfigName();
                         RouteConfiguration rc = onlyRouteConfig(g, proxy, push, rds);

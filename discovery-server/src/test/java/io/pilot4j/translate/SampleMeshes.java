@@ -128,6 +128,24 @@ public final class SampleMeshes {
                               exposeHeaders: [x-trace]
                               maxAge: 24h
                               allowCredentials: true
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: mysql, namespace: db}
+                        spec:
+                          host: mysql
+                          subsets: [{name: primary, labels: {role: primary}}, {name: replica, labels: {role: replica}}]
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: mysql, namespace: db}
+                        spec:
+                          hosts: [mysql]
+                          tcp:
+                          - match: [{port: 3306}]
+                            route:
+                            - {destination: {host: mysql, subset: primary}, weight: 70}
+                            - {destination: {host: mysql, subset: replica}, weight: 30}
                         """);
     }
 

@@ -5,7 +5,6 @@ import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
-import io.pilot4j.model.SubsetKey;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
@@ -82,7 +81,7 @@ public final class ListenerGenerator implements XdsGenerator {
                 String address = (bindToPort ? vip(s).filter(ListenerGenerator::isLoopback) : vip(s)).orElse(wildcard);
                 if (usable(proxy, address, p.port(), bindToPort, reserved)) {
                     byName.computeIfAbsent(OutboundListener.name(address, p.port()),
-                            n -> OutboundListener.tcp(address, p.port(), bindToPort, SubsetKey.outbound(s.hostname(), p.port()).toString()));
+                            n -> OutboundListener.tcp(address, p.port(), bindToPort, TcpRoutes.filter(proxy, push, s, p.port())));
                 }
             }
         }

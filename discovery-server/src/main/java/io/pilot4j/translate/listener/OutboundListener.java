@@ -61,8 +61,13 @@ public final class OutboundListener {
     }
 
     public static Listener tcp(String address, int port, boolean bindToPort, String cluster) {
+        return tcp(address, port, bindToPort, TcpProxyFilter.to(cluster));
+    }
+
+    /** @param tcpProxy the tcp_proxy filter: to the service's cluster, or as a VirtualService's tcp route says */
+    public static Listener tcp(String address, int port, boolean bindToPort, io.envoyproxy.envoy.config.listener.v3.Filter tcpProxy) {
         return skeleton(name(address, port), address, port, bindToPort)
-                .addFilterChains(FilterChain.newBuilder().addFilters(TcpProxyFilter.to(cluster)))
+                .addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy))
                 .build();
     }
 

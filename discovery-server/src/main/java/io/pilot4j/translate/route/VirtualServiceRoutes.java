@@ -222,7 +222,7 @@ public final class VirtualServiceRoutes {
      * Istio's GetDestinationCluster: the destination's port, else the single port of its service, else the route's
      * own port.
      */
-    static String cluster(PushContext push, Destination d, int port) {
+    public static String cluster(PushContext push, Destination d, int port) {
         int p = d.port();
         if (p == 0) {
             Optional<Service> s = push.service(d.host());
