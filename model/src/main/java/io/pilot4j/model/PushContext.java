@@ -4,6 +4,7 @@ import io.pilot4j.mesh.MeshConfig;
 import io.pilot4j.model.networking.DestinationRule;
 import io.pilot4j.model.networking.RuleAnalysis;
 import io.pilot4j.model.networking.RuleIndex;
+import io.pilot4j.model.networking.Sidecar;
 import io.pilot4j.model.networking.TrafficRules;
 import io.pilot4j.model.networking.VirtualService;
 
@@ -169,6 +170,37 @@ public final class PushContext {
             }
         }
         return out;
+    }
+
+    /**
+     * Services a proxy in {@code namespace} with these workload labels is sent: those it may see ({@link
+     * #servicesVisibleTo(String)}) that its Sidecar's egress hosts admit, all of them without a Sidecar. Sorted by
+     * hostname.
+     */
+    public List<Service> servicesVisibleTo(String namespace, Map<String, String> labels) {
+        List<Service> visible = servicesVisibleTo(namespace);
+        Optional<Sidecar> sidecar = rules.sidecar(namespace, labels);
+        if (sidecar.isEmpty()) {
+            return visible;
+        }
+        List<Service> out = new ArrayList<>(visible.size());
+        for (Service s : visible) {
+            if (sidecar.get().admits(s.namespace(), s.hostname(), namespace)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a proxy in {@code namespace} with these workload labels is sent {@code service} (exportTo, then its Sidecar). */
+    public boolean isVisible(Service service, String namespace, Map<String, String> labels) {
+        return isVisible(service, namespace) && rules.sidecar(namespace, labels)
+                .map(sc -> sc.admits(service.namespace(), service.hostname(), namespace)).orElse(true);
+    }
+
+    /** The Sidecar that applies to a proxy of {@code namespace} with these workload labels. */
+    public Optional<Sidecar> sidecar(String namespace, Map<String, String> labels) {
+        return rules.sidecar(namespace, labels);
     }
 
     /** Whether a proxy in {@code namespace} may see {@code service}. */

@@ -55,7 +55,7 @@ public final class EndpointGenerator implements XdsGenerator {
             return cla.build();
         }
         Optional<Service> service = push.service(key.hostname())
-                .filter(s -> push.isVisible(s, proxy.namespace()))
+                .filter(s -> push.isVisible(s, proxy.namespace(), proxy.labels()))
                 .filter(EndpointGenerator::servesEndpoints);
         Optional<ServicePort> port = service.flatMap(s -> s.port(key.port()));
         if (port.isEmpty()) {
@@ -78,7 +78,7 @@ public final class EndpointGenerator implements XdsGenerator {
     // A wildcard EDS request never comes from a proxy; it serves debug dumps with everything EDS can answer.
     private static List<String> servedClusterNames(ProxyView proxy, PushContext push) {
         List<String> out = new ArrayList<>();
-        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
             if (!servesEndpoints(s)) {
                 continue;
             }

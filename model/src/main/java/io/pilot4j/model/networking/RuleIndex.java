@@ -32,6 +32,38 @@ public final class RuleIndex {
         return rules;
     }
 
+    private record SidecarKey(String namespace, Map<String, String> labels) {
+    }
+
+    /** namespace + workload labels -> the Sidecar that applies, or none. */
+    private final Map<SidecarKey, Optional<Sidecar>> sidecars = new ConcurrentHashMap<>();
+
+    /**
+     * The Sidecar of a proxy (Istio's sidecar selection): the oldest of its namespace whose workloadSelector its labels
+     * match, else the oldest of its namespace without a selector, else the oldest of the root namespace without one.
+     */
+    public Optional<Sidecar> sidecar(String namespace, Map<String, String> labels) {
+        if (rules.sidecars().isEmpty()) {
+            return Optional.empty();
+        }
+        return sidecars.computeIfAbsent(new SidecarKey(namespace, labels), k -> {
+            for (Sidecar sc : rules.sidecars()) {
+                if (sc.meta().namespace().equals(namespace) && !sc.workloadSelector().isEmpty()
+                        && labels.entrySet().containsAll(sc.workloadSelector().entrySet())) {
+                    return Optional.of(sc);
+                }
+            }
+            for (String ns : List.of(namespace, mesh.rootNamespace())) {
+                for (Sidecar sc : rules.sidecars()) {
+                    if (sc.meta().namespace().equals(ns) && sc.workloadSelector().isEmpty()) {
+                        return Optional.of(sc);
+                    }
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
     /**
      * VirtualServices a sidecar in {@code namespace} uses (Istio's VirtualServicesForGateway with the "mesh"
      * gateway): bound to {@code mesh} and exported to the namespace, oldest first.

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Istio's Sidecar (held; scoping is not applied yet).
+ * Istio's Sidecar. Its egress hosts limit the services a proxy is sent ({@link #admits}); ingress listeners,
+ * outboundTrafficPolicy and per-port egress listeners are held, not applied yet.
  *
  * @param workloadSelector      the workloads it applies to; empty means every workload of its namespace
  * @param egress                egress listeners, each limiting what the proxy sees
@@ -26,6 +27,27 @@ public record Sidecar(ConfigMeta meta, Map<String, String> workloadSelector, Lis
             captureMode = Objects.requireNonNullElse(captureMode, "");
             hosts = List.copyOf(hosts);
         }
+    }
+
+    /**
+     * Whether the egress hosts admit a service, as Istio's sidecar scope does: some {@code namespace/host} entry of
+     * some egress listener whose namespace part is {@code *}, {@code .} (the proxy's namespace) or the service's
+     * namespace ({@code ~} admits nothing), and whose host part is {@code *}, a wildcard covering the hostname, or
+     * the hostname. Listeners bound to a port are not told apart yet: their hosts admit the service on every port.
+     */
+    public boolean admits(String serviceNamespace, String hostname, String proxyNamespace) {
+        for (EgressListener listener : egress) {
+            for (String entry : listener.hosts()) {
+                int slash = entry.indexOf('/');
+                String ns = entry.substring(0, slash);
+                String host = entry.substring(slash + 1);
+                boolean namespaceFits = ns.equals("*") || (ns.equals(".") ? proxyNamespace : ns).equals(serviceNamespace);
+                if (namespaceFits && (host.equals("*") || Hosts.matches(host, hostname))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public Sidecar {
