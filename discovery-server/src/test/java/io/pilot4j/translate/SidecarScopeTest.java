@@ -2,7 +2,11 @@ package io.pilot4j.translate;
 
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.pilot4j.translate.cluster.CatchAllClusters;
 import io.pilot4j.translate.cluster.ClusterGenerator;
+import io.pilot4j.translate.listener.ListenerGenerator;
+import io.pilot4j.translate.listener.TcpProxyFilter;
 import io.pilot4j.translate.route.RouteGenerator;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
@@ -34,6 +38,7 @@ class SidecarScopeTest {
             metadata: {name: open, namespace: open}
             spec:
               egress: [{hosts: ["*/*"]}]
+              outboundTrafficPolicy: {mode: REGISTRY_ONLY}
             """;
 
     private static PushContext push() {
@@ -70,6 +75,19 @@ class SidecarScopeTest {
     void aNamespaceSidecarWinsOverTheRootOne() {
         assertEquals(List.of("outbound|8080||cart.shop.svc.cluster.local", "outbound|15010||istiod.istio-system.svc.cluster.local",
                 "outbound|3306||mysql.db.svc.cluster.local", "outbound|6379||redis.db.svc.cluster.local"), clusters(sidecar("open", Map.of())));
+    }
+
+    @Test
+    void theSidecarsOutboundTrafficPolicyOverridesTheMeshs() {
+        RouteConfiguration open = (RouteConfiguration) new RouteGenerator().generate(sidecar("open", Map.of()), push(),
+                ResourceNames.of("8080")).get(0).resource();
+        RouteConfiguration shop = (RouteConfiguration) new RouteGenerator().generate(sidecar("shop", Map.of()), push(),
+                ResourceNames.of("8080")).get(0).resource();
+        assertEquals("block_all", open.getVirtualHosts(open.getVirtualHostsCount() - 1).getName());
+        assertEquals("allow_any", shop.getVirtualHosts(shop.getVirtualHostsCount() - 1).getName(), "the mesh's ALLOW_ANY");
+        Listener virtualOutbound = (Listener) new ListenerGenerator().generate(sidecar("open", Map.of()), push(),
+                ResourceNames.of("virtualOutbound")).get(0).resource();
+        assertEquals(TcpProxyFilter.to(CatchAllClusters.BLACKHOLE), virtualOutbound.getFilterChains(1).getFilters(0));
     }
 
     @Test

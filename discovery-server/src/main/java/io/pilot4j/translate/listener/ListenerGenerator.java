@@ -5,6 +5,7 @@ import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
+import io.pilot4j.translate.OutboundPolicy;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
@@ -48,7 +49,7 @@ public final class ListenerGenerator implements XdsGenerator {
         boolean bindToPort = mode == InterceptionMode.NONE;
         List<Listener> listeners = new ArrayList<>();
         if (!bindToPort) {
-            listeners.add(VirtualOutboundListener.build(push.mesh(), mode));
+            listeners.add(VirtualOutboundListener.build(push.mesh(), mode, OutboundPolicy.allowAny(proxy, push)));
         }
         listeners.addAll(portListeners(proxy, push, bindToPort));
         List<XdsResource> out = new ArrayList<>(listeners.size());
