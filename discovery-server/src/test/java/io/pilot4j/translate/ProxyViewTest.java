@@ -27,13 +27,25 @@ class ProxyViewTest {
     }
 
     @Test
-    void workloadLabelsSplitViews() {
+    void workloadLabelsSplitViewsOnlyWhereARuleSelectsOnThem() {
         ProxyView reviews = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.1~reviews-v1-abc.default~default.svc.cluster.local",
-                Map.of(), Map.of("app", "reviews")));
+                Map.of(), Map.of("app", "reviews", "pod-template-hash", "abc")));
         ProxyView ratings = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.2~ratings-v1-xyz.default~default.svc.cluster.local",
-                Map.of(), Map.of("app", "ratings")));
+                Map.of(), Map.of("app", "ratings", "pod-template-hash", "xyz")));
+        io.pilot4j.model.PushContext noRules = new PushFixture().build();
+        io.pilot4j.model.PushContext selectsOnApp = new PushFixture().istio("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: ratings, namespace: default}
+                spec:
+                  hosts: [ratings]
+                  http: [{match: [{sourceLabels: {app: reviews}}], route: [{destination: {host: ratings}}]}]
+                """).build();
 
-        assertNotEquals(reviews, ratings, "a VirtualService match on sourceLabels routes one workload and not the other");
+        assertEquals(reviews.narrowedFor(noRules), ratings.narrowedFor(noRules), "no rule reads labels: one view");
+        assertNotEquals(reviews.narrowedFor(selectsOnApp), ratings.narrowedFor(selectsOnApp),
+                "a match on sourceLabels routes one workload and not the other");
+        assertEquals(Map.of("app", "reviews"), reviews.narrowedFor(selectsOnApp).labels(), "only the keys a rule selects on");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The immutable, versioned snapshot of the whole model that every generator reads (Istio's PushContext).
@@ -196,6 +197,11 @@ public final class PushContext {
     public boolean isVisible(Service service, String namespace, Map<String, String> labels) {
         return isVisible(service, namespace) && rules.sidecar(namespace, labels)
                 .map(sc -> sc.admits(service.namespace(), service.hostname(), namespace)).orElse(true);
+    }
+
+    /** The workload label keys some rule selects on; a proxy's other labels change nothing it is sent. */
+    public Set<String> workloadLabelKeys() {
+        return rules.workloadLabelKeys();
     }
 
     /** The Sidecar that applies to a proxy of {@code namespace} with these workload labels. */

@@ -332,6 +332,26 @@ class VirtualServiceRoutesTest {
         assertEquals(parse(expected), vh.getRoutesList());
     }
 
+    @org.junit.jupiter.api.Test
+    void aSourceLabelsMatchExistsOnlyForTheWorkloadsItNames() {
+        PushContext push = new PushFixture().kube("reviews", "default").http(9080).and().istio(SUBSETS).istio(vs("""
+                - match: [{sourceLabels: {app: productpage}}]
+                  route: [{destination: {host: reviews, subset: v2}}]
+                - route: [{destination: {host: reviews, subset: v1}}]
+                """)).build();
+        for (var labels : List.of(java.util.Map.of("app", "productpage", "version", "v1"), java.util.Map.of("app", "ratings"))) {
+            ProxyView proxy = io.pilot4j.translate.ProxyView.of(io.pilot4j.model.Proxy.fromNode(
+                    "sidecar~10.0.0.1~app-1.default~default.svc.cluster.local", java.util.Map.of(), labels)).narrowedFor(push);
+            RouteConfiguration rc = (RouteConfiguration) new RouteGenerator().generate(proxy, push, ResourceNames.of("9080")).get(0).resource();
+            List<String> clusters = rc.getVirtualHostsList().stream().filter(v -> v.getName().startsWith("reviews."))
+                    .flatMap(v -> v.getRoutesList().stream()).map(r -> r.getRoute().getCluster()).toList();
+            List<String> expected = labels.get("app").equals("productpage")
+                    ? List.of("outbound|9080|v2|reviews.default.svc.cluster.local", "outbound|9080|v1|reviews.default.svc.cluster.local")
+                    : List.of("outbound|9080|v1|reviews.default.svc.cluster.local");
+            assertEquals(expected, clusters, labels.toString());
+        }
+    }
+
     static Stream<Arguments> grpcCases() {
         return Stream.of(
                 arguments("timeout as max_stream_duration, fault kept, CORS and redirects left out", vs("""

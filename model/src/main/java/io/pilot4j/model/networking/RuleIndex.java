@@ -35,6 +35,28 @@ public final class RuleIndex {
     private record SidecarKey(String namespace, Map<String, String> labels) {
     }
 
+    private volatile java.util.Set<String> workloadLabelKeys;
+
+    /**
+     * The workload label keys any rule selects on (VirtualService match sourceLabels, Sidecar workloadSelector): the
+     * only labels of a proxy that can change what it is sent.
+     */
+    public java.util.Set<String> workloadLabelKeys() {
+        java.util.Set<String> keys = workloadLabelKeys;
+        if (keys == null) {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (VirtualService vs : rules.virtualServices()) {
+                vs.http().forEach(r -> r.match().forEach(m -> out.addAll(m.sourceLabels().keySet())));
+                vs.tcp().forEach(r -> r.match().forEach(m -> out.addAll(m.sourceLabels().keySet())));
+                vs.tls().forEach(r -> r.match().forEach(m -> out.addAll(m.sourceLabels().keySet())));
+            }
+            rules.sidecars().forEach(sc -> out.addAll(sc.workloadSelector().keySet()));
+            keys = java.util.Set.copyOf(out);
+            workloadLabelKeys = keys;
+        }
+        return keys;
+    }
+
     /** namespace + workload labels -> the Sidecar that applies, or none. */
     private final Map<SidecarKey, Optional<Sidecar>> sidecars = new ConcurrentHashMap<>();
 
