@@ -149,6 +149,11 @@ public final class PushContext {
         return rules.destinationRule(namespace, service.namespace(), service.hostname());
     }
 
+    /** The DestinationRule that applies to {@code service} for a proxy of {@code namespace} with these workload labels. */
+    public Optional<DestinationRule> destinationRule(String namespace, Map<String, String> labels, Service service) {
+        return rules.destinationRule(namespace, labels, service.namespace(), service.hostname());
+    }
+
     /** Problems between rules (a route to an undefined subset); the rules still apply, as in Istio. */
     public List<ConfigError> ruleAnalysis() {
         return ruleAnalysis;

@@ -32,7 +32,7 @@ public final class OutboundCluster {
      * cluster Envoy cannot resolve (and a LOGICAL_DNS cluster without a host is invalid).
      */
     public static Optional<Cluster> build(ProxyView proxy, PushContext push, Service service, ServicePort port) {
-        Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), service);
+        Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), proxy.labels(), service);
         return build(proxy, push, service, port, rule, Optional.empty());
     }
 

@@ -65,7 +65,7 @@ public final class EndpointGenerator implements XdsGenerator {
         if (!key.subset().isEmpty()) {
             // A subset holds the endpoints whose labels carry all of the subset's; a subset the proxy's
             // DestinationRule does not define has none (its cluster does not exist either).
-            Optional<DestinationRule.Subset> subset = push.destinationRule(proxy.namespace(), service.get())
+            Optional<DestinationRule.Subset> subset = push.destinationRule(proxy.namespace(), proxy.labels(), service.get())
                     .flatMap(dr -> dr.subset(key.subset()));
             if (subset.isEmpty()) {
                 return cla.build();
@@ -82,7 +82,7 @@ public final class EndpointGenerator implements XdsGenerator {
             if (!servesEndpoints(s)) {
                 continue;
             }
-            List<DestinationRule.Subset> subsets = push.destinationRule(proxy.namespace(), s)
+            List<DestinationRule.Subset> subsets = push.destinationRule(proxy.namespace(), proxy.labels(), s)
                     .map(DestinationRule::subsets).orElse(List.of());
             for (ServicePort p : s.ports()) {
                 if (p.protocol() != Protocol.UDP) {

@@ -45,7 +45,7 @@ public final class GrpcClusterGenerator implements XdsGenerator {
         List<XdsResource> out = new ArrayList<>();
         if (names.wildcard()) {
             for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
-                Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), s);
+                Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), proxy.labels(), s);
                 for (ServicePort p : s.ports()) {
                     if (!servable(s, p)) {
                         continue;
@@ -69,7 +69,7 @@ public final class GrpcClusterGenerator implements XdsGenerator {
             if (!found) {
                 continue;
             }
-            Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), service.get());
+            Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), proxy.labels(), service.get());
             if (!key.get().subset().isEmpty() && rule.flatMap(r -> r.subset(key.get().subset())).isEmpty()) {
                 continue;
             }

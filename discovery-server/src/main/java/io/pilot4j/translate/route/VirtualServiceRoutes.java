@@ -238,7 +238,7 @@ public final class VirtualServiceRoutes {
             return Optional.empty();
         }
         int p = d.port() != 0 ? d.port() : service.get().ports().size() == 1 ? service.get().ports().get(0).port() : port;
-        return push.destinationRule(proxy.namespace(), service.get())
+        return push.destinationRule(proxy.namespace(), proxy.labels(), service.get())
                 .flatMap(dr -> dr.policyFor(d.subset(), p).loadBalancer())
                 .flatMap(LoadBalancerSettings::consistentHash)
                 .flatMap(VirtualServiceRoutes::hashPolicy);

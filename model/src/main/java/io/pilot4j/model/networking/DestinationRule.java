@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param exportTo         namespaces that see it; empty means the mesh's defaultDestinationRuleExportTo
  * @param trafficPolicy    the policy of the whole destination; {@link TrafficPolicy#NONE} when not given
  * @param subsets          named groups of endpoints, by labels, each with an optional policy of its own
- * @param workloadSelector the workloads it applies to (held; a rule that sets it is not applied yet)
+ * @param workloadSelector the workloads of its namespace it applies to; empty for every proxy that can see it
  */
 public record DestinationRule(ConfigMeta meta, String host, List<String> exportTo, TrafficPolicy trafficPolicy,
                               List<Subset> subsets, Map<String, String> workloadSelector) implements TrafficRule {

@@ -51,6 +51,7 @@ public final class RuleIndex {
                 vs.tls().forEach(r -> r.match().forEach(m -> out.addAll(m.sourceLabels().keySet())));
             }
             rules.sidecars().forEach(sc -> out.addAll(sc.workloadSelector().keySet()));
+            rules.destinationRules().forEach(dr -> out.addAll(dr.workloadSelector().keySet()));
             keys = java.util.Set.copyOf(out);
             workloadLabelKeys = keys;
         }
@@ -127,11 +128,28 @@ public final class RuleIndex {
      * lookup): rules of the proxy's namespace first, then rules of the service's namespace exported to the proxy,
      * then rules of the root namespace exported to it. Within a namespace the most specific host wins, and rules
      * of one host merge as in Istio: the oldest one's traffic policy, and every rule's subsets (a name already
-     * taken is skipped). Rules with a workloadSelector are not applied yet.
+     * taken is skipped). Rules with a workloadSelector apply only to the workloads they select (see the overload with
+     * labels).
      */
     public Optional<DestinationRule> destinationRule(String proxyNamespace, String serviceNamespace, String hostname) {
+        return destinationRule(proxyNamespace, Map.of(), serviceNamespace, hostname);
+    }
+
+    /**
+     * The same for a proxy with these workload labels: a rule of the proxy's namespace whose workloadSelector matches
+     * them comes first (Istio applies such rules to those workloads only, never across namespaces).
+     */
+    public Optional<DestinationRule> destinationRule(String proxyNamespace, Map<String, String> labels, String serviceNamespace,
+                                                     String hostname) {
         if (rules.destinationRules().isEmpty()) {
             return Optional.empty();
+        }
+        if (!labels.isEmpty() && hasSelectors()) {
+            Optional<DestinationRule> chosen = selected.computeIfAbsent(new SelectedKey(proxyNamespace, labels, hostname),
+                    k -> selectedInNamespace(proxyNamespace, labels, hostname));
+            if (chosen.isPresent()) {
+                return chosen;
+            }
         }
         return destinationRules.computeIfAbsent(proxyNamespace + "/" + serviceNamespace + "/" + hostname, k -> {
             Optional<DestinationRule> local = inNamespace(proxyNamespace, proxyNamespace, hostname, false);
@@ -145,6 +163,31 @@ public final class RuleIndex {
             String root = mesh.rootNamespace();
             return root.isEmpty() ? Optional.empty() : inNamespace(root, proxyNamespace, hostname, true);
         });
+    }
+
+    private record SelectedKey(String namespace, Map<String, String> labels, String hostname) {
+    }
+
+    private final Map<SelectedKey, Optional<DestinationRule>> selected = new ConcurrentHashMap<>();
+
+    private boolean hasSelectors() {
+        for (DestinationRule dr : rules.destinationRules()) {
+            if (!dr.workloadSelector().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Optional<DestinationRule> selectedInNamespace(String namespace, Map<String, String> labels, String hostname) {
+        Map<String, List<DestinationRule>> byHost = new LinkedHashMap<>();
+        for (DestinationRule dr : rules.destinationRules()) {
+            if (dr.meta().namespace().equals(namespace) && !dr.workloadSelector().isEmpty()
+                    && labels.entrySet().containsAll(dr.workloadSelector().entrySet())) {
+                byHost.computeIfAbsent(dr.host(), h -> new ArrayList<>()).add(dr);
+            }
+        }
+        return Hosts.mostSpecificMatch(hostname, byHost.keySet()).map(h -> merge(byHost.get(h)));
     }
 
     private Optional<DestinationRule> inNamespace(String namespace, String proxyNamespace, String hostname, boolean exported) {

@@ -72,6 +72,20 @@ class RuleIndexTest {
     }
 
     @Test
+    void aWorkloadSelectorRuleAppliesToTheWorkloadsItSelectsInItsNamespaceOnly() {
+        DestinationRule plain = dr(meta("bookinfo", "plain", 0), REVIEWS, List.of(), "v1");
+        DestinationRule canary = new DestinationRule(meta("bookinfo", "canary", 1), REVIEWS, List.of(), TrafficPolicy.NONE,
+                List.of(new DestinationRule.Subset("canary", Map.of("track", "canary"), Optional.empty())), Map.of("app", "productpage"));
+        RuleIndex index = index(List.of(), List.of(plain, canary));
+
+        assertEquals("canary", index.destinationRule("bookinfo", Map.of("app", "productpage"), "bookinfo", REVIEWS).orElseThrow().meta().name());
+        assertEquals("plain", index.destinationRule("bookinfo", Map.of("app", "ratings"), "bookinfo", REVIEWS).orElseThrow().meta().name());
+        assertEquals("plain", index.destinationRule("other", Map.of("app", "productpage"), "bookinfo", REVIEWS).orElseThrow().meta().name(),
+                "not across namespaces");
+        assertEquals(java.util.Set.of("app"), index.workloadLabelKeys());
+    }
+
+    @Test
     void analysisReportsRoutesToUndefinedSubsets() {
         VirtualService vs = vs(meta("bookinfo", "reviews", 0), List.of(REVIEWS), List.of(), List.of(), "v3");
         RuleIndex index = index(List.of(vs), List.of(dr(meta("bookinfo", "reviews", 0), REVIEWS, List.of(), "v1", "v2")));
