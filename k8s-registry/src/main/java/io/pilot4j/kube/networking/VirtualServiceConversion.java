@@ -400,7 +400,7 @@ public final class VirtualServiceConversion {
                 errors.add(p, "httpStatus or grpcStatus is required");
             }
         }
-        if (delay.isEmpty() && abort.isEmpty()) {
+        if (f.getDelay() == null && f.getAbort() == null) {
             errors.add(path, "delay or abort is required");
         }
         return new HttpFault(delay, abort);

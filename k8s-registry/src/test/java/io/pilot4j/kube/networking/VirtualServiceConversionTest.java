@@ -150,6 +150,10 @@ class VirtualServiceConversionTest {
                         "spec.http[0].fault.abort.httpStatus: 700 is out of range 200-599",
                         "spec.http[1].fault.delay.fixedDelay: \"0s\" must be at least 1ms and in whole milliseconds",
                         "spec.http[1].fault.abort.grpcStatus: \"NOPE\" is not a gRPC status: want one of [OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS, UNAUTHENTICATED]")),
+                arguments("an abort without a status is named once", """
+                        hosts: [a]
+                        http: [{route: [{destination: {host: a}}], fault: {abort: {percentage: {value: 5}}}}]
+                        """, List.of("spec.http[0].fault.abort: httpStatus or grpcStatus is required")),
                 arguments("retries", """
                         hosts: [a]
                         http: [{route: [{destination: {host: a}}], retries: {attempts: -1, retryOn: "5xx,sometimes,999"}}]
