@@ -111,6 +111,8 @@ public final class SampleMeshes {
                               abort: {httpStatus: 503, percentage: {value: 0.5}}
                           - match: [{uri: {exact: /old}}]
                             redirect: {uri: /new, authority: ratings.shop, redirectCode: 302}
+                          - match: [{uri: {exact: /health}}]
+                            directResponse: {status: 200, body: {string: ok}}
                           - match: [{uri: {regex: "/v[0-9]+/.*"}}]
                             rewrite: {uriRegexRewrite: {match: "^/v[0-9]+/", rewrite: "/"}}
                             route: [{destination: {host: ratings, subset: v1}}]

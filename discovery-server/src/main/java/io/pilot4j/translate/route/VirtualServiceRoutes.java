@@ -57,8 +57,8 @@ import java.util.OptionalDouble;
  * redirect, header operations, mirrors and CORS.
  *
  * <p>Proxyless gRPC gets the same routes, in the form grpc-java reads: the timeout as max_stream_duration, no CORS
- * (grpc-java rejects a route config whose per-route filter it does not know) and no redirect routes (it cannot
- * redirect an RPC). Delegates and direct responses are not translated yet: such routes are left out.
+ * (grpc-java rejects a route config whose per-route filter it does not know) and no redirect or direct response
+ * routes (an RPC cannot follow them). Delegates are not translated yet: such routes are left out.
  */
 public final class VirtualServiceRoutes {
     private VirtualServiceRoutes() {
@@ -71,10 +71,10 @@ public final class VirtualServiceRoutes {
     public static List<Route> build(ProxyView proxy, PushContext push, VirtualService vs, Service service, int port) {
         List<Route> out = new ArrayList<>();
         for (HttpRoute http : vs.http()) {
-            if (http.delegate().isPresent() || http.directResponse().isPresent()) {
+            if (http.delegate().isPresent()) {
                 continue;
             }
-            if (http.redirect().isPresent() && proxy.isProxylessGrpc()) {
+            if ((http.redirect().isPresent() || http.directResponse().isPresent()) && proxy.isProxylessGrpc()) {
                 continue;
             }
             if (http.match().isEmpty()) {
@@ -112,6 +112,8 @@ public final class VirtualServiceRoutes {
         Route.Builder out = Route.newBuilder().setName(name).setMatch(match(match));
         if (http.redirect().isPresent()) {
             out.setRedirect(redirect(http.redirect().get()));
+        } else if (http.directResponse().isPresent()) {
+            out.setDirectResponse(directResponse(http.directResponse().get()));
         } else {
             routeAction(out, proxy, push, vs, http, port);
         }
@@ -390,6 +392,18 @@ public final class VirtualServiceRoutes {
             case 308 -> RedirectAction.RedirectResponseCode.PERMANENT_REDIRECT;
             default -> RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY;
         });
+        return out.build();
+    }
+
+    /** Istio's applyDirectResponse: the status, and the body inline as text or bytes. */
+    private static io.envoyproxy.envoy.config.route.v3.DirectResponseAction directResponse(HttpRoute.DirectResponse d) {
+        var out = io.envoyproxy.envoy.config.route.v3.DirectResponseAction.newBuilder().setStatus(d.status());
+        if (d.base64()) {
+            out.setBody(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder()
+                    .setInlineBytes(com.google.protobuf.ByteString.copyFrom(java.util.Base64.getDecoder().decode(d.body()))));
+        } else if (!d.body().isEmpty()) {
+            out.setBody(io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString(d.body()));
+        }
         return out.build();
     }
 

@@ -274,6 +274,19 @@ class VirtualServiceRoutesTest {
                           }
                         }
                         """)),
+                arguments("direct responses, text and bytes", vs("""
+                        - match: [{uri: {exact: /health}}]
+                          directResponse: {status: 200, body: {string: ok}}
+                        - directResponse: {status: 503, body: {bytes: "AAE="}}
+                        """), List.of("""
+                        match { path: "/health" }
+                        direct_response { status: 200 body { inline_string: "ok" } }
+                        decorator { operation: "reviews:9080/health" }
+                        """, """
+                        match { prefix: "/" }
+                        direct_response { status: 503 body { inline_bytes: "\\000\\001" } }
+                        decorator { operation: "reviews:9080/*" }
+                        """)),
                 arguments("matches on another port, gateway or workload leave no route, so the default stays", vs("""
                         - match: [{port: 9090}, {gateways: [bookinfo-gateway]}, {sourceLabels: {app: productpage}}]
                           route: [{destination: {host: reviews, subset: v2}}]

@@ -185,12 +185,19 @@ public final class VirtualServiceConversion {
                 errors.add(path.child("directResponse").child("status"), status + " is out of range 200-599");
             }
             String body = "";
+            boolean base64 = false;
             if (dr.getBody() != null && dr.getBody().getSpecifier() instanceof io.fabric8.istio.api.api.networking.v1alpha3.HTTPBodyString s) {
                 body = s.getString();
             } else if (dr.getBody() != null && dr.getBody().getSpecifier() instanceof io.fabric8.istio.api.api.networking.v1alpha3.HTTPBodyBytes b) {
-                body = b.getBytes();
+                body = b.getBytes() == null ? "" : b.getBytes();
+                base64 = true;
+                try {
+                    java.util.Base64.getDecoder().decode(body);
+                } catch (IllegalArgumentException e) {
+                    errors.add(path.child("directResponse").child("body").child("bytes"), "not base64: " + e.getMessage());
+                }
             }
-            direct = Optional.of(new HttpRoute.DirectResponse((int) status, body));
+            direct = Optional.of(new HttpRoute.DirectResponse((int) status, body, base64));
         }
         Optional<HttpRoute.Delegate> delegate = Optional.empty();
         if (r.getDelegate() != null) {

@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param match          any of these conditions; empty matches every request
  * @param route          weighted destinations; empty with a redirect, direct response or delegate
  * @param redirect       answer with a redirect
- * @param directResponse answer directly (held, not translated yet)
+ * @param directResponse answer directly
  * @param delegate       the VirtualService that holds the routes (held, not translated yet)
  * @param rewrite        path/authority rewrite before forwarding
  * @param timeout        request timeout; absent means none (Istio disables Envoy's 15 s default)
@@ -29,8 +29,11 @@ public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRout
                         Optional<HttpFault> fault, List<HttpMirrorPolicy> mirrors, Optional<CorsPolicy> corsPolicy,
                         Headers headers) {
 
-    /** @param body the body as text; bytes are held base64-encoded as written */
-    public record DirectResponse(int status, String body) {
+    /**
+     * @param body   the body as written: text, or base64 when {@code base64}
+     * @param base64 the body was given as {@code bytes}
+     */
+    public record DirectResponse(int status, String body, boolean base64) {
         public DirectResponse {
             body = Objects.requireNonNullElse(body, "");
         }
