@@ -62,7 +62,8 @@ class EnvoyTrafficTest {
         server.writeConfig("web.yaml", rules());
         Await.until(WAIT, "web in /debug/registryz", () -> server.get("/debug/registryz").body().contains(WEB),
                 () -> server.get("/debug/registryz").body());
-        envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--xdsApi", "grpc", "--id", "sleep-1.default", "--labels", "app=sleep",
+        // Delta ADS, discovery bootstrap's default (EnvoySidecarTest covers state of the world).
+        envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--id", "sleep-1.default", "--labels", "app=sleep",
                 "--meshConfig", mesh.toString(), "--discoveryAddress", server.grpcTarget(), "--proxyLogLevel", "info"));
     }
 
