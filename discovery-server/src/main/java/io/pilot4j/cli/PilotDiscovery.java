@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         usageHelpWidth = 120,
         versionProvider = Version.class,
         description = "pilot4j: an xDS control plane for Envoy and proxyless gRPC, in the manner of Istio's pilot-discovery.",
-        subcommands = {PilotDiscovery.Discovery.class, BootstrapCommand.class, PilotDiscovery.VersionCommand.class})
+        subcommands = {PilotDiscovery.Discovery.class, BootstrapCommand.class, ValidateCommand.class, PilotDiscovery.VersionCommand.class})
 public final class PilotDiscovery implements Callable<Integer> {
     @Mixin
     DiscoveryOptions options;

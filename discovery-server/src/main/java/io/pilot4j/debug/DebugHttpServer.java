@@ -46,7 +46,9 @@ public final class DebugHttpServer implements AutoCloseable {
      */
     public static DebugHttpServer start(InetSocketAddress address, Readiness readiness, DiscoveryServer discovery,
                                         List<ConfigStore> stores, Map<String, Supplier<JsonNode>> extra, Clock clock) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        // fabric8 oneof fields (a VirtualService's StringMatch) are unwrapped interfaces without a type id to write.
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(SerializationFeature.FAIL_ON_UNWRAPPED_TYPE_IDENTIFIERS);
         DebugViews views = new DebugViews(discovery, stores, mapper);
         Map<String, Supplier<JsonNode>> debug = new LinkedHashMap<>();
         debug.put("registryz", views::registryz);

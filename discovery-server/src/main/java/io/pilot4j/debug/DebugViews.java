@@ -95,6 +95,9 @@ final class DebugViews {
         out.put("pilot_xds_expired_nonce", discovery.expiredNonceCount());
         List<ConfigError> errors = new java.util.ArrayList<>(discovery.environment().configErrors());
         errors.addAll(push.conflicts());
+        errors.addAll(push.ruleAnalysis());
+        out.put("virtualServices", push.rules().virtualServices().size());
+        out.put("destinationRules", push.rules().destinationRules().size());
         ArrayNode errorNodes = out.putArray("configErrors");
         for (ConfigError e : errors) {
             ObjectNode n = errorNodes.addObject();

@@ -28,6 +28,8 @@ public final class Environment {
     private final List<ServiceRegistry> registries;
     private final Clock clock;
     private final AtomicLong versions = new AtomicLong();
+    /** Analysis messages already logged, so each is logged once, when it first appears; only the push thread writes. */
+    private volatile List<ConfigError> loggedAnalysis = List.of();
 
     public Environment(MeshHolder mesh, List<ServiceRegistry> registries, Clock clock) {
         this.mesh = Objects.requireNonNull(mesh, "mesh");
@@ -79,6 +81,12 @@ public final class Environment {
         }
         PushContext push = PushContext.build(version, now, mesh.mesh(), snapshots);
         log.debug("built push context {}: {} services, {} conflicts", version, push.services().size(), push.conflicts().size());
+        for (ConfigError e : push.ruleAnalysis()) {
+            if (!loggedAnalysis.contains(e)) {
+                log.warn("{}", e);
+            }
+        }
+        loggedAnalysis = push.ruleAnalysis();
         return push;
     }
 }

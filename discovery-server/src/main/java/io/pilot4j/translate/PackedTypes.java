@@ -1,10 +1,14 @@
 package io.pilot4j.translate;
 
 import com.google.protobuf.Descriptors.Descriptor;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 
 import java.util.List;
@@ -20,7 +24,11 @@ public final class PackedTypes {
             Router.getDescriptor(),
             TcpProxy.getDescriptor(),
             HttpProtocolOptions.getDescriptor(),
-            PreviousHostsPredicate.getDescriptor());
+            PreviousHostsPredicate.getDescriptor(),
+            HTTPFault.getDescriptor(),
+            Cors.getDescriptor(),
+            CorsPolicy.getDescriptor(),
+            UpstreamTlsContext.getDescriptor());
 
     private PackedTypes() {
     }

@@ -4,6 +4,7 @@ import io.pilot4j.model.Proxy;
 import io.pilot4j.translate.listener.InterceptionMode;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,9 +23,12 @@ import java.util.TreeSet;
  * @param interceptionMode how outbound traffic reaches a sidecar (INTERCEPTION_MODE metadata)
  * @param unprivileged     UNPRIVILEGED_POD metadata: the proxy cannot bind ports below 1024
  * @param reservedPorts    ENVOY_STATUS_PORT and ENVOY_PROMETHEUS_PORT metadata: ports no outbound listener may take
+ * @param labels           the workload's labels (LABELS metadata), which VirtualService sourceLabels and Sidecar
+ *                         workloadSelectors select on; narrowed per snapshot to the keys its rules select on
+ *                         ({@link #narrowedFor}), so that labels no rule reads do not split views
  */
 public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpFamily ipFamily, InterceptionMode interceptionMode,
-                        boolean unprivileged, Set<Integer> reservedPorts) {
+                        boolean unprivileged, Set<Integer> reservedPorts, Map<String, String> labels) {
 
     public static final String UNPRIVILEGED_POD = "UNPRIVILEGED_POD";
     static final String ENVOY_STATUS_PORT = "ENVOY_STATUS_PORT";
@@ -46,13 +50,41 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
         Objects.requireNonNull(ipFamily, "ipFamily");
         Objects.requireNonNull(interceptionMode, "interceptionMode");
         reservedPorts = Set.copyOf(reservedPorts);
+        labels = Map.copyOf(labels);
+    }
+
+    /** A view of a proxy without workload labels. */
+    public ProxyView(Flavour flavour, String namespace, String dnsDomain, IpFamily ipFamily, InterceptionMode interceptionMode,
+                     boolean unprivileged, Set<Integer> reservedPorts) {
+        this(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, Map.of());
     }
 
     public static ProxyView of(Proxy proxy) {
         Flavour flavour = proxy.isProxylessGrpc() ? Flavour.PROXYLESS_GRPC : proxy.isRouter() ? Flavour.ROUTER : Flavour.SIDECAR;
         return new ProxyView(flavour, proxy.namespace(), proxy.dnsDomain(), ipFamily(proxy.ipAddresses()),
                 InterceptionMode.parse(proxy.metadata().get(InterceptionMode.METADATA_KEY)), isTrue(proxy.metadata().get(UNPRIVILEGED_POD)),
-                ports(proxy.metadata().get(ENVOY_STATUS_PORT), proxy.metadata().get(ENVOY_PROMETHEUS_PORT)));
+                ports(proxy.metadata().get(ENVOY_STATUS_PORT), proxy.metadata().get(ENVOY_PROMETHEUS_PORT)), proxy.labels());
+    }
+
+    /**
+     * This view with only the labels some rule of {@code push} selects on: what generators read of the labels, so
+     * the cache key of a generation. Without such rules, proxies of one namespace share a view again.
+     */
+    public ProxyView narrowedFor(io.pilot4j.model.PushContext push) {
+        if (labels.isEmpty()) {
+            return this;
+        }
+        Set<String> keys = push.workloadLabelKeys();
+        if (keys.containsAll(labels.keySet())) {
+            return this;
+        }
+        Map<String, String> kept = new java.util.HashMap<>();
+        labels.forEach((k, v) -> {
+            if (keys.contains(k)) {
+                kept.put(k, v);
+            }
+        });
+        return new ProxyView(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, kept);
     }
 
     public boolean isRouter() {

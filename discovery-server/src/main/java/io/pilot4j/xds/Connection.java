@@ -226,7 +226,10 @@ abstract class Connection<R extends Message> {
             return null;
         }
         CacheKey cached = keys.get(type);
-        XdsCache.Key key = cached != null && cached.names() == watch.names() ? cached.key() : new XdsCache.Key(type, view, watch.names());
+        // Labels no rule of this snapshot selects on are left out of the key, so that workloads share generations.
+        ProxyView keyView = view.narrowedFor(push);
+        XdsCache.Key key = cached != null && cached.names() == watch.names() && cached.key().view().equals(keyView)
+                ? cached.key() : new XdsCache.Key(type, keyView, watch.names());
         try {
             Generation g = server.cache().get(key, push, generator);
             ResourceNames shared = g.key().names();

@@ -146,7 +146,15 @@ class KubeGrpcXdsClientTest {
         Await.until(DEADLINE, "both rules in /debug/configz", () -> configzKinds().containsAll(List.of("VirtualService", "DestinationRule")),
                 () -> configzKinds().toString());
         Await.until(DEADLINE, "a full push for the rules", () -> server.server().discovery().pushCount() > pushes);
-        // No traffic-rule model yet: the rules are held and pushed on, traffic is unchanged.
+        // The rules apply: every call goes to subset v1, which holds every pod (all are app: echo), so traffic is
+        // unchanged once the client has both rules (between the two, the route names a subset no rule defines yet).
+        Await.until(DEADLINE, "calls through subset v1 to reach both pods", () -> {
+            try {
+                return callMany(40).equals(Set.of("backend-0", "backend-1"));
+            } catch (io.grpc.StatusRuntimeException e) {
+                return false;
+            }
+        });
         assertEquals(Set.of("backend-0", "backend-1"), callMany(40));
     }
 

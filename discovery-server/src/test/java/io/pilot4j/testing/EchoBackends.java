@@ -32,6 +32,8 @@ public final class EchoBackends implements AutoCloseable {
             .build();
 
     private final List<Server> servers = new ArrayList<>();
+    /** Answers late, for timeout tests; null when backends answer at once. */
+    private java.util.concurrent.ScheduledExecutorService delayer;
     private final List<String> names = new ArrayList<>();
     private final List<String> hosts = new ArrayList<>();
 
@@ -48,14 +50,32 @@ public final class EchoBackends implements AutoCloseable {
         return start(i -> "127.0.0." + (i + 1), names);
     }
 
-    private static EchoBackends start(java.util.function.IntFunction<String> host, String... names) {
+    /** Backends on 127.0.0.1 that answer only after {@code delay}, for route timeouts to cut short. */
+    public static EchoBackends startDelayed(java.time.Duration delay, String... names) {
         EchoBackends backends = new EchoBackends();
+        backends.delayer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        return start(backends, i -> "127.0.0.1", delay, names);
+    }
+
+    private static EchoBackends start(java.util.function.IntFunction<String> host, String... names) {
+        return start(new EchoBackends(), host, java.time.Duration.ZERO, names);
+    }
+
+    private static EchoBackends start(EchoBackends backends, java.util.function.IntFunction<String> host, java.time.Duration delay,
+                                      String... names) {
         for (int i = 0; i < names.length; i++) {
             String name = names[i];
             ServerServiceDefinition service = ServerServiceDefinition.builder("pilot4j.test.Echo")
                     .addMethod(WHO, ServerCalls.asyncUnaryCall((request, response) -> {
-                        response.onNext(name);
-                        response.onCompleted();
+                        Runnable answer = () -> {
+                            response.onNext(name);
+                            response.onCompleted();
+                        };
+                        if (backends.delayer == null) {
+                            answer.run();
+                        } else {
+                            backends.delayer.schedule(answer, delay.toMillis(), TimeUnit.MILLISECONDS);
+                        }
                     }))
                     .build();
             try {
@@ -92,6 +112,9 @@ public final class EchoBackends implements AutoCloseable {
     public void close() {
         for (Server s : servers) {
             s.shutdownNow();
+        }
+        if (delayer != null) {
+            delayer.shutdownNow();
         }
     }
 

@@ -47,7 +47,12 @@ class ConsistencyTest {
             for (FilterChain chain : ((Listener) r.resource()).getFilterChainsList()) {
                 for (Filter f : chain.getFiltersList()) {
                     if (f.getTypedConfig().is(TcpProxy.class)) {
-                        referencedClusters.add(f.getTypedConfig().unpack(TcpProxy.class).getCluster());
+                        TcpProxy tcp = f.getTypedConfig().unpack(TcpProxy.class);
+                        if (tcp.hasWeightedClusters()) {
+                            tcp.getWeightedClusters().getClustersList().forEach(c -> referencedClusters.add(c.getName()));
+                        } else {
+                            referencedClusters.add(tcp.getCluster());
+                        }
                     } else {
                         String rds = f.getTypedConfig().unpack(HttpConnectionManager.class).getRds().getRouteConfigName();
                         RouteConfiguration rc = onlyRouteConfig(g, proxy, push, rds);
@@ -119,15 +124,19 @@ class ConsistencyTest {
             assertEquals(1, eds.size(), serviceName);
             ClusterLoadAssignment cla = (ClusterLoadAssignment) eds.get(0).resource();
             assertEquals(serviceName, cla.getClusterName());
-            assertEquals(hasHealthyEndpoints(push, serviceName), cla.getEndpointsCount() > 0, serviceName);
+            assertEquals(hasHealthyEndpoints(proxy, push, serviceName), cla.getEndpointsCount() > 0, serviceName);
         }
         assertTrue(edsClusters > 0);
     }
 
-    private static boolean hasHealthyEndpoints(PushContext push, String clusterName) {
+    /** Whether the cluster's service, or subset of it, has a healthy endpoint on the port. */
+    private static boolean hasHealthyEndpoints(ProxyView proxy, PushContext push, String clusterName) {
         SubsetKey key = SubsetKey.parse(clusterName).orElseThrow();
         Service s = push.service(key.hostname()).orElseThrow();
-        return push.endpoints(s, s.port(key.port()).orElseThrow()).stream().anyMatch(e -> e.health() == HealthStatus.HEALTHY);
+        java.util.function.Predicate<java.util.Map<String, String>> inSubset = key.subset().isEmpty() ? labels -> true
+                : push.destinationRule(proxy.namespace(), s).flatMap(dr -> dr.subset(key.subset())).orElseThrow()::selects;
+        return push.endpoints(s, s.port(key.port()).orElseThrow()).stream()
+                .anyMatch(e -> e.health() == HealthStatus.HEALTHY && inSubset.test(e.labels()));
     }
 
     private static Set<String> routeClusters(RouteConfiguration rc) {
@@ -135,7 +144,12 @@ class ConsistencyTest {
         for (VirtualHost vh : rc.getVirtualHostsList()) {
             for (Route r : vh.getRoutesList()) {
                 if (r.hasRoute()) {
-                    out.add(r.getRoute().getCluster());
+                    if (r.getRoute().hasWeightedClusters()) {
+                        r.getRoute().getWeightedClusters().getClustersList().forEach(c -> out.add(c.getName()));
+                    } else {
+                        out.add(r.getRoute().getCluster());
+                    }
+                    r.getRoute().getRequestMirrorPoliciesList().forEach(m -> out.add(m.getCluster()));
                 }
             }
         }
@@ -145,7 +159,7 @@ class ConsistencyTest {
     private static Set<String> dnsWithoutEndpoints(ProxyView proxy, PushContext push) {
         Set<String> out = new TreeSet<>();
         for (String name : dnsServiceClusters(proxy, push)) {
-            if (!hasHealthyEndpoints(push, name)) {
+            if (!hasHealthyEndpoints(proxy, push, name)) {
                 out.add(name);
             }
         }

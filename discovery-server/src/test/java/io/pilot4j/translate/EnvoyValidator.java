@@ -134,11 +134,16 @@ public final class EnvoyValidator {
         int port = 20000;
         for (XdsResource r : g.get(Resources.V3.ROUTE_TYPE_URL).generate(proxy, push, ResourceNames.of(routeNames))) {
             RouteConfiguration rc = (RouteConfiguration) r.resource();
-            rc.getVirtualHostsList().forEach(vh -> vh.getRoutesList().forEach(route -> clusterNames.add(route.getRoute().getCluster())));
+            rc.getVirtualHostsList().forEach(vh -> vh.getRoutesList().forEach(route -> {
+                clusterNames.add(route.getRoute().getCluster());
+                route.getRoute().getWeightedClusters().getClustersList().forEach(c -> clusterNames.add(c.getName()));
+            }));
             HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
                     .setStatPrefix("grpc")
                     // Inline route configs check clusters by default; DNS services have no gRPC cluster by design.
                     .setRouteConfig(rc.toBuilder().setValidateClusters(BoolValue.of(false)))
+                    // The gRPC client's chain (GrpcListenerGenerator): routes configure the fault filter.
+                    .addHttpFilters(io.pilot4j.translate.listener.HttpFilters.fault())
                     .addHttpFilters(RouterFilter.get())
                     .build();
             b.getStaticResourcesBuilder().addListeners(Listener.newBuilder()

@@ -16,14 +16,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProxyViewTest {
 
     @Test
-    void podsOfOneNamespaceShareAView() {
+    void podsOfOneWorkloadShareAView() {
         ProxyView a = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.1~reviews-v1-abc.default~default.svc.cluster.local",
                 Map.of("ISTIO_VERSION", "1.24.0", "CLUSTER_ID", "Kubernetes"), Map.of("app", "reviews")));
-        ProxyView b = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.2~ratings-v1-xyz.default~default.svc.cluster.local",
-                Map.of("ISTIO_VERSION", "1.25.1"), Map.of("app", "ratings")));
+        ProxyView b = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.2~reviews-v1-xyz.default~default.svc.cluster.local",
+                Map.of("ISTIO_VERSION", "1.25.1"), Map.of("app", "reviews")));
 
-        assertEquals(a, b, "pod name, IP, labels and metadata no generator reads must not split views");
+        assertEquals(a, b, "pod name, IP and metadata no generator reads must not split views");
         assertEquals(a.hashCode(), b.hashCode());
+    }
+
+    @Test
+    void workloadLabelsSplitViewsOnlyWhereARuleSelectsOnThem() {
+        ProxyView reviews = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.1~reviews-v1-abc.default~default.svc.cluster.local",
+                Map.of(), Map.of("app", "reviews", "pod-template-hash", "abc")));
+        ProxyView ratings = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.2~ratings-v1-xyz.default~default.svc.cluster.local",
+                Map.of(), Map.of("app", "ratings", "pod-template-hash", "xyz")));
+        io.pilot4j.model.PushContext noRules = new PushFixture().build();
+        io.pilot4j.model.PushContext selectsOnApp = new PushFixture().istio("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: ratings, namespace: default}
+                spec:
+                  hosts: [ratings]
+                  http: [{match: [{sourceLabels: {app: reviews}}], route: [{destination: {host: ratings}}]}]
+                """).build();
+
+        assertEquals(reviews.narrowedFor(noRules), ratings.narrowedFor(noRules), "no rule reads labels: one view");
+        assertNotEquals(reviews.narrowedFor(selectsOnApp), ratings.narrowedFor(selectsOnApp),
+                "a match on sourceLabels routes one workload and not the other");
+        assertEquals(Map.of("app", "reviews"), reviews.narrowedFor(selectsOnApp).labels(), "only the keys a rule selects on");
     }
 
     @Test

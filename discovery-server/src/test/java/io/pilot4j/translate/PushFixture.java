@@ -1,5 +1,10 @@
 package io.pilot4j.translate;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.pilot4j.kube.Result;
+import io.pilot4j.kube.networking.NetworkingConversion;
 import io.pilot4j.mesh.MeshConfig;
 import io.pilot4j.mesh.OutboundTrafficPolicy;
 import io.pilot4j.model.Endpoint;
@@ -11,6 +16,12 @@ import io.pilot4j.model.RegistrySnapshot;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
+import io.pilot4j.model.networking.DestinationRule;
+import io.pilot4j.model.networking.Gateway;
+import io.pilot4j.model.networking.Sidecar;
+import io.pilot4j.model.networking.TrafficRule;
+import io.pilot4j.model.networking.TrafficRules;
+import io.pilot4j.model.networking.VirtualService;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +31,45 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Builds {@link PushContext} test snapshots: {@code new PushFixture().kube("reviews", "default").http(9080)...build()}. */
+/**
+ * Builds {@link PushContext} test snapshots: {@code new PushFixture().kube("reviews", "default").http(9080)...build()},
+ * with traffic rules written as Istio YAML ({@link #istio(String)}).
+ */
 public final class PushFixture {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private final List<ServiceSpec> specs = new ArrayList<>();
+    private final List<TrafficRule> rules = new ArrayList<>();
     private MeshConfig mesh = MeshConfig.defaults();
+
+    /**
+     * Istio networking objects (VirtualService, DestinationRule, Sidecar, Gateway; networking.istio.io/v1), several
+     * separated by {@code ---}, converted as the registries convert them; an invalid one fails the test.
+     */
+    public PushFixture istio(String yaml) {
+        for (String doc : yaml.split("(?m)^---$")) {
+            if (doc.isBlank()) {
+                continue;
+            }
+            try {
+                String kind = YAML.readTree(doc).path("kind").asText();
+                Class<? extends HasMetadata> type = switch (kind) {
+                    case "VirtualService" -> io.fabric8.istio.api.networking.v1.VirtualService.class;
+                    case "DestinationRule" -> io.fabric8.istio.api.networking.v1.DestinationRule.class;
+                    case "Sidecar" -> io.fabric8.istio.api.networking.v1.Sidecar.class;
+                    case "Gateway" -> io.fabric8.istio.api.networking.v1.Gateway.class;
+                    default -> throw new IllegalArgumentException("not a traffic rule: " + kind);
+                };
+                Result<TrafficRule> r = NetworkingConversion.convert(YAML.readValue(doc, type), "cluster.local").orElseThrow();
+                if (!r.isValid()) {
+                    throw new IllegalArgumentException("invalid test rule: " + r.errors() + "\n" + doc);
+                }
+                rules.add(r.value());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("bad test YAML: " + e.getMessage() + "\n" + doc, e);
+            }
+        }
+        return this;
+    }
 
     /** A Kubernetes service {@code name.namespace.svc.cluster.local}, client-side load balanced. */
     public ServiceSpec kube(String name, String namespace) {
@@ -49,7 +95,23 @@ public final class PushFixture {
             services.add(new Service(s.hostname, s.namespace, s.ports, Map.of(), s.addresses, s.resolution, false, s.exportTo));
             endpoints.put(s.hostname, List.copyOf(s.endpoints));
         }
-        return PushContext.build("v1", Instant.EPOCH, mesh, List.of(new RegistrySnapshot("Test", services, endpoints, List.of())));
+        List<VirtualService> vs = new ArrayList<>();
+        List<DestinationRule> dr = new ArrayList<>();
+        List<Sidecar> sc = new ArrayList<>();
+        List<Gateway> gw = new ArrayList<>();
+        for (TrafficRule r : rules) {
+            if (r instanceof VirtualService v) {
+                vs.add(v);
+            } else if (r instanceof DestinationRule d) {
+                dr.add(d);
+            } else if (r instanceof Sidecar x) {
+                sc.add(x);
+            } else if (r instanceof Gateway g) {
+                gw.add(g);
+            }
+        }
+        return PushContext.build("v1", Instant.EPOCH, mesh, List.of(new RegistrySnapshot("Test", services, endpoints, List.of(),
+                new TrafficRules(vs, dr, sc, gw))));
     }
 
     /** Istio's defaults with outboundTrafficPolicy REGISTRY_ONLY. */
@@ -125,6 +187,12 @@ public final class PushFixture {
 
         public ServiceSpec endpoint(String address, int port, String portName, Locality locality, int weight, HealthStatus health) {
             endpoints.add(new Endpoint(address, port, portName, Map.of(), locality, weight, health, ""));
+            return this;
+        }
+
+        /** A healthy endpoint of weight 1 with workload labels (for subsets). */
+        public ServiceSpec endpoint(String address, int port, String portName, Map<String, String> labels) {
+            endpoints.add(new Endpoint(address, port, portName, labels, Locality.NONE, 1, HealthStatus.HEALTHY, ""));
             return this;
         }
 

@@ -59,6 +59,98 @@ public final class SampleMeshes {
                 .kube("admin-clash", "default").http(15001).tcp(15006).and();
     }
 
+    /**
+     * Bookinfo with traffic rules using every translated feature: subsets with labelled endpoints, a VirtualService
+     * with matches, weights, fault, retries, rewrite, headers, mirror, CORS and a redirect, DestinationRules with each
+     * traffic policy field.
+     */
+    public static PushFixture withTrafficRules() {
+        return bookinfo()
+                .kube("ratings", "shop").http(9080).grpc(9090)
+                .endpoint("10.2.0.5", 9080, "http-9080", Map.of("version", "v1"))
+                .endpoint("10.2.0.6", 9080, "http-9080", Map.of("version", "v2"))
+                .endpoint("10.2.0.5", 9090, "grpc-9090", Map.of("version", "v1")).and()
+                .istio("""
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: ratings, namespace: shop}
+                        spec:
+                          host: ratings
+                          trafficPolicy:
+                            loadBalancer: {simple: LEAST_REQUEST}
+                            connectionPool:
+                              tcp: {maxConnections: 100, connectTimeout: 250ms, idleTimeout: 1h}
+                              http: {http1MaxPendingRequests: 10, http2MaxRequests: 100, maxRequestsPerConnection: 5, maxRetries: 2, maxConcurrentStreams: 50}
+                            outlierDetection: {consecutive5xxErrors: 5, consecutiveGatewayErrors: 3, interval: 10s, baseEjectionTime: 30s, maxEjectionPercent: 50, minHealthPercent: 10}
+                            tls: {mode: SIMPLE, sni: ratings.example}
+                            portLevelSettings:
+                            - port: {number: 9090}
+                              loadBalancer: {consistentHash: {httpHeaderName: x-user, minimumRingSize: 128}}
+                              tls: {mode: DISABLE}
+                          subsets:
+                          - {name: v1, labels: {version: v1}}
+                          - name: v2
+                            labels: {version: v2}
+                            trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 60s}}}}
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: ratings, namespace: shop}
+                        spec:
+                          hosts: [ratings.shop.svc.cluster.local]
+                          http:
+                          - name: jason
+                            match:
+                            - {headers: {end-user: {exact: jason}}, uri: {prefix: /ratings}, method: {regex: "GET|HEAD"}}
+                            - {queryParams: {debug: {exact: "1"}}, ignoreUriCase: true, uri: {exact: /Debug}}
+                            route: [{destination: {host: ratings, subset: v2}, headers: {response: {set: {x-subset: v2}}}}]
+                            timeout: 2s
+                            retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "gateway-error,connect-failure,503"}
+                            fault:
+                              delay: {fixedDelay: 100ms, percentage: {value: 1}}
+                              abort: {httpStatus: 503, percentage: {value: 0.5}}
+                          - match: [{uri: {exact: /old}}]
+                            redirect: {uri: /new, authority: ratings.shop, redirectCode: 302}
+                          - match: [{uri: {exact: /health}}]
+                            directResponse: {status: 200, body: {string: ok}}
+                          - match: [{uri: {regex: "/v[0-9]+/.*"}}]
+                            rewrite: {uriRegexRewrite: {match: "^/v[0-9]+/", rewrite: "/"}}
+                            route: [{destination: {host: ratings, subset: v1}}]
+                          - route:
+                            - {destination: {host: ratings, subset: v1, port: {number: 9080}}, weight: 90}
+                            - {destination: {host: ratings, subset: v2, port: {number: 9080}}, weight: 10}
+                            rewrite: {uri: /, authority: ratings.internal}
+                            headers: {request: {set: {x-b: b}, add: {x-a: a}, remove: [x-c]}}
+                            mirror: {host: reviews.default.svc.cluster.local, port: {number: 9080}}
+                            mirrorPercentage: {value: 5}
+                            corsPolicy:
+                              allowOrigins: [{exact: "https://a.example"}, {regex: "https://.*\\\\.b\\\\.example"}]
+                              allowMethods: [GET]
+                              allowHeaders: [x-user]
+                              exposeHeaders: [x-trace]
+                              maxAge: 24h
+                              allowCredentials: true
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: mysql, namespace: db}
+                        spec:
+                          host: mysql
+                          subsets: [{name: primary, labels: {role: primary}}, {name: replica, labels: {role: replica}}]
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: mysql, namespace: db}
+                        spec:
+                          hosts: [mysql]
+                          tcp:
+                          - match: [{port: 3306}]
+                            route:
+                            - {destination: {host: mysql, subset: primary}, weight: 70}
+                            - {destination: {host: mysql, subset: replica}, weight: 30}
+                        """);
+    }
+
     /** What a local Envoy (INTERCEPTION_MODE=NONE) is served by the Envoy end-to-end test: loopback VIPs sharing a port. */
     public static PushFixture loopback() {
         return new PushFixture()
@@ -90,10 +182,13 @@ public final class SampleMeshes {
                 arguments("IPv6-only sidecar (V6_ONLY DNS clusters)",
                         ProxyView.of(Proxy.fromNode("sidecar~fd00::1~app-1.default~default.svc.cluster.local", Map.of(), Map.of())),
                         bookinfo().build()),
-                arguments("router", Proxies.router("istio-system"), bookinfo().build()));
+                arguments("router", Proxies.router("istio-system"), bookinfo().build()),
+                arguments("sidecar with traffic rules", Proxies.sidecar("shop"), withTrafficRules().build()),
+                arguments("sidecar with traffic rules, from another namespace", Proxies.sidecar("default"), withTrafficRules().build()));
     }
 
     public static Stream<Arguments> grpcCases() {
-        return Stream.of(arguments("proxyless gRPC", Proxies.grpc("default"), bookinfo().build()));
+        return Stream.of(arguments("proxyless gRPC", Proxies.grpc("default"), bookinfo().build()),
+                arguments("proxyless gRPC with traffic rules", Proxies.grpc("shop"), withTrafficRules().build()));
     }
 }

@@ -1,8 +1,8 @@
 package io.pilot4j.serviceregistry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pilot4j.kube.ServiceWithEndpoints;
 import io.pilot4j.kube.endpoints.ServiceEndpoints;
+import io.pilot4j.model.networking.TrafficRule;
 
 import java.util.List;
 import java.util.Objects;
@@ -26,12 +26,12 @@ public sealed interface Converted permits Converted.Services, Converted.Endpoint
     }
 
     /**
-     * A VirtualService, DestinationRule, Sidecar or Gateway. The model has no traffic rules yet, so the rule is held
-     * as written; {@code content} is what proxies will depend on (spec, labels, annotations), not status or versions.
+     * A VirtualService, DestinationRule, Sidecar or Gateway, validated: what proxies depend on (spec, name, creation
+     * time), not status, labels or resource versions.
      */
-    record Rule(JsonNode content) implements Converted {
+    record Rule(TrafficRule rule) implements Converted {
         public Rule {
-            Objects.requireNonNull(content, "content");
+            Objects.requireNonNull(rule, "rule");
         }
     }
 }

@@ -7,6 +7,11 @@ import io.pilot4j.model.Endpoint;
 import io.pilot4j.model.Kind;
 import io.pilot4j.model.RegistrySnapshot;
 import io.pilot4j.model.Service;
+import io.pilot4j.model.networking.DestinationRule;
+import io.pilot4j.model.networking.Gateway;
+import io.pilot4j.model.networking.Sidecar;
+import io.pilot4j.model.networking.TrafficRules;
+import io.pilot4j.model.networking.VirtualService;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,6 +61,10 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
         Map<String, List<Endpoint>> ownEndpoints = new HashMap<>();
         Map<String, List<RegistryObject>> slicesByHost = new HashMap<>();
         Map<String, RegistryObject> endpointsByHost = new HashMap<>();
+        List<VirtualService> virtualServices = new ArrayList<>();
+        List<DestinationRule> destinationRules = new ArrayList<>();
+        List<Sidecar> sidecars = new ArrayList<>();
+        List<Gateway> gateways = new ArrayList<>();
         for (RegistryObject object : objects) {
             if (byKey.putIfAbsent(object.key(), object) != null) {
                 throw new IllegalArgumentException("objects must be unique by key: " + object.key());
@@ -79,6 +88,16 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
                 } else {
                     endpointsByHost.put(host, object);
                 }
+            } else if (object.converted() instanceof Converted.Rule r) {
+                if (r.rule() instanceof VirtualService vs) {
+                    virtualServices.add(vs);
+                } else if (r.rule() instanceof DestinationRule dr) {
+                    destinationRules.add(dr);
+                } else if (r.rule() instanceof Sidecar sc) {
+                    sidecars.add(sc);
+                } else if (r.rule() instanceof Gateway gw) {
+                    gateways.add(gw);
+                }
             }
         }
 
@@ -98,7 +117,8 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
             configs.add(new StoredConfig(o.key(), o.source(), o.documentIndex(), o.object()));
         }
         configs.sort(Comparator.comparing(StoredConfig::key));
-        RegistrySnapshot snapshot = new RegistrySnapshot(provider, new ArrayList<>(services.values()), endpoints, allErrors);
+        RegistrySnapshot snapshot = new RegistrySnapshot(provider, new ArrayList<>(services.values()), endpoints, allErrors,
+                new TrafficRules(virtualServices, destinationRules, sidecars, gateways));
         return new RegistryState(snapshot, configs, byKey, allConflicts);
     }
 

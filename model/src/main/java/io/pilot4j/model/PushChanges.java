@@ -6,7 +6,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What differs between two push snapshots in what generators read: the mesh config, services, and endpoints. Istio
+ * What differs between two push snapshots in what generators read: the mesh config, traffic rules, services, and
+ * endpoints. Istio
  * carries this in its push requests (ConfigsUpdated, the EDS updates of EndpointIndex); pilot4j compares snapshots, so
  * registries need not know what generators read, and a push cannot miss a change whatever the request that caused it
  * said: a push sends what the snapshots differ in.
@@ -14,7 +15,11 @@ import java.util.TreeSet;
  * <p>The comparison covers every {@link PushContext} input a generator reads; an input added to the snapshot for
  * generators must be compared here too.
  *
- * @param mesh      the mesh config changed: anything may have
+ * <p>A change of any traffic rule counts as a mesh change (a full push to every proxy): rules reach across services
+ * and namespaces (exportTo, DestinationRule lookup through the root namespace, wildcard hosts), and telling which
+ * views a rule change leaves alone is an optimisation Istio makes per config kind that pilot4j does not yet.
+ *
+ * @param mesh      the mesh config or a traffic rule changed: anything may have
  * @param services  hostnames whose service was added, removed or changed
  * @param endpoints hostnames whose endpoints changed while their service did not
  */
@@ -32,7 +37,7 @@ public record PushChanges(boolean mesh, Set<String> services, Set<String> endpoi
     }
 
     public static PushChanges between(PushContext before, PushContext after) {
-        if (!before.mesh().equals(after.mesh())) {
+        if (!before.mesh().equals(after.mesh()) || !before.rules().equals(after.rules())) {
             return EVERYTHING;
         }
         Set<String> hostnames = new HashSet<>();

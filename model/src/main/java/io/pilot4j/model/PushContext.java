@@ -1,6 +1,12 @@
 package io.pilot4j.model;
 
 import io.pilot4j.mesh.MeshConfig;
+import io.pilot4j.model.networking.DestinationRule;
+import io.pilot4j.model.networking.RuleAnalysis;
+import io.pilot4j.model.networking.RuleIndex;
+import io.pilot4j.model.networking.Sidecar;
+import io.pilot4j.model.networking.TrafficRules;
+import io.pilot4j.model.networking.VirtualService;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,9 +33,12 @@ public final class PushContext {
     private final Map<String, Service> servicesByHostname;
     private final Map<String, List<Endpoint>> endpointsByHostname;
     private final List<ConfigError> conflicts;
+    private final RuleIndex rules;
+    private final List<ConfigError> ruleAnalysis;
 
     private PushContext(String version, Instant createdAt, MeshConfig mesh, List<Service> services,
-                        Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts) {
+                        Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts, RuleIndex rules,
+                        List<ConfigError> ruleAnalysis) {
         this.version = Objects.requireNonNull(version, "version");
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
         this.mesh = Objects.requireNonNull(mesh, "mesh");
@@ -41,17 +50,21 @@ public final class PushContext {
         this.servicesByHostname = Map.copyOf(byHost);
         this.endpointsByHostname = Map.copyOf(endpointsByHostname);
         this.conflicts = List.copyOf(conflicts);
+        this.rules = rules;
+        this.ruleAnalysis = List.copyOf(ruleAnalysis);
     }
 
     /** An empty snapshot: what a server has before its registries loaded. */
     public static PushContext empty(MeshConfig mesh) {
-        return new PushContext("0", Instant.EPOCH, mesh, List.of(), Map.of(), List.of());
+        return new PushContext("0", Instant.EPOCH, mesh, List.of(), Map.of(), List.of(), new RuleIndex(mesh, TrafficRules.NONE), List.of());
     }
 
     /**
      * Merges registry snapshots. A hostname declared twice keeps the first declaration in registry order,
      * then namespace order (Istio keeps the oldest); the loser is reported in {@link #conflicts()}. The
-     * registries' own rejected objects stay with the registries: they change nothing that is pushed.
+     * registries' own rejected objects stay with the registries: they change nothing that is pushed. Traffic rules
+     * of all registries apply together; references between them that do not resolve (a route to a subset no
+     * DestinationRule defines) are reported in {@link #ruleAnalysis()} and still pushed, as Istio does.
      */
     public static PushContext build(String version, Instant createdAt, MeshConfig mesh, List<RegistrySnapshot> registries) {
         Map<String, Service> byHost = new HashMap<>();
@@ -75,7 +88,13 @@ public final class PushContext {
         }
         List<Service> services = new ArrayList<>(byHost.values());
         services.sort(Comparator.comparing(Service::hostname));
-        return new PushContext(version, createdAt, mesh, services, endpoints, conflicts);
+        List<TrafficRules> all = new ArrayList<>();
+        for (RegistrySnapshot registry : registries) {
+            all.add(registry.rules());
+        }
+        RuleIndex rules = new RuleIndex(mesh, TrafficRules.merge(all));
+        List<ConfigError> analysis = RuleAnalysis.analyze(rules, byHost);
+        return new PushContext(version, createdAt, mesh, services, endpoints, conflicts, rules, analysis);
     }
 
     public String version() {
@@ -115,6 +134,31 @@ public final class PushContext {
         return out;
     }
 
+    /** Every accepted traffic rule, oldest first per kind. */
+    public TrafficRules rules() {
+        return rules.rules();
+    }
+
+    /** The VirtualService that routes {@code hostname} for sidecars (and proxyless gRPC) of {@code namespace}. */
+    public Optional<VirtualService> virtualService(String namespace, String hostname) {
+        return rules.virtualServiceForHost(namespace, hostname);
+    }
+
+    /** The DestinationRule that applies to {@code service} for proxies of {@code namespace}. */
+    public Optional<DestinationRule> destinationRule(String namespace, Service service) {
+        return rules.destinationRule(namespace, service.namespace(), service.hostname());
+    }
+
+    /** The DestinationRule that applies to {@code service} for a proxy of {@code namespace} with these workload labels. */
+    public Optional<DestinationRule> destinationRule(String namespace, Map<String, String> labels, Service service) {
+        return rules.destinationRule(namespace, labels, service.namespace(), service.hostname());
+    }
+
+    /** Problems between rules (a route to an undefined subset); the rules still apply, as in Istio. */
+    public List<ConfigError> ruleAnalysis() {
+        return ruleAnalysis;
+    }
+
     /** Declarations this snapshot ignored because another one won (duplicate hostnames), for debug output. */
     public List<ConfigError> conflicts() {
         return conflicts;
@@ -134,19 +178,45 @@ public final class PushContext {
         return out;
     }
 
+    /**
+     * Services a proxy in {@code namespace} with these workload labels is sent: those it may see ({@link
+     * #servicesVisibleTo(String)}) that its Sidecar's egress hosts admit, all of them without a Sidecar. Sorted by
+     * hostname.
+     */
+    public List<Service> servicesVisibleTo(String namespace, Map<String, String> labels) {
+        List<Service> visible = servicesVisibleTo(namespace);
+        Optional<Sidecar> sidecar = rules.sidecar(namespace, labels);
+        if (sidecar.isEmpty()) {
+            return visible;
+        }
+        List<Service> out = new ArrayList<>(visible.size());
+        for (Service s : visible) {
+            if (sidecar.get().admits(s.namespace(), s.hostname(), namespace)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a proxy in {@code namespace} with these workload labels is sent {@code service} (exportTo, then its Sidecar). */
+    public boolean isVisible(Service service, String namespace, Map<String, String> labels) {
+        return isVisible(service, namespace) && rules.sidecar(namespace, labels)
+                .map(sc -> sc.admits(service.namespace(), service.hostname(), namespace)).orElse(true);
+    }
+
+    /** The workload label keys some rule selects on; a proxy's other labels change nothing it is sent. */
+    public Set<String> workloadLabelKeys() {
+        return rules.workloadLabelKeys();
+    }
+
+    /** The Sidecar that applies to a proxy of {@code namespace} with these workload labels. */
+    public Optional<Sidecar> sidecar(String namespace, Map<String, String> labels) {
+        return rules.sidecar(namespace, labels);
+    }
+
     /** Whether a proxy in {@code namespace} may see {@code service}. */
     public boolean isVisible(Service service, String namespace) {
         Collection<String> exportTo = service.exportTo().isEmpty() ? mesh.defaultServiceExportTo() : service.exportTo();
-        return visible(Set.copyOf(exportTo), service.namespace(), namespace);
-    }
-
-    private static boolean visible(Set<String> exportTo, String ownNamespace, String proxyNamespace) {
-        if (exportTo.contains("*")) {
-            return true;
-        }
-        if (exportTo.contains(".") && ownNamespace.equals(proxyNamespace)) {
-            return true;
-        }
-        return exportTo.contains(proxyNamespace);
+        return ExportTo.visible(exportTo, service.namespace(), namespace);
     }
 }

@@ -1,5 +1,7 @@
 package io.pilot4j.model;
 
+import io.pilot4j.model.networking.TrafficRules;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,10 +13,17 @@ import java.util.Objects;
  * @param services  its services
  * @param endpoints endpoints by service hostname
  * @param errors    objects it rejected, still worth showing to users
+ * @param rules     its accepted traffic rules
  */
-public record RegistrySnapshot(String provider, List<Service> services, Map<String, List<Endpoint>> endpoints, List<ConfigError> errors) {
+public record RegistrySnapshot(String provider, List<Service> services, Map<String, List<Endpoint>> endpoints, List<ConfigError> errors,
+                               TrafficRules rules) {
     public static RegistrySnapshot empty(String provider) {
-        return new RegistrySnapshot(provider, List.of(), Map.of(), List.of());
+        return new RegistrySnapshot(provider, List.of(), Map.of(), List.of(), TrafficRules.NONE);
+    }
+
+    /** A registry without traffic rules. */
+    public RegistrySnapshot(String provider, List<Service> services, Map<String, List<Endpoint>> endpoints, List<ConfigError> errors) {
+        this(provider, services, endpoints, errors, TrafficRules.NONE);
     }
 
     public RegistrySnapshot {
@@ -22,5 +31,6 @@ public record RegistrySnapshot(String provider, List<Service> services, Map<Stri
         services = List.copyOf(services);
         endpoints = Map.copyOf(endpoints);
         errors = List.copyOf(errors);
+        rules = rules == null ? TrafficRules.NONE : rules;
     }
 }

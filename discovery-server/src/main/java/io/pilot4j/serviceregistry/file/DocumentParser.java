@@ -26,6 +26,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.pilot4j.kube.Metadata;
+import io.pilot4j.kube.networking.UnknownFields;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -180,12 +181,26 @@ final class DocumentParser {
             HasMetadata object = objects.readerFor(supported.get().type())
                     .withAttribute(UNKNOWN_FIELDS, unknown)
                     .readValue(node);
+            if (supported.get().isTrafficRule()) {
+                // fabric8 drops unknown fields inside oneof objects before the handler above sees them; the spec is
+                // checked against its class instead, so that every typo in a rule is found.
+                unknown.removeIf(u -> u.startsWith("spec"));
+                unknown.addAll(UnknownFields.of(node.path("spec"), specType(supported.get()), "spec"));
+            }
             List<String> prefixed = unknown.stream().map(u -> prefix + u).toList();
             out.add(new Document.Parsed(index, supported.get(), object, prefixed));
         } catch (JsonMappingException e) {
             out.add(new Document.Invalid(index, kind, namespace, name, prefix + wrongValue(e, node)));
         } catch (IOException e) {
             out.add(new Document.Invalid(index, kind, namespace, name, prefix + e.getMessage()));
+        }
+    }
+
+    private static Class<?> specType(SupportedKind kind) {
+        try {
+            return kind.type().getDeclaredField("spec").getType();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(kind + " has no spec", e);
         }
     }
 

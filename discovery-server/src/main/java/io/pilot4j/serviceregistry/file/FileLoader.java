@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldError;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
+import io.pilot4j.kube.networking.UnknownFields;
 import io.pilot4j.log.Scope;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.ConfigKey;
@@ -32,6 +33,13 @@ final class FileLoader {
 
     /** @param previous what the registry had for this file, null if it is new */
     ConfigFile load(Path path, String content, ConfigFile previous) {
+        ConfigFile loaded = read(path, content, previous);
+        report(loaded, previous);
+        return loaded;
+    }
+
+    /** What {@link #load} makes of the file, without logging: for {@code discovery validate}. */
+    ConfigFile read(Path path, String content, ConfigFile previous) {
         String source = path.toString();
         List<RegistryObject> objects = new ArrayList<>();
         List<ConfigError> errors = new ArrayList<>();
@@ -42,11 +50,24 @@ final class FileLoader {
                 String kind = parsed.kind().kind();
                 String namespace = Metadata.namespace(object);
                 String name = Metadata.name(object);
-                for (String field : parsed.unknownFields()) {
-                    warnings.add(new ConfigError(source, doc.index(), kind, namespace, name,
-                            "unknown field " + field + " is ignored").toString());
+                if (!parsed.kind().isTrafficRule()) {
+                    for (String field : parsed.unknownFields()) {
+                        warnings.add(new ConfigError(source, doc.index(), kind, namespace, name,
+                                "unknown field " + field + " is ignored").toString());
+                    }
                 }
                 Result<Converted> converted = parsed.kind().convert(object, domainSuffix);
+                if (parsed.kind().isTrafficRule() && !parsed.unknownFields().isEmpty()) {
+                    // The parser set the unknown fields aside, so the conversion cannot see them: they reject the rule here.
+                    List<FieldError> all = new ArrayList<>();
+                    for (String field : parsed.unknownFields()) {
+                        all.add(new FieldError(field, UnknownFields.message(field)));
+                    }
+                    if (!converted.isValid()) {
+                        all.addAll(converted.errors());
+                    }
+                    converted = Result.invalid(all);
+                }
                 if (converted.isValid()) {
                     ConfigKey key = new ConfigKey(parsed.kind().modelKind(), namespace, name);
                     objects.add(new RegistryObject(key, source, doc.index(), object, converted.value()));
@@ -62,9 +83,7 @@ final class FileLoader {
             }
         }
         List<RegistryObject> applied = errors.isEmpty() ? objects : previous == null ? List.of() : previous.objects();
-        ConfigFile loaded = new ConfigFile(path, content, applied, errors, warnings);
-        report(loaded, previous);
-        return loaded;
+        return new ConfigFile(path, content, applied, errors, warnings);
     }
 
     /** A file that exists but cannot be read (permissions, not UTF-8): like a bad file, it keeps its last good content. */

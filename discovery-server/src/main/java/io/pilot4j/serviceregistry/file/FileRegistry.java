@@ -31,8 +31,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The {@code --configDir} registry: Kubernetes Services, Endpoints, EndpointSlices and Istio ServiceEntries read
- * from YAML and JSON files under a directory, kept current by watching it (what Istio's file-based config source is
+ * The {@code --configDir} registry: Kubernetes Services, Endpoints, EndpointSlices, Istio ServiceEntries and traffic
+ * rules (VirtualService, DestinationRule, Sidecar, Gateway) read from YAML and JSON files under a directory, kept current by watching it (what Istio's file-based config source is
  * to pilot-discovery). A file is applied whole or not at all; a bad file keeps its last good content and its errors
  * stay in {@link #snapshot()} until it is fixed. Changes are reported to the {@link XdsUpdater} once per batch.
  *
@@ -91,7 +91,9 @@ public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoClo
                 state = assemble();
                 synced = true;
                 RegistrySnapshot s = state.snapshot();
-                LOG.info("loaded {} services from {} files in {} ({} errors)", s.services().size(), found.size(), dir, s.errors().size());
+                LOG.info("loaded {} services and {} traffic rules from {} files in {} ({} errors)", s.services().size(),
+                        s.rules().virtualServices().size() + s.rules().destinationRules().size() + s.rules().sidecars().size()
+                                + s.rules().gateways().size(), found.size(), dir, s.errors().size());
                 directory.watch(this::apply);
             }
         } catch (IOException e) {

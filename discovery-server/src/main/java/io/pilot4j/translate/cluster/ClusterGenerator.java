@@ -6,6 +6,7 @@ import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.model.networking.DestinationRule;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
@@ -13,23 +14,33 @@ import io.pilot4j.translate.XdsResource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * CDS for Envoy sidecars and gateways (Istio's CdsGenerator without DestinationRules): one cluster per port of
- * every service the proxy can see, then BlackHoleCluster and PassthroughCluster. UDP ports get none, as in Istio.
+ * CDS for Envoy sidecars and gateways (Istio's CdsGenerator): one cluster per port of every service the proxy can
+ * see, plus one per subset of the DestinationRule that applies to it ({@code outbound|PORT|SUBSET|HOST}), each with
+ * the rule's traffic policy; then BlackHoleCluster and PassthroughCluster. UDP ports get none, as in Istio.
  */
 public final class ClusterGenerator implements XdsGenerator {
 
     @Override
     public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
-        for (Service service : push.servicesVisibleTo(proxy.namespace())) {
+        for (Service service : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
+            Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), proxy.labels(), service);
             for (ServicePort port : service.ports()) {
-                if (port.protocol() == Protocol.UDP
-                        || !names.includes(SubsetKey.outbound(service.hostname(), port.port()).toString())) {
+                if (port.protocol() == Protocol.UDP) {
                     continue;
                 }
-                OutboundCluster.build(proxy, push, service, port).ifPresent(c -> add(out, c));
+                if (names.includes(SubsetKey.outbound(service.hostname(), port.port()).toString())) {
+                    OutboundCluster.build(proxy, push, service, port, rule, Optional.empty()).ifPresent(c -> add(out, c));
+                }
+                for (DestinationRule.Subset subset : rule.map(DestinationRule::subsets).orElse(List.of())) {
+                    String name = new SubsetKey(SubsetKey.Direction.OUTBOUND, port.port(), subset.name(), service.hostname()).toString();
+                    if (names.includes(name)) {
+                        OutboundCluster.build(proxy, push, service, port, rule, Optional.of(subset)).ifPresent(c -> add(out, c));
+                    }
+                }
             }
         }
         if (names.includes(CatchAllClusters.BLACKHOLE)) {

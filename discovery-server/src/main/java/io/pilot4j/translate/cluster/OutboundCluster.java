@@ -4,11 +4,13 @@ import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.pilot4j.model.Endpoint;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.model.networking.DestinationRule;
 import io.pilot4j.translate.AdsConfigSource;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.endpoint.LocalityEndpoints;
@@ -16,7 +18,11 @@ import io.pilot4j.translate.endpoint.LocalityEndpoints;
 import java.util.List;
 import java.util.Optional;
 
-/** The Envoy cluster {@code outbound|PORT||HOST} of one service port (Istio's default cluster, no DestinationRule). */
+/**
+ * The Envoy cluster {@code outbound|PORT|SUBSET|HOST} of one service port: the service's own cluster (empty subset) or
+ * one of a DestinationRule subset, with the rule's traffic policy for that port and subset (Istio's cluster
+ * builder).
+ */
 public final class OutboundCluster {
     private OutboundCluster() {
     }
@@ -26,11 +32,22 @@ public final class OutboundCluster {
      * cluster Envoy cannot resolve (and a LOGICAL_DNS cluster without a host is invalid).
      */
     public static Optional<Cluster> build(ProxyView proxy, PushContext push, Service service, ServicePort port) {
-        String name = SubsetKey.outbound(service.hostname(), port.port()).toString();
+        Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), proxy.labels(), service);
+        return build(proxy, push, service, port, rule, Optional.empty());
+    }
+
+    /**
+     * @param rule   the DestinationRule that applies to the service for this proxy, if any
+     * @param subset one of its subsets, or empty for the service's own cluster
+     */
+    public static Optional<Cluster> build(ProxyView proxy, PushContext push, Service service, ServicePort port,
+                                          Optional<DestinationRule> rule, Optional<DestinationRule.Subset> subset) {
+        String subsetName = subset.map(DestinationRule.Subset::name).orElse("");
+        String name = new SubsetKey(SubsetKey.Direction.OUTBOUND, port.port(), subsetName, service.hostname()).toString();
         Cluster.Builder c = Cluster.newBuilder()
                 .setName(name)
                 .setConnectTimeout(Durations.fromNanos(push.mesh().connectTimeout().toNanos()))
-                // Istio defaults to LEAST_REQUEST; pilot4j keeps ROUND_ROBIN until DestinationRules can choose,
+                // Istio defaults to LEAST_REQUEST; pilot4j keeps ROUND_ROBIN unless a DestinationRule chooses,
                 // because it is the one policy every client (Envoy and proxyless gRPC) treats the same way.
                 .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
                 .setCircuitBreakers(DefaultCircuitBreakers.get());
@@ -44,9 +61,13 @@ public final class OutboundCluster {
                 break;
             case STRICT_DNS:
             case LOGICAL_DNS:
+                List<Endpoint> members = push.endpoints(service, port);
+                if (subset.isPresent()) {
+                    members = members.stream().filter(e -> subset.get().selects(e.labels())).toList();
+                }
                 List<LocalityLbEndpoints> endpoints = service.resolution() == Resolution.DNS_ROUND_ROBIN_LB
-                        ? LocalityEndpoints.first(push.endpoints(service, port))
-                        : LocalityEndpoints.of(push.endpoints(service, port));
+                        ? LocalityEndpoints.first(members)
+                        : LocalityEndpoints.of(members);
                 if (endpoints.isEmpty()) {
                     return Optional.empty();
                 }
@@ -60,8 +81,12 @@ public final class OutboundCluster {
             default:
                 throw new IllegalStateException("unexpected discovery type for " + name);
         }
-        if (UpstreamHttpOptions.needsHttp2(port.protocol())) {
+        boolean http2 = UpstreamHttpOptions.needsHttp2(port.protocol());
+        if (http2) {
             c.putAllTypedExtensionProtocolOptions(UpstreamHttpOptions.http2());
+        }
+        if (rule.isPresent()) {
+            ClusterTrafficPolicy.apply(c, rule.get().policyFor(subsetName, port.port()), port.protocol(), http2);
         }
         return Optional.of(c.build());
     }

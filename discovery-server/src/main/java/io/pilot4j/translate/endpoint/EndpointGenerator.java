@@ -1,12 +1,14 @@
 package io.pilot4j.translate.endpoint;
 
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.pilot4j.model.Endpoint;
 import io.pilot4j.model.Protocol;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.model.networking.DestinationRule;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
@@ -48,30 +50,46 @@ public final class EndpointGenerator implements XdsGenerator {
 
     private static ClusterLoadAssignment loadAssignment(ProxyView proxy, PushContext push, String name, SubsetKey key) {
         ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(name);
-        // Subsets need DestinationRules, which pilot4j does not read yet; inbound clusters are not generated.
-        if (key.direction() != SubsetKey.Direction.OUTBOUND || !key.subset().isEmpty()) {
+        // Inbound clusters are not generated.
+        if (key.direction() != SubsetKey.Direction.OUTBOUND) {
             return cla.build();
         }
         Optional<Service> service = push.service(key.hostname())
-                .filter(s -> push.isVisible(s, proxy.namespace()))
+                .filter(s -> push.isVisible(s, proxy.namespace(), proxy.labels()))
                 .filter(EndpointGenerator::servesEndpoints);
         Optional<ServicePort> port = service.flatMap(s -> s.port(key.port()));
         if (port.isEmpty()) {
             return cla.build();
         }
-        return cla.addAllEndpoints(LocalityEndpoints.of(push.endpoints(service.get(), port.get()))).build();
+        List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
+        if (!key.subset().isEmpty()) {
+            // A subset holds the endpoints whose labels carry all of the subset's; a subset the proxy's
+            // DestinationRule does not define has none (its cluster does not exist either).
+            Optional<DestinationRule.Subset> subset = push.destinationRule(proxy.namespace(), proxy.labels(), service.get())
+                    .flatMap(dr -> dr.subset(key.subset()));
+            if (subset.isEmpty()) {
+                return cla.build();
+            }
+            endpoints = endpoints.stream().filter(e -> subset.get().selects(e.labels())).toList();
+        }
+        return cla.addAllEndpoints(LocalityEndpoints.of(endpoints)).build();
     }
 
     // A wildcard EDS request never comes from a proxy; it serves debug dumps with everything EDS can answer.
     private static List<String> servedClusterNames(ProxyView proxy, PushContext push) {
         List<String> out = new ArrayList<>();
-        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
             if (!servesEndpoints(s)) {
                 continue;
             }
+            List<DestinationRule.Subset> subsets = push.destinationRule(proxy.namespace(), proxy.labels(), s)
+                    .map(DestinationRule::subsets).orElse(List.of());
             for (ServicePort p : s.ports()) {
                 if (p.protocol() != Protocol.UDP) {
                     out.add(SubsetKey.outbound(s.hostname(), p.port()).toString());
+                    for (DestinationRule.Subset subset : subsets) {
+                        out.add(new SubsetKey(SubsetKey.Direction.OUTBOUND, p.port(), subset.name(), s.hostname()).toString());
+                    }
                 }
             }
         }

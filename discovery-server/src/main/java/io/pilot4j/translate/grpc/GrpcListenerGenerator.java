@@ -16,6 +16,7 @@ import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
+import io.pilot4j.translate.listener.HttpFilters;
 import io.pilot4j.translate.listener.RouterFilter;
 
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class GrpcListenerGenerator implements XdsGenerator {
         List<XdsResource> out = new ArrayList<>();
         if (names.wildcard()) {
             // grpc-java always names its listeners; a wildcard request serves debug dumps, under FQDN:PORT names.
-            for (Service s : push.servicesVisibleTo(proxy.namespace())) {
+            for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
                 for (ServicePort p : s.ports()) {
                     if (GrpcPorts.routable(p)) {
                         add(out, s.hostname() + ":" + p.port(), s, p);
@@ -57,6 +58,8 @@ public final class GrpcListenerGenerator implements XdsGenerator {
                         .setConfigSource(AdsConfigSource.forGrpc())
                         .setRouteConfigName(SubsetKey.outbound(service.hostname(), port.port()).toString()))
                 // grpc-java NACKs a connection manager without HTTP filters, and one whose last is not the router.
+                // The fault filter is there for routes to configure (a VirtualService's fault), as in Istio's grpcgen.
+                .addHttpFilters(HttpFilters.fault())
                 .addHttpFilters(RouterFilter.get())
                 .build();
         Listener listener = Listener.newBuilder()

@@ -5,7 +5,7 @@ import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
-import io.pilot4j.model.SubsetKey;
+import io.pilot4j.translate.OutboundPolicy;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
@@ -49,7 +49,7 @@ public final class ListenerGenerator implements XdsGenerator {
         boolean bindToPort = mode == InterceptionMode.NONE;
         List<Listener> listeners = new ArrayList<>();
         if (!bindToPort) {
-            listeners.add(VirtualOutboundListener.build(push.mesh(), mode));
+            listeners.add(VirtualOutboundListener.build(push.mesh(), mode, OutboundPolicy.allowAny(proxy, push)));
         }
         listeners.addAll(portListeners(proxy, push, bindToPort));
         List<XdsResource> out = new ArrayList<>(listeners.size());
@@ -65,7 +65,7 @@ public final class ListenerGenerator implements XdsGenerator {
         String wildcard = bindToPort ? OutboundListener.LOCALHOST : OutboundListener.WILDCARD;
         Set<Integer> reserved = reservedPorts(proxy, push);
         Map<String, Listener> byName = new LinkedHashMap<>();
-        List<Service> services = push.servicesVisibleTo(proxy.namespace());
+        List<Service> services = push.servicesVisibleTo(proxy.namespace(), proxy.labels());
         for (Service s : services) {
             for (ServicePort p : s.ports()) {
                 if (p.protocol().isHttp() && usable(proxy, wildcard, p.port(), bindToPort, reserved)) {
@@ -82,7 +82,7 @@ public final class ListenerGenerator implements XdsGenerator {
                 String address = (bindToPort ? vip(s).filter(ListenerGenerator::isLoopback) : vip(s)).orElse(wildcard);
                 if (usable(proxy, address, p.port(), bindToPort, reserved)) {
                     byName.computeIfAbsent(OutboundListener.name(address, p.port()),
-                            n -> OutboundListener.tcp(address, p.port(), bindToPort, SubsetKey.outbound(s.hostname(), p.port()).toString()));
+                            n -> OutboundListener.tcp(address, p.port(), bindToPort, TcpRoutes.filter(proxy, push, s, p.port())));
                 }
             }
         }

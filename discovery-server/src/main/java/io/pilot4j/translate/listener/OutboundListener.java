@@ -41,6 +41,9 @@ public final class OutboundListener {
                 .setRds(Rds.newBuilder()
                         .setConfigSource(AdsConfigSource.forEnvoy())
                         .setRouteConfigName(Integer.toString(port)))
+                // Istio's order: fault and CORS (configured per route), then the router.
+                .addHttpFilters(HttpFilters.fault())
+                .addHttpFilters(HttpFilters.cors())
                 .addHttpFilters(RouterFilter.get())
                 // Istio's outbound defaults: trust the local application's headers (x-envoy-* timeouts), allow
                 // websockets, no stream idle timeout (long-lived gRPC streams), RFC 3986 path normalisation.
@@ -58,8 +61,13 @@ public final class OutboundListener {
     }
 
     public static Listener tcp(String address, int port, boolean bindToPort, String cluster) {
+        return tcp(address, port, bindToPort, TcpProxyFilter.to(cluster));
+    }
+
+    /** @param tcpProxy the tcp_proxy filter: to the service's cluster, or as a VirtualService's tcp route says */
+    public static Listener tcp(String address, int port, boolean bindToPort, io.envoyproxy.envoy.config.listener.v3.Filter tcpProxy) {
         return skeleton(name(address, port), address, port, bindToPort)
-                .addFilterChains(FilterChain.newBuilder().addFilters(TcpProxyFilter.to(cluster)))
+                .addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy))
                 .build();
     }
 

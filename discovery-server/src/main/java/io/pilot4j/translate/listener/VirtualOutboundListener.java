@@ -24,6 +24,11 @@ public final class VirtualOutboundListener {
     }
 
     public static Listener build(MeshConfig mesh, InterceptionMode mode) {
+        return build(mesh, mode, mesh.allowAnyOutbound());
+    }
+
+    /** @param allowAny the proxy's outbound traffic policy is ALLOW_ANY: the catch-all chain passes through */
+    public static Listener build(MeshConfig mesh, InterceptionMode mode, boolean allowAny) {
         int port = mesh.proxyListenPort();
         Listener.Builder l = Listener.newBuilder()
                 .setName(NAME)
@@ -39,7 +44,7 @@ public final class VirtualOutboundListener {
                         .addFilters(TcpProxyFilter.to(CatchAllClusters.BLACKHOLE)))
                 .addFilterChains(FilterChain.newBuilder()
                         .setName(CATCH_ALL_CHAIN)
-                        .addFilters(TcpProxyFilter.to(CatchAllClusters.forOutboundPolicy(mesh))));
+                        .addFilters(TcpProxyFilter.to(allowAny ? CatchAllClusters.PASSTHROUGH : CatchAllClusters.BLACKHOLE)));
         if (mode == InterceptionMode.TPROXY) {
             // TPROXY delivers packets still addressed to the original destination; only a transparent socket accepts them.
             l.setTransparent(BoolValue.of(true));

@@ -20,11 +20,16 @@ public final class CatchAllVirtualHost {
     private CatchAllVirtualHost() {
     }
 
-    @SuppressWarnings("deprecation") // max_grpc_timeout, as in DefaultRoute
     public static VirtualHost forMesh(MeshConfig mesh) {
-        String name = mesh.allowAnyOutbound() ? ALLOW_ANY : BLOCK_ALL;
+        return forPolicy(mesh.allowAnyOutbound());
+    }
+
+    /** @param allowAny the proxy's outbound traffic policy is ALLOW_ANY (see {@link io.pilot4j.translate.OutboundPolicy}) */
+    @SuppressWarnings("deprecation") // max_grpc_timeout, as in DefaultRoute
+    public static VirtualHost forPolicy(boolean allowAny) {
+        String name = allowAny ? ALLOW_ANY : BLOCK_ALL;
         Route.Builder route = Route.newBuilder().setName(name).setMatch(RouteMatch.newBuilder().setPrefix("/"));
-        if (mesh.allowAnyOutbound()) {
+        if (allowAny) {
             route.setRoute(RouteAction.newBuilder()
                     .setCluster(CatchAllClusters.PASSTHROUGH)
                     .setTimeout(Durations.ZERO)

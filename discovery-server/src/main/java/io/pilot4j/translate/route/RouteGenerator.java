@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
+import io.pilot4j.translate.OutboundPolicy;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
@@ -34,7 +35,7 @@ public final class RouteGenerator implements XdsGenerator {
             RouteConfiguration rc = RouteConfiguration.newBuilder()
                     .setName(name)
                     .addAllVirtualHosts(OutboundVirtualHosts.forPort(proxy, push, port, false, p -> p.protocol().isHttp()))
-                    .addVirtualHosts(CatchAllVirtualHost.forMesh(push.mesh()))
+                    .addVirtualHosts(CatchAllVirtualHost.forPolicy(OutboundPolicy.allowAny(proxy, push)))
                     // Clusters may arrive after routes (or be a DNS cluster without endpoints): an unknown cluster
                     // must give 503s, not a rejected route config.
                     .setValidateClusters(BoolValue.of(false))
@@ -58,7 +59,7 @@ public final class RouteGenerator implements XdsGenerator {
     // Envoy never subscribes to RDS by wildcard; a wildcard request serves debug dumps with every listener's routes.
     private static Set<String> httpPorts(ProxyView proxy, PushContext push) {
         Set<Integer> ports = new TreeSet<>();
-        for (Service s : push.servicesVisibleTo(proxy.namespace())) {
+        for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
             for (ServicePort p : s.ports()) {
                 if (p.protocol().isHttp()) {
                     ports.add(p.port());

@@ -87,8 +87,8 @@ class DocumentParserTest {
     @Test
     void unknownKindsAreSkipped() {
         List<Document> docs = parser.parse("x.yaml", """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
                 metadata: {name: reviews}
                 ---
                 apiVersion: apps/v1
@@ -96,7 +96,7 @@ class DocumentParserTest {
                 metadata: {name: reviews-v1}
                 """);
         assertEquals(List.of(
-                new Document.Skipped(0, "networking.istio.io/v1", "VirtualService", "reviews"),
+                new Document.Skipped(0, "security.istio.io/v1", "AuthorizationPolicy", "reviews"),
                 new Document.Skipped(1, "apps/v1", "Deployment", "reviews-v1")), docs);
     }
 

@@ -119,10 +119,10 @@ class FileRegistryTest {
         write(dir, ".git/config.yaml", service("git", "10.96.0.2", 80));
         write(dir, "notes.txt", service("notes", "10.96.0.3", 80));
         write(dir, "mixed.yaml", """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
                 metadata: {name: reviews}
-                spec: {hosts: [reviews]}
+                spec: {action: ALLOW}
                 ---
                 apiVersion: apps/v1
                 kind: Deployment

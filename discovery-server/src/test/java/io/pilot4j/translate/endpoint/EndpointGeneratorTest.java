@@ -90,7 +90,7 @@ class EndpointGeneratorTest {
     @ValueSource(strings = {
             "outbound|9080||unknown.default.svc.cluster.local",   // unknown service
             "outbound|9999||reviews.default.svc.cluster.local",   // unknown port
-            "outbound|9080|v1|reviews.default.svc.cluster.local", // subset: no DestinationRules yet
+            "outbound|9080|v1|reviews.default.svc.cluster.local", // a subset no DestinationRule defines
             "inbound|9080||reviews.default.svc.cluster.local",    // inbound clusters are not generated
     })
     void answersUnknownClustersWithAnEmptyAssignment(String name) {

@@ -82,7 +82,7 @@ class GrpcListenerGeneratorTest {
     }
 
     @Test
-    void listenerIsAnApiListenerOverAdsWithTheRouterFilter() throws Exception {
+    void listenerIsAnApiListenerOverAdsWithTheFaultAndRouterFilters() throws Exception {
         Listener l = (Listener) lds.generate(client, push(), ResourceNames.of("reviews:9080")).get(0).resource();
 
         assertEquals("10.96.0.10", l.getAddress().getSocketAddress().getAddress());
@@ -94,6 +94,9 @@ class GrpcListenerGeneratorTest {
                                 .setAds(AggregatedConfigSource.getDefaultInstance())
                                 .setResourceApiVersion(ApiVersion.V3))
                         .setRouteConfigName("outbound|9080||reviews.default.svc.cluster.local"))
+                .addHttpFilters(HttpFilter.newBuilder()
+                        .setName("envoy.filters.http.fault")
+                        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDefaultInstance())))
                 .addHttpFilters(HttpFilter.newBuilder()
                         .setName("envoy.filters.http.router")
                         .setTypedConfig(Any.pack(Router.getDefaultInstance())))

@@ -4,6 +4,9 @@ import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
@@ -128,9 +131,12 @@ class ListenerGeneratorTest {
         assertEquals(ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())
                 .setInitialFetchTimeout(Durations.ZERO).setResourceApiVersion(ApiVersion.V3).build(),
                 hcm.getRds().getConfigSource());
-        assertEquals(1, hcm.getHttpFiltersCount());
-        assertEquals("envoy.filters.http.router", hcm.getHttpFilters(0).getName());
-        assertEquals(Any.pack(Router.getDefaultInstance()), hcm.getHttpFilters(0).getTypedConfig());
+        // Istio's chain: fault and CORS, empty until a route configures them, then the router.
+        assertEquals(List.of("envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"),
+                hcm.getHttpFiltersList().stream().map(HttpFilter::getName).toList());
+        assertEquals(Any.pack(HTTPFault.getDefaultInstance()), hcm.getHttpFilters(0).getTypedConfig());
+        assertEquals(Any.pack(Cors.getDefaultInstance()), hcm.getHttpFilters(1).getTypedConfig());
+        assertEquals(Any.pack(Router.getDefaultInstance()), hcm.getHttpFilters(2).getTypedConfig());
     }
 
     @Test

@@ -229,8 +229,8 @@ public final class ServiceEntryValidation {
         }
     }
 
-    /** Istio's validateExportTo for ServiceEntries, where "~" (visible to no one else) is also allowed. */
-    private static void validateExportTo(List<String> exportTo, String namespace, FieldErrors errors) {
+    /** Istio's validateExportTo, where "~" (visible to no one else) is also allowed; traffic rules use it too. */
+    public static void validateExportTo(List<String> exportTo, String namespace, FieldErrors errors) {
         Map<String, String> seen = new HashMap<>();
         for (int i = 0; i < exportTo.size(); i++) {
             String entry = exportTo.get(i) == null ? "" : exportTo.get(i);

@@ -1,7 +1,5 @@
 package io.pilot4j.serviceregistry.kube;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -10,6 +8,7 @@ import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.endpoints.EndpointSliceConversion;
 import io.pilot4j.kube.endpoints.EndpointsConversion;
+import io.pilot4j.kube.networking.NetworkingConversion;
 import io.pilot4j.kube.service.ServiceConversion;
 import io.pilot4j.kube.serviceentry.ServiceEntryConversion;
 import io.pilot4j.mesh.LabelSelector;
@@ -40,11 +39,8 @@ final class KubeStateBuilder {
     static final String PROVIDER = "Kubernetes";
     /** Multi-cluster services (MCS) slices mirror another cluster's endpoints; Istio leaves them out. */
     static final String MCS_SERVICE_NAME_LABEL = "multicluster.kubernetes.io/service-name";
-    /** kubectl's copy of the applied object: not part of what a rule means. */
-    private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     private final String domainSuffix;
-    private final ObjectMapper mapper = new ObjectMapper();
     /** Last conversion per key, with the object it came from; only touched by the one rebuilding thread. */
     private Map<ConfigKey, Memo> memo = new HashMap<>();
 
@@ -128,14 +124,9 @@ final class KubeStateBuilder {
             }
             return converted.map(Converted.Services::new);
         }
-        ObjectNode tree = mapper.valueToTree(object);
-        ObjectNode content = mapper.createObjectNode();
-        content.set("spec", tree.path("spec"));
-        content.set("labels", mapper.valueToTree(Metadata.labels(object)));
-        Map<String, String> annotations = new HashMap<>(Metadata.annotations(object));
-        annotations.remove(LAST_APPLIED);
-        content.set("annotations", mapper.valueToTree(annotations));
-        return Result.ok(new Converted.Rule(content));
+        return NetworkingConversion.convert(object, domainSuffix)
+                .orElseThrow(() -> new IllegalStateException("not a traffic rule: " + object.getClass().getName()))
+                .map(Converted.Rule::new);
     }
 
     /** Collects converted objects and the errors of those that did not convert. */

@@ -132,7 +132,36 @@ class KubeStateBuilderTest {
     }
 
     @Test
-    void aRuleIsItsSpecLabelsAndAnnotationsNotItsStatusOrVersion() {
+    void trafficRulesAreConvertedAndAnInvalidOneIsRejectedWithItsField() {
+        io.fabric8.istio.api.networking.v1.VirtualService good = Yaml.read("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: echo, namespace: apps, creationTimestamp: "2026-01-01T00:00:00Z"}
+                spec:
+                  hosts: [echo]
+                  http: [{route: [{destination: {host: echo, subset: v1}}]}]
+                """, io.fabric8.istio.api.networking.v1.VirtualService.class);
+        // fabric8 keeps "atempts" in additionalProperties; the conversion must not let it pass silently.
+        io.fabric8.istio.api.networking.v1.VirtualService typo = Yaml.read("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: typo, namespace: apps}
+                spec:
+                  hosts: [other]
+                  http: [{route: [{destination: {host: other}}], retries: {atempts: 3}}]
+                """, io.fabric8.istio.api.networking.v1.VirtualService.class);
+        cluster.istio.put(IstioKind.VIRTUAL_SERVICE, List.of(good, typo));
+
+        RegistrySnapshot snapshot = builder.build(cluster, List.of()).snapshot();
+
+        assertEquals(List.of("echo.apps.svc.cluster.local"),
+                snapshot.rules().virtualServices().stream().flatMap(v -> v.hosts().stream()).toList());
+        assertEquals(List.of("Kubernetes VirtualService apps/typo: spec.http[0].retries.atempts: unknown field \"atempts\""),
+                snapshot.errors().stream().map(ConfigError::toString).toList());
+    }
+
+    @Test
+    void aRuleIsItsSpecNotItsStatusOrVersion() {
         io.fabric8.istio.api.networking.v1.DestinationRule rule = Yaml.read("""
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule

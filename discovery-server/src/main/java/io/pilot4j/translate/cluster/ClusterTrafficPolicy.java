@@ -1,0 +1,226 @@
+package io.pilot4j.translate.cluster;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import com.google.protobuf.UInt64Value;
+import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.type.v3.Percent;
+import io.pilot4j.model.Protocol;
+import io.pilot4j.model.networking.ClientTlsSettings;
+import io.pilot4j.model.networking.ConnectionPoolSettings;
+import io.pilot4j.model.networking.LoadBalancerSettings;
+import io.pilot4j.model.networking.OutlierDetection;
+import io.pilot4j.model.networking.TrafficPolicy;
+
+import java.util.Optional;
+
+/**
+ * A DestinationRule's traffic policy (already merged for one port and subset) applied to an Envoy cluster, as
+ * Istio's cluster_traffic_policy.go does: load balancer, connection pool (circuit breakers, HTTP options), outlier
+ * detection and upstream TLS with file paths. Fields Istio also reads that are not applied here: locality settings,
+ * warmup, TCP keepalive, tunnel, proxy protocol, credentialName (SDS) and ISTIO_MUTUAL (no mesh certificates).
+ */
+public final class ClusterTrafficPolicy {
+    private static final UInt32Value UNLIMITED = UInt32Value.of(-1);
+    /** Envoy's default ring size, which Istio sets explicitly when the rule gives none. */
+    static final long DEFAULT_MINIMUM_RING_SIZE = 1024;
+
+    private ClusterTrafficPolicy() {
+    }
+
+    /**
+     * @param http2 the cluster already speaks HTTP/2 upstream (a gRPC or HTTP/2 port)
+     */
+    public static void apply(Cluster.Builder c, TrafficPolicy policy, Protocol protocol, boolean http2) {
+        policy.loadBalancer().ifPresent(lb -> applyLoadBalancer(c, lb));
+        policy.connectionPool().ifPresent(cp -> applyConnectionPool(c, cp, protocol, http2));
+        policy.outlierDetection().ifPresent(od -> applyOutlierDetection(c, od));
+        policy.tls().ifPresent(tls -> applyTls(c, tls));
+    }
+
+    /** Istio's applyLoadBalancer; without a simple policy pilot4j keeps its ROUND_ROBIN default. */
+    static void applyLoadBalancer(Cluster.Builder c, LoadBalancerSettings lb) {
+        // The original destination is the only host an ORIGINAL_DST cluster can pick (Istio skips it too).
+        if (c.getType() == Cluster.DiscoveryType.ORIGINAL_DST) {
+            return;
+        }
+        switch (lb.simple()) {
+            case LEAST_CONN, LEAST_REQUEST -> c.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST);
+            case RANDOM -> c.setLbPolicy(Cluster.LbPolicy.RANDOM);
+            case ROUND_ROBIN -> c.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+            case PASSTHROUGH -> {
+                c.setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED).setType(Cluster.DiscoveryType.ORIGINAL_DST)
+                        .clearEdsClusterConfig().clearLoadAssignment();
+            }
+            case UNSPECIFIED -> {
+            }
+        }
+        lb.consistentHash().ifPresent(hash -> {
+            if (hash.maglev()) {
+                c.setLbPolicy(Cluster.LbPolicy.MAGLEV);
+            } else {
+                long size = hash.minimumRingSize() > 0 ? hash.minimumRingSize() : DEFAULT_MINIMUM_RING_SIZE;
+                c.setLbPolicy(Cluster.LbPolicy.RING_HASH)
+                        .setRingHashLbConfig(Cluster.RingHashLbConfig.newBuilder().setMinimumRingSize(UInt64Value.of(size)));
+            }
+        });
+    }
+
+    /** Istio's applyConnectionPool: limits become the circuit breaker thresholds, the rest HTTP protocol options. */
+    static void applyConnectionPool(Cluster.Builder c, ConnectionPoolSettings cp, Protocol protocol, boolean http2) {
+        CircuitBreakers.Thresholds.Builder t = CircuitBreakers.Thresholds.newBuilder()
+                .setPriority(RoutingPriority.DEFAULT)
+                .setMaxConnections(UNLIMITED)
+                .setMaxPendingRequests(UNLIMITED)
+                .setMaxRequests(UNLIMITED)
+                .setMaxRetries(UNLIMITED)
+                .setTrackRemaining(true);
+        Optional<com.google.protobuf.Duration> idleTimeout = Optional.empty();
+        int maxRequestsPerConnection = 0;
+        int maxConcurrentStreams = 0;
+        Optional<com.google.protobuf.Duration> maxConnectionDuration = Optional.empty();
+        boolean upgrade = false;
+        boolean useClientProtocol = false;
+        if (cp.http().isPresent()) {
+            ConnectionPoolSettings.Http h = cp.http().get();
+            if (h.http2MaxRequests() > 0) {
+                t.setMaxRequests(UInt32Value.of(h.http2MaxRequests()));
+            }
+            if (h.http1MaxPendingRequests() > 0) {
+                t.setMaxPendingRequests(UInt32Value.of(h.http1MaxPendingRequests()));
+            }
+            if (h.maxRetries() > 0) {
+                t.setMaxRetries(UInt32Value.of(h.maxRetries()));
+            }
+            idleTimeout = h.idleTimeout().map(ClusterTrafficPolicy::proto);
+            maxRequestsPerConnection = h.maxRequestsPerConnection();
+            maxConcurrentStreams = h.maxConcurrentStreams();
+            upgrade = h.h2UpgradePolicy().equals("UPGRADE") && protocol == Protocol.HTTP;
+            useClientProtocol = h.useClientProtocol();
+        }
+        if (cp.tcp().isPresent()) {
+            ConnectionPoolSettings.Tcp tcp = cp.tcp().get();
+            tcp.connectTimeout().ifPresent(d -> c.setConnectTimeout(proto(d)));
+            if (tcp.maxConnections() > 0) {
+                t.setMaxConnections(UInt32Value.of(tcp.maxConnections()));
+            }
+            maxConnectionDuration = tcp.maxConnectionDuration().map(ClusterTrafficPolicy::proto);
+            if (idleTimeout.isEmpty()) {
+                idleTimeout = tcp.idleTimeout().map(ClusterTrafficPolicy::proto);
+            }
+        }
+        c.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(t));
+
+        if (!protocol.isHttp()) {
+            return;
+        }
+        boolean needsOptions = idleTimeout.isPresent() || maxRequestsPerConnection > 0 || maxConnectionDuration.isPresent()
+                || upgrade || useClientProtocol || (http2 && maxConcurrentStreams > 0);
+        if (!needsOptions) {
+            return;
+        }
+        HttpProtocolOptions.Builder options = HttpProtocolOptions.newBuilder();
+        io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.Builder common = io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder();
+        idleTimeout.ifPresent(common::setIdleTimeout);
+        if (maxRequestsPerConnection > 0) {
+            common.setMaxRequestsPerConnection(UInt32Value.of(maxRequestsPerConnection));
+        }
+        maxConnectionDuration.ifPresent(common::setMaxConnectionDuration);
+        if (!common.build().equals(io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.getDefaultInstance())) {
+            options.setCommonHttpProtocolOptions(common);
+        }
+        if (useClientProtocol) {
+            options.setUseDownstreamProtocolConfig(HttpProtocolOptions.UseDownstreamHttpConfig.newBuilder()
+                    .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance())
+                    .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()));
+        } else if (http2 || upgrade) {
+            Http2ProtocolOptions.Builder h2 = Http2ProtocolOptions.newBuilder();
+            if (maxConcurrentStreams > 0) {
+                h2.setMaxConcurrentStreams(UInt32Value.of(maxConcurrentStreams));
+            }
+            options.setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder().setHttp2ProtocolOptions(h2));
+        } else {
+            // Envoy requires the upstream protocol to be chosen whenever these options are given.
+            options.setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                    .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance()));
+        }
+        c.putTypedExtensionProtocolOptions(UpstreamHttpOptions.KEY, Any.pack(options.build()));
+    }
+
+    /** Istio's applyOutlierDetection: consecutive-error ejection only, success-rate ejection off, no panic mode. */
+    static void applyOutlierDetection(Cluster.Builder c, OutlierDetection od) {
+        io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.Builder out = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
+                .setEnforcingSuccessRate(UInt32Value.of(0));
+        od.consecutive5xxErrors().ifPresent(v -> out.setConsecutive5Xx(UInt32Value.of(v))
+                .setEnforcingConsecutive5Xx(UInt32Value.of(v > 0 ? 100 : 0)));
+        od.consecutiveGatewayErrors().ifPresent(v -> out.setConsecutiveGatewayFailure(UInt32Value.of(v))
+                .setEnforcingConsecutiveGatewayFailure(UInt32Value.of(v > 0 ? 100 : 0)));
+        od.interval().ifPresent(d -> out.setInterval(proto(d)));
+        od.baseEjectionTime().ifPresent(d -> out.setBaseEjectionTime(proto(d)));
+        if (od.maxEjectionPercent() > 0) {
+            out.setMaxEjectionPercent(UInt32Value.of(od.maxEjectionPercent()));
+        }
+        if (od.splitExternalLocalOriginErrors()) {
+            out.setSplitExternalLocalOriginErrors(true);
+            if (od.consecutiveLocalOriginFailures() > 0) {
+                out.setConsecutiveLocalOriginFailure(UInt32Value.of(od.consecutiveLocalOriginFailures()))
+                        .setEnforcingConsecutiveLocalOriginFailure(UInt32Value.of(100));
+            }
+            out.setEnforcingLocalOriginSuccessRate(UInt32Value.of(0));
+        }
+        c.setOutlierDetection(out);
+        // Envoy's panic mode (50% by default) would send traffic to ejected hosts of small services; Istio turns it
+        // off unless minHealthPercent says otherwise.
+        c.setCommonLbConfig(c.getCommonLbConfig().toBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(od.minHealthPercent())));
+    }
+
+    /** Istio's applyUpstreamTLSSettings for DISABLE, SIMPLE and MUTUAL with files. */
+    static void applyTls(Cluster.Builder c, ClientTlsSettings tls) {
+        if (tls.mode() == ClientTlsSettings.Mode.DISABLE || tls.mode() == ClientTlsSettings.Mode.ISTIO_MUTUAL) {
+            return;
+        }
+        CommonTlsContext.Builder common = CommonTlsContext.newBuilder();
+        if (!tls.caCertificates().isEmpty() || !tls.subjectAltNames().isEmpty()) {
+            CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder();
+            if (!tls.caCertificates().isEmpty()) {
+                validation.setTrustedCa(DataSource.newBuilder().setFilename(tls.caCertificates()));
+            }
+            for (String san : tls.subjectAltNames()) {
+                validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
+                        .setSanType(SubjectAltNameMatcher.SanType.DNS)
+                        .setMatcher(StringMatcher.newBuilder().setExact(san)));
+            }
+            common.setValidationContext(validation);
+        }
+        if (tls.mode() == ClientTlsSettings.Mode.MUTUAL && !tls.clientCertificate().isEmpty()) {
+            common.addTlsCertificates(TlsCertificate.newBuilder()
+                    .setCertificateChain(DataSource.newBuilder().setFilename(tls.clientCertificate()))
+                    .setPrivateKey(DataSource.newBuilder().setFilename(tls.privateKey())));
+        }
+        UpstreamTlsContext.Builder context = UpstreamTlsContext.newBuilder().setCommonTlsContext(common);
+        if (!tls.sni().isEmpty()) {
+            context.setSni(tls.sni());
+        }
+        c.setTransportSocket(TransportSocket.newBuilder()
+                .setName("envoy.transport_sockets.tls")
+                .setTypedConfig(Any.pack(context.build())));
+    }
+
+    static com.google.protobuf.Duration proto(java.time.Duration d) {
+        return Durations.fromNanos(d.toNanos());
+    }
+}

@@ -1,0 +1,92 @@
+package io.pilot4j.translate.listener;
+
+import com.google.protobuf.TextFormat;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.translate.Proxies;
+import io.pilot4j.translate.PushFixture;
+import io.pilot4j.translate.ResourceNames;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** TCP routes of a VirtualService in a sidecar's TCP listener, Istio YAML in, tcp_proxy out. */
+class TcpRoutesTest {
+    private static final String SUBSETS = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: mysql, namespace: default}
+            spec:
+              host: mysql
+              subsets: [{name: primary, labels: {role: primary}}, {name: replica, labels: {role: replica}}]
+            """;
+
+    private static String vs(String tcp) {
+        return """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: mysql, namespace: default}
+                spec:
+                  hosts: [mysql]
+                  tcp:
+                """ + tcp.indent(2);
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                arguments("no VirtualService: the service's cluster", "", """
+                        stat_prefix: "outbound|3306||mysql.default.svc.cluster.local"
+                        cluster: "outbound|3306||mysql.default.svc.cluster.local"
+                        """),
+                arguments("one destination: its subset's cluster", vs("""
+                        - route: [{destination: {host: mysql, subset: primary}}]
+                        """), """
+                        stat_prefix: "outbound|3306|primary|mysql.default.svc.cluster.local"
+                        cluster: "outbound|3306|primary|mysql.default.svc.cluster.local"
+                        """),
+                arguments("a split: weighted clusters under the VirtualService's name", vs("""
+                        - match: [{port: 3306}]
+                          route:
+                          - {destination: {host: mysql, subset: primary}, weight: 70}
+                          - {destination: {host: mysql, subset: replica}, weight: 30}
+                        """), """
+                        stat_prefix: "mysql.default"
+                        weighted_clusters {
+                          clusters { name: "outbound|3306|primary|mysql.default.svc.cluster.local" weight: 70 }
+                          clusters { name: "outbound|3306|replica|mysql.default.svc.cluster.local" weight: 30 }
+                        }
+                        """),
+                arguments("first route whose match fits: another port's route is passed over", vs("""
+                        - match: [{port: 3307}]
+                          route: [{destination: {host: mysql, subset: replica}}]
+                        - match: [{sourceLabels: {app: reporting}}]
+                          route: [{destination: {host: mysql, subset: replica}}]
+                        - route: [{destination: {host: mysql, subset: primary}}]
+                        """), """
+                        stat_prefix: "outbound|3306|primary|mysql.default.svc.cluster.local"
+                        cluster: "outbound|3306|primary|mysql.default.svc.cluster.local"
+                        """));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void tcpListenerProxiesAsTheVirtualServiceSays(String name, String rules, String expected) throws Exception {
+        PushFixture fixture = new PushFixture().kube("mysql", "default").tcp(3306).vip("10.96.0.20").and().istio(SUBSETS);
+        if (!rules.isEmpty()) {
+            fixture.istio(rules);
+        }
+        PushContext push = fixture.build();
+        Listener l = (Listener) new ListenerGenerator().generate(Proxies.sidecar("default"), push, ResourceNames.of("10.96.0.20_3306"))
+                .get(0).resource();
+        TcpProxy.Builder want = TcpProxy.newBuilder();
+        TextFormat.merge(expected, want);
+        assertEquals(want.build(), l.getFilterChains(0).getFilters(0).getTypedConfig().unpack(TcpProxy.class));
+    }
+}

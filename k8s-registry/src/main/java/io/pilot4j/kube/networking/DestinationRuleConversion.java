@@ -1,0 +1,273 @@
+package io.pilot4j.kube.networking;
+
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHash;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpCookie;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpHeaderName;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpQueryParameterName;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBMaglev;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBUseSourceIp;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsSimple;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.pilot4j.kube.DnsNames;
+import io.pilot4j.kube.FieldErrors;
+import io.pilot4j.kube.FieldPath;
+import io.pilot4j.kube.Metadata;
+import io.pilot4j.kube.Result;
+import io.pilot4j.kube.serviceentry.ServiceEntryValidation;
+import io.pilot4j.mesh.LocalityLbSetting;
+import io.pilot4j.model.networking.ClientTlsSettings;
+import io.pilot4j.model.networking.ConnectionPoolSettings;
+import io.pilot4j.model.networking.DestinationRule;
+import io.pilot4j.model.networking.LoadBalancerSettings;
+import io.pilot4j.model.networking.OutlierDetection;
+import io.pilot4j.model.networking.TrafficPolicy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * An Istio DestinationRule (v1, v1beta1 or v1alpha3) to the model, validated as Istio's ValidateDestinationRule does
+ * for what pilot4j reads: host, subsets (named, unique), and each traffic policy (top level, per port, per subset).
+ */
+public final class DestinationRuleConversion {
+    private static final FieldPath SPEC = FieldPath.of("spec");
+
+    private DestinationRuleConversion() {
+    }
+
+    public static Result<DestinationRule> convert(HasMetadata object, io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule spec,
+                                                  String domainSuffix) {
+        FieldErrors errors = new FieldErrors();
+        Metadata.requireName(object, errors);
+        if (spec == null) {
+            errors.required(SPEC);
+            return Result.invalid(errors.toList());
+        }
+        RuleFields.unknownFields(spec, errors);
+        String namespace = Metadata.namespace(object);
+        RuleFields.checkHost(spec.getHost(), SPEC.child("host"), errors);
+        String host = spec.getHost() == null ? "" : RuleFields.resolveHost(spec.getHost(), namespace, domainSuffix);
+        List<String> exportTo = RuleFields.list(spec.getExportTo());
+        ServiceEntryValidation.validateExportTo(exportTo, namespace, errors);
+        TrafficPolicy policy = trafficPolicy(spec.getTrafficPolicy(), SPEC.child("trafficPolicy"), errors);
+
+        List<DestinationRule.Subset> subsets = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        var specSubsets = RuleFields.list(spec.getSubsets());
+        for (int i = 0; i < specSubsets.size(); i++) {
+            FieldPath p = SPEC.child("subsets").index(i);
+            var s = specSubsets.get(i);
+            if (s == null) {
+                errors.add(p, "must not be null");
+                continue;
+            }
+            String name = s.getName() == null ? "" : s.getName();
+            if (name.isEmpty()) {
+                errors.add(p.child("name"), "required: a subset needs a name");
+            } else if (!DnsNames.isLabel(name)) {
+                errors.add(p.child("name"), "\"" + name + "\" is not a valid subset name (lowercase letters, digits and '-', at most 63)");
+            } else {
+                Integer other = names.putIfAbsent(name, i);
+                if (other != null) {
+                    errors.add(p.child("name"), "duplicate subset name \"" + name + "\" (also " + SPEC.child("subsets").index(other) + ")");
+                }
+            }
+            Optional<TrafficPolicy> subsetPolicy = s.getTrafficPolicy() == null ? Optional.empty()
+                    : Optional.of(trafficPolicy(s.getTrafficPolicy(), p.child("trafficPolicy"), errors));
+            subsets.add(new DestinationRule.Subset(name, RuleFields.labels(s.getLabels()), subsetPolicy));
+        }
+        Map<String, String> selector = spec.getWorkloadSelector() == null ? Map.of()
+                : RuleFields.labels(spec.getWorkloadSelector().getMatchLabels());
+        return errors.toResult(() -> new DestinationRule(RuleFields.meta(object), host, exportTo, policy, subsets, selector));
+    }
+
+    static TrafficPolicy trafficPolicy(io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy p, FieldPath path, FieldErrors errors) {
+        if (p == null) {
+            return TrafficPolicy.NONE;
+        }
+        List<TrafficPolicy.PortTrafficPolicy> ports = new ArrayList<>();
+        Map<Integer, Integer> seen = new HashMap<>();
+        var specPorts = RuleFields.list(p.getPortLevelSettings());
+        for (int i = 0; i < specPorts.size(); i++) {
+            FieldPath pp = path.child("portLevelSettings").index(i);
+            var s = specPorts.get(i);
+            if (s == null) {
+                errors.add(pp, "must not be null");
+                continue;
+            }
+            int port = 0;
+            if (s.getPort() == null || s.getPort().getNumber() == null) {
+                errors.add(pp.child("port").child("number"), "required");
+            } else if (errors.checkPort(pp.child("port").child("number"), s.getPort().getNumber())) {
+                port = s.getPort().getNumber().intValue();
+                Integer other = seen.putIfAbsent(port, i);
+                if (other != null) {
+                    errors.add(pp.child("port").child("number"), "port " + port + " is already set by "
+                            + path.child("portLevelSettings").index(other));
+                }
+            }
+            ports.add(new TrafficPolicy.PortTrafficPolicy(port,
+                    loadBalancer(s.getLoadBalancer(), pp.child("loadBalancer"), errors),
+                    connectionPool(s.getConnectionPool(), pp.child("connectionPool"), errors),
+                    outlierDetection(s.getOutlierDetection(), pp.child("outlierDetection"), errors),
+                    tls(s.getTls(), pp.child("tls"), errors)));
+        }
+        return new TrafficPolicy(loadBalancer(p.getLoadBalancer(), path.child("loadBalancer"), errors),
+                connectionPool(p.getConnectionPool(), path.child("connectionPool"), errors),
+                outlierDetection(p.getOutlierDetection(), path.child("outlierDetection"), errors),
+                tls(p.getTls(), path.child("tls"), errors), ports);
+    }
+
+    private static Optional<LoadBalancerSettings> loadBalancer(io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettings lb,
+                                                               FieldPath path, FieldErrors errors) {
+        if (lb == null) {
+            return Optional.empty();
+        }
+        LoadBalancerSettings.Simple simple = LoadBalancerSettings.Simple.UNSPECIFIED;
+        Optional<LoadBalancerSettings.ConsistentHash> hash = Optional.empty();
+        if (lb.getLbPolicy() instanceof LoadBalancerSettingsSimple s && s.getSimple() != null) {
+            simple = LoadBalancerSettings.Simple.valueOf(s.getSimple().name());
+        } else if (lb.getLbPolicy() instanceof LoadBalancerSettingsConsistentHash ch && ch.getConsistentHash() != null) {
+            hash = consistentHash(ch.getConsistentHash(), path.child("consistentHash"), errors);
+        }
+        Optional<LocalityLbSetting> locality = Optional.empty();
+        if (lb.getLocalityLbSetting() != null) {
+            var l = lb.getLocalityLbSetting();
+            List<LocalityLbSetting.Distribute> distribute = new ArrayList<>();
+            for (var d : RuleFields.list(l.getDistribute())) {
+                Map<String, Integer> to = new LinkedHashMap<>();
+                RuleFields.map(d.getTo()).forEach((k, v) -> to.put(k, v == null ? 0 : v.intValue()));
+                distribute.add(new LocalityLbSetting.Distribute(d.getFrom() == null ? "" : d.getFrom(), to));
+            }
+            List<LocalityLbSetting.Failover> failover = new ArrayList<>();
+            for (var f : RuleFields.list(l.getFailover())) {
+                failover.add(new LocalityLbSetting.Failover(f.getFrom() == null ? "" : f.getFrom(), f.getTo() == null ? "" : f.getTo()));
+            }
+            locality = Optional.of(new LocalityLbSetting(!Boolean.FALSE.equals(l.getEnabled()), distribute, failover,
+                    RuleFields.list(l.getFailoverPriority())));
+        }
+        Optional<Duration> warmup = RuleFields.duration(lb.getWarmupDurationSecs(), path.child("warmupDurationSecs"), errors);
+        return Optional.of(new LoadBalancerSettings(simple, hash, locality, warmup));
+    }
+
+    private static Optional<LoadBalancerSettings.ConsistentHash> consistentHash(
+            io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLB ch, FieldPath path, FieldErrors errors) {
+        long ringSize = ch.getMinimumRingSize() == null ? 0 : ch.getMinimumRingSize();
+        boolean maglev = ch.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBMaglev;
+        Object key = ch.getHashKey();
+        if (key instanceof LoadBalancerSettingsConsistentHashLBHttpHeaderName h && h.getHttpHeaderName() != null) {
+            return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.HTTP_HEADER_NAME,
+                    h.getHttpHeaderName(), "", Optional.empty(), ringSize, maglev));
+        }
+        if (key instanceof LoadBalancerSettingsConsistentHashLBHttpCookie c && c.getHttpCookie() != null) {
+            var cookie = c.getHttpCookie();
+            if (cookie.getName() == null || cookie.getName().isEmpty()) {
+                errors.add(path.child("httpCookie").child("name"), "required");
+            }
+            return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.HTTP_COOKIE,
+                    cookie.getName(), cookie.getPath(), RuleFields.duration(cookie.getTtl(), path.child("httpCookie").child("ttl"), errors),
+                    ringSize, maglev));
+        }
+        if (key instanceof LoadBalancerSettingsConsistentHashLBUseSourceIp s && Boolean.TRUE.equals(s.getUseSourceIp())) {
+            return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.USE_SOURCE_IP,
+                    "", "", Optional.empty(), ringSize, maglev));
+        }
+        if (key instanceof LoadBalancerSettingsConsistentHashLBHttpQueryParameterName q && q.getHttpQueryParameterName() != null) {
+            return Optional.of(new LoadBalancerSettings.ConsistentHash(
+                    LoadBalancerSettings.ConsistentHash.HashKey.HTTP_QUERY_PARAMETER_NAME, q.getHttpQueryParameterName(), "",
+                    Optional.empty(), ringSize, maglev));
+        }
+        errors.add(path, "one of httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName is required");
+        return Optional.empty();
+    }
+
+    private static Optional<ConnectionPoolSettings> connectionPool(io.fabric8.istio.api.api.networking.v1alpha3.ConnectionPoolSettings cp,
+                                                                   FieldPath path, FieldErrors errors) {
+        if (cp == null) {
+            return Optional.empty();
+        }
+        Optional<ConnectionPoolSettings.Tcp> tcp = Optional.empty();
+        if (cp.getTcp() != null) {
+            var t = cp.getTcp();
+            FieldPath p = path.child("tcp");
+            RuleFields.nonNegative(t.getMaxConnections(), p.child("maxConnections"), errors);
+            Optional<ConnectionPoolSettings.TcpKeepalive> keepalive = Optional.empty();
+            if (t.getTcpKeepalive() != null) {
+                var k = t.getTcpKeepalive();
+                keepalive = Optional.of(new ConnectionPoolSettings.TcpKeepalive(RuleFields.intValue(k.getProbes()),
+                        RuleFields.duration(k.getTime(), p.child("tcpKeepalive").child("time"), errors),
+                        RuleFields.duration(k.getInterval(), p.child("tcpKeepalive").child("interval"), errors)));
+            }
+            tcp = Optional.of(new ConnectionPoolSettings.Tcp(RuleFields.intValue(t.getMaxConnections()),
+                    RuleFields.timeout(t.getConnectTimeout(), p.child("connectTimeout"), errors),
+                    RuleFields.duration(t.getIdleTimeout(), p.child("idleTimeout"), errors),
+                    RuleFields.duration(t.getMaxConnectionDuration(), p.child("maxConnectionDuration"), errors), keepalive));
+        }
+        Optional<ConnectionPoolSettings.Http> http = Optional.empty();
+        if (cp.getHttp() != null) {
+            var h = cp.getHttp();
+            FieldPath p = path.child("http");
+            RuleFields.nonNegative(h.getHttp1MaxPendingRequests(), p.child("http1MaxPendingRequests"), errors);
+            RuleFields.nonNegative(h.getHttp2MaxRequests(), p.child("http2MaxRequests"), errors);
+            RuleFields.nonNegative(h.getMaxRequestsPerConnection(), p.child("maxRequestsPerConnection"), errors);
+            RuleFields.nonNegative(h.getMaxRetries(), p.child("maxRetries"), errors);
+            RuleFields.nonNegative(h.getMaxConcurrentStreams(), p.child("maxConcurrentStreams"), errors);
+            http = Optional.of(new ConnectionPoolSettings.Http(RuleFields.intValue(h.getHttp1MaxPendingRequests()),
+                    RuleFields.intValue(h.getHttp2MaxRequests()), RuleFields.intValue(h.getMaxRequestsPerConnection()),
+                    RuleFields.intValue(h.getMaxRetries()), RuleFields.duration(h.getIdleTimeout(), p.child("idleTimeout"), errors),
+                    h.getH2UpgradePolicy() == null ? "DEFAULT" : h.getH2UpgradePolicy().name(),
+                    Boolean.TRUE.equals(h.getUseClientProtocol()), RuleFields.intValue(h.getMaxConcurrentStreams())));
+        }
+        return Optional.of(new ConnectionPoolSettings(tcp, http));
+    }
+
+    private static Optional<OutlierDetection> outlierDetection(io.fabric8.istio.api.api.networking.v1alpha3.OutlierDetection od,
+                                                               FieldPath path, FieldErrors errors) {
+        if (od == null) {
+            return Optional.empty();
+        }
+        RuleFields.nonNegative(od.getConsecutive5xxErrors(), path.child("consecutive5xxErrors"), errors);
+        RuleFields.nonNegative(od.getConsecutiveGatewayErrors(), path.child("consecutiveGatewayErrors"), errors);
+        percentField(od.getMaxEjectionPercent(), path.child("maxEjectionPercent"), errors);
+        percentField(od.getMinHealthPercent(), path.child("minHealthPercent"), errors);
+        Integer fiveXx = od.getConsecutive5xxErrors() != null ? od.getConsecutive5xxErrors() : od.getConsecutiveErrors();
+        return Optional.of(new OutlierDetection(
+                fiveXx == null ? OptionalInt.empty() : OptionalInt.of(fiveXx),
+                od.getConsecutiveGatewayErrors() == null ? OptionalInt.empty() : OptionalInt.of(od.getConsecutiveGatewayErrors()),
+                RuleFields.intValue(od.getConsecutiveLocalOriginFailures()), Boolean.TRUE.equals(od.getSplitExternalLocalOriginErrors()),
+                RuleFields.timeout(od.getInterval(), path.child("interval"), errors),
+                RuleFields.timeout(od.getBaseEjectionTime(), path.child("baseEjectionTime"), errors),
+                RuleFields.intValue(od.getMaxEjectionPercent()), RuleFields.intValue(od.getMinHealthPercent())));
+    }
+
+    private static void percentField(Integer value, FieldPath path, FieldErrors errors) {
+        if (value != null && (value < 0 || value > 100)) {
+            errors.add(path, value + " is out of range 0-100");
+        }
+    }
+
+    private static Optional<ClientTlsSettings> tls(io.fabric8.istio.api.api.networking.v1alpha3.ClientTLSSettings t, FieldPath path,
+                                                   FieldErrors errors) {
+        if (t == null) {
+            return Optional.empty();
+        }
+        ClientTlsSettings.Mode mode = t.getMode() == null ? ClientTlsSettings.Mode.DISABLE : ClientTlsSettings.Mode.valueOf(t.getMode().name());
+        boolean credential = t.getCredentialName() != null && !t.getCredentialName().isEmpty();
+        if (mode == ClientTlsSettings.Mode.MUTUAL && !credential) {
+            if (t.getClientCertificate() == null || t.getClientCertificate().isEmpty()) {
+                errors.add(path.child("clientCertificate"), "required with mode MUTUAL (or credentialName)");
+            }
+            if (t.getPrivateKey() == null || t.getPrivateKey().isEmpty()) {
+                errors.add(path.child("privateKey"), "required with mode MUTUAL (or credentialName)");
+            }
+        }
+        return Optional.of(new ClientTlsSettings(mode, t.getClientCertificate(), t.getPrivateKey(), t.getCaCertificates(),
+                t.getCredentialName(), RuleFields.list(t.getSubjectAltNames()), t.getSni(), Boolean.TRUE.equals(t.getInsecureSkipVerify())));
+    }
+}

@@ -1,0 +1,128 @@
+package io.pilot4j.kube.networking;
+
+import io.fabric8.istio.api.networking.v1.DestinationRule;
+import io.pilot4j.kube.FieldError;
+import io.pilot4j.kube.Result;
+import io.pilot4j.kube.Yaml;
+import io.pilot4j.model.networking.ClientTlsSettings;
+import io.pilot4j.model.networking.ConnectionPoolSettings;
+import io.pilot4j.model.networking.LoadBalancerSettings;
+import io.pilot4j.model.networking.OutlierDetection;
+import io.pilot4j.model.networking.TrafficPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class DestinationRuleConversionTest {
+
+    private static Result<io.pilot4j.model.networking.DestinationRule> convert(String spec) {
+        DestinationRule dr = Yaml.read("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: bookinfo}
+                spec:
+                """ + spec.indent(2), DestinationRule.class);
+        return DestinationRuleConversion.convert(dr, dr.getSpec(), "cluster.local");
+    }
+
+    @Test
+    void trafficPolicySubsetsAndPortsConvert() {
+        Result<io.pilot4j.model.networking.DestinationRule> r = convert("""
+                host: reviews
+                trafficPolicy:
+                  loadBalancer: {simple: LEAST_REQUEST}
+                  connectionPool:
+                    tcp: {maxConnections: 100, connectTimeout: 30ms}
+                    http: {http2MaxRequests: 1000, maxRequestsPerConnection: 10, idleTimeout: 1m}
+                  outlierDetection: {consecutive5xxErrors: 7, interval: 5m, baseEjectionTime: 15m, maxEjectionPercent: 50}
+                  tls: {mode: SIMPLE, caCertificates: /etc/certs/ca.pem, sni: reviews.example}
+                  portLevelSettings:
+                  - port: {number: 9080}
+                    loadBalancer: {consistentHash: {httpHeaderName: x-user, minimumRingSize: 2048}}
+                subsets:
+                - name: v1
+                  labels: {version: v1}
+                - name: v2
+                  labels: {version: v2}
+                  trafficPolicy: {loadBalancer: {simple: RANDOM}}
+                """);
+        assertTrue(r.isValid(), () -> r.errors().toString());
+        var dr = r.value();
+        assertEquals("reviews.bookinfo.svc.cluster.local", dr.host());
+        TrafficPolicy p = dr.trafficPolicy();
+        assertEquals(Optional.of(new LoadBalancerSettings(LoadBalancerSettings.Simple.LEAST_REQUEST, Optional.empty(), Optional.empty(),
+                Optional.empty())), p.loadBalancer());
+        assertEquals(Optional.of(new ConnectionPoolSettings(
+                Optional.of(new ConnectionPoolSettings.Tcp(100, Optional.of(Duration.ofMillis(30)), Optional.empty(), Optional.empty(), Optional.empty())),
+                Optional.of(new ConnectionPoolSettings.Http(0, 1000, 10, 0, Optional.of(Duration.ofMinutes(1)), "DEFAULT", false, 0)))),
+                p.connectionPool());
+        assertEquals(Optional.of(new OutlierDetection(OptionalInt.of(7), OptionalInt.empty(), 0, false, Optional.of(Duration.ofMinutes(5)),
+                Optional.of(Duration.ofMinutes(15)), 50, 0)), p.outlierDetection());
+        assertEquals(Optional.of(new ClientTlsSettings(ClientTlsSettings.Mode.SIMPLE, "", "", "/etc/certs/ca.pem", "", List.of(),
+                "reviews.example", false)), p.tls());
+        assertEquals(List.of("v1", "v2"), dr.subsets().stream().map(io.pilot4j.model.networking.DestinationRule.Subset::name).toList());
+        assertEquals(Map.of("version", "v2"), dr.subsets().get(1).labels());
+
+        // Port 9080 takes the port-level hash; subset v2 then replaces the load balancer with RANDOM.
+        LoadBalancerSettings.ConsistentHash hash = new LoadBalancerSettings.ConsistentHash(
+                LoadBalancerSettings.ConsistentHash.HashKey.HTTP_HEADER_NAME, "x-user", "", Optional.empty(), 2048, false);
+        assertEquals(Optional.of(hash), dr.policyFor("v1", 9080).loadBalancer().flatMap(LoadBalancerSettings::consistentHash));
+        assertEquals(LoadBalancerSettings.Simple.LEAST_REQUEST, dr.policyFor("v1", 9090).loadBalancer().orElseThrow().simple());
+        assertEquals(LoadBalancerSettings.Simple.RANDOM, dr.policyFor("v2", 9080).loadBalancer().orElseThrow().simple());
+        assertEquals(p.connectionPool(), dr.policyFor("v2", 9080).connectionPool(), "fields the subset does not set stay the rule's");
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                arguments("missing host", """
+                        subsets: [{name: v1, labels: {version: v1}}]
+                        """, List.of("spec.host: required")),
+                arguments("empty and duplicate subset names", """
+                        host: reviews
+                        subsets: [{name: v1}, {labels: {version: v2}}, {name: v1}]
+                        """, List.of("spec.subsets[1].name: required: a subset needs a name",
+                        "spec.subsets[2].name: duplicate subset name \"v1\" (also spec.subsets[0])")),
+                arguments("bad durations and ranges", """
+                        host: reviews
+                        trafficPolicy:
+                          connectionPool: {tcp: {connectTimeout: 10x, maxConnections: -1}}
+                          outlierDetection: {interval: soon, maxEjectionPercent: 101}
+                        """, List.of("spec.trafficPolicy.connectionPool.tcp.maxConnections: -1 must not be negative",
+                        "spec.trafficPolicy.connectionPool.tcp.connectTimeout: invalid duration \"10x\" (want a number with a unit, e.g. \"10s\", \"1.5s\", \"500ms\", \"1m30s\")",
+                        "spec.trafficPolicy.outlierDetection.maxEjectionPercent: 101 is out of range 0-100",
+                        "spec.trafficPolicy.outlierDetection.interval: invalid duration \"soon\" (want a number with a unit, e.g. \"10s\", \"1.5s\", \"500ms\", \"1m30s\")")),
+                arguments("MUTUAL needs its files", """
+                        host: reviews
+                        trafficPolicy: {tls: {mode: MUTUAL}}
+                        """, List.of("spec.trafficPolicy.tls.clientCertificate: required with mode MUTUAL (or credentialName)",
+                        "spec.trafficPolicy.tls.privateKey: required with mode MUTUAL (or credentialName)")),
+                arguments("port level settings", """
+                        host: reviews
+                        trafficPolicy:
+                          portLevelSettings: [{loadBalancer: {simple: RANDOM}}, {port: {number: 80}}, {port: {number: 80}}]
+                        """, List.of("spec.trafficPolicy.portLevelSettings[0].port.number: required",
+                        "spec.trafficPolicy.portLevelSettings[2].port.number: port 80 is already set by spec.trafficPolicy.portLevelSettings[1]")),
+                arguments("unknown field", """
+                        host: reviews
+                        subsets: [{name: v1, lables: {version: v1}}]
+                        """, List.of("spec.subsets[0].lables: unknown field \"lables\"")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void invalidRulesAreRejectedWithEveryFieldNamed(String name, String spec, List<String> expected) {
+        assertEquals(expected, convert(spec).errors().stream().map(FieldError::toString).toList());
+    }
+}

@@ -1,0 +1,187 @@
+package io.pilot4j.kube.networking;
+
+import io.fabric8.istio.api.networking.v1.VirtualService;
+import io.pilot4j.kube.FieldError;
+import io.pilot4j.kube.Result;
+import io.pilot4j.kube.Yaml;
+import io.pilot4j.model.networking.ConfigMeta;
+import io.pilot4j.model.networking.CorsPolicy;
+import io.pilot4j.model.networking.Destination;
+import io.pilot4j.model.networking.Headers;
+import io.pilot4j.model.networking.HttpFault;
+import io.pilot4j.model.networking.HttpMatchRequest;
+import io.pilot4j.model.networking.HttpMirrorPolicy;
+import io.pilot4j.model.networking.HttpRedirect;
+import io.pilot4j.model.networking.HttpRetry;
+import io.pilot4j.model.networking.HttpRewrite;
+import io.pilot4j.model.networking.HttpRoute;
+import io.pilot4j.model.networking.HttpRouteDestination;
+import io.pilot4j.model.networking.StringMatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class VirtualServiceConversionTest {
+
+    private static Result<io.pilot4j.model.networking.VirtualService> convert(String spec) {
+        VirtualService vs = Yaml.read("""
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews, namespace: default, creationTimestamp: "2026-01-02T03:04:05Z"}
+                spec:
+                """ + spec.indent(2), VirtualService.class);
+        return VirtualServiceConversion.convert(vs, vs.getSpec(), "cluster.local");
+    }
+
+    @Test
+    void everyHttpFeatureConvertsToTheModel() {
+        Result<io.pilot4j.model.networking.VirtualService> r = convert("""
+                hosts: [reviews]
+                http:
+                - name: jason
+                  match:
+                  - name: user
+                    headers: {end-user: {exact: jason}}
+                    uri: {prefix: /api}
+                    method: {exact: GET}
+                    queryParams: {debug: {regex: "t.*"}}
+                    ignoreUriCase: true
+                  route:
+                  - destination: {host: reviews, subset: v2}
+                    weight: 80
+                    headers: {request: {set: {x-subset: v2}}}
+                  - destination: {host: reviews.other.svc.cluster.local, subset: v3, port: {number: 9080}}
+                    weight: 20
+                  timeout: 1.5s
+                  retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "5xx,503"}
+                  fault:
+                    delay: {fixedDelay: 7s, percentage: {value: 10}}
+                    abort: {grpcStatus: UNAVAILABLE, percentage: {value: 100}}
+                  rewrite: {uri: /v2, authority: reviews.internal}
+                  mirror: {host: shadow}
+                  mirrorPercentage: {value: 12.5}
+                  corsPolicy: {allowOrigins: [{exact: "https://a.example"}], allowMethods: [GET], maxAge: 24h}
+                  headers: {response: {remove: [x-internal]}}
+                - redirect: {uri: /moved, redirectCode: 302}
+                """);
+        assertTrue(r.isValid(), () -> r.errors().toString());
+        io.pilot4j.model.networking.VirtualService vs = r.value();
+        assertEquals(new ConfigMeta("default", "reviews", Instant.parse("2026-01-02T03:04:05Z")), vs.meta());
+        assertEquals(List.of("reviews.default.svc.cluster.local"), vs.hosts());
+        HttpRoute first = new HttpRoute("jason",
+                List.of(new HttpMatchRequest("user", Optional.of(StringMatch.prefix("/api")), Optional.empty(),
+                        Optional.of(StringMatch.exact("GET")), Optional.empty(), Map.of("end-user", StringMatch.exact("jason")),
+                        Map.of(), Map.of("debug", StringMatch.regex("t.*")), 0, Map.of(), List.of(), "", true)),
+                List.of(new HttpRouteDestination(new Destination("reviews.default.svc.cluster.local", "v2", 0), 80,
+                                new Headers(new Headers.Operations(Map.of("x-subset", "v2"), Map.of(), List.of()), null)),
+                        new HttpRouteDestination(new Destination("reviews.other.svc.cluster.local", "v3", 9080), 20, Headers.NONE)),
+                Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(new HttpRewrite("/v2", "reviews.internal", Optional.empty())),
+                Optional.of(Duration.ofMillis(1500)),
+                Optional.of(new HttpRetry(3, Optional.of(Duration.ofMillis(500)), "5xx,503", Optional.empty(), Optional.empty(), Optional.empty())),
+                Optional.of(new HttpFault(
+                        Optional.of(new HttpFault.Delay(Optional.of(Duration.ofSeconds(7)), Optional.empty(), OptionalDouble.of(10))),
+                        Optional.of(new HttpFault.Abort(0, "UNAVAILABLE", "", OptionalDouble.of(100))))),
+                List.of(new HttpMirrorPolicy(new Destination("shadow.default.svc.cluster.local", "", 0), OptionalDouble.of(12.5))),
+                Optional.of(new CorsPolicy(List.of(StringMatch.exact("https://a.example")), List.of("GET"), List.of(), List.of(),
+                        Optional.of(Duration.ofHours(24)), Optional.empty(), "")),
+                new Headers(null, new Headers.Operations(Map.of(), Map.of(), List.of("x-internal"))));
+        assertEquals(first, vs.http().get(0));
+        assertEquals(Optional.of(new HttpRedirect("/moved", "", 0, "", "", 302)), vs.http().get(1).redirect());
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                arguments("no hosts", """
+                        http: [{route: [{destination: {host: a}}]}]
+                        """, List.of("spec.hosts: at least one host is required (delegate VirtualServices are not supported yet)")),
+                arguments("weights that do not sum to 100", """
+                        hosts: [a]
+                        http: [{route: [{destination: {host: a, subset: v1}, weight: 80}, {destination: {host: a, subset: v2}, weight: 30}]}]
+                        """, List.of("spec.http[0].route: total destination weight 110 != 100")),
+                arguments("a single destination with a partial weight", """
+                        hosts: [a]
+                        http: [{route: [{destination: {host: a}, weight: 50}]}]
+                        """, List.of("spec.http[0].route[0].weight: a single destination takes all traffic: weight must be 100 or unset, got 50")),
+                arguments("bad regex", """
+                        hosts: [a]
+                        http: [{match: [{uri: {regex: "/api/(v1"}}], route: [{destination: {host: a}}]}]
+                        """, List.of("spec.http[0].match[0].uri.regex: \"/api/(v1\" is not a valid regular expression: Unclosed group near index 8")),
+                arguments("bad duration", """
+                        hosts: [a]
+                        http: [{timeout: 10x, route: [{destination: {host: a}}]}]
+                        """, List.of("spec.http[0].timeout: invalid duration \"10x\" (want a number with a unit, e.g. \"10s\", \"1.5s\", \"500ms\", \"1m30s\")")),
+                arguments("unknown field", """
+                        hosts: [a]
+                        http: [{route: [{destination: {host: a}}], retries: {atempts: 3}}]
+                        """, List.of("spec.http[0].retries.atempts: unknown field \"atempts\"")),
+                arguments("destination without host, bad subset, bad port", """
+                        hosts: [a]
+                        http: [{route: [{destination: {subset: V_1}, weight: 50}, {destination: {host: a, port: {number: 0}}, weight: 50}]}]
+                        """, List.of("spec.http[0].route[0].destination.host: required",
+                        "spec.http[0].route[0].destination.subset: \"V_1\" is not a valid subset name (lowercase letters, digits and '-')",
+                        "spec.http[0].route[1].destination.port.number: 0 is out of range 1-65535")),
+                arguments("no action, and both route and redirect", """
+                        hosts: [a]
+                        http: [{name: nothing}, {route: [{destination: {host: a}}], redirect: {uri: /x}}]
+                        """, List.of("spec.http[0]: one of route, redirect, directResponse or delegate is required",
+                        "spec.http[1]: only one of route, redirect, directResponse or delegate may be set")),
+                arguments("fault: abort status, grpc status and percentages", """
+                        hosts: [a]
+                        http:
+                        - route: [{destination: {host: a}}]
+                          fault: {abort: {httpStatus: 700, percentage: {value: 101}}}
+                        - route: [{destination: {host: a}}]
+                          fault: {abort: {grpcStatus: NOPE}, delay: {fixedDelay: 0s}}
+                        """, List.of("spec.http[0].fault.abort.percentage.value: 101.0 is out of range 0-100",
+                        "spec.http[0].fault.abort.httpStatus: 700 is out of range 200-599",
+                        "spec.http[1].fault.delay.fixedDelay: \"0s\" must be at least 1ms and in whole milliseconds",
+                        "spec.http[1].fault.abort.grpcStatus: \"NOPE\" is not a gRPC status: want one of [OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS, UNAUTHENTICATED]")),
+                arguments("an abort without a status is named once", """
+                        hosts: [a]
+                        http: [{route: [{destination: {host: a}}], fault: {abort: {percentage: {value: 5}}}}]
+                        """, List.of("spec.http[0].fault.abort: httpStatus or grpcStatus is required")),
+                arguments("retries", """
+                        hosts: [a]
+                        http: [{route: [{destination: {host: a}}], retries: {attempts: -1, retryOn: "5xx,sometimes,999"}}]
+                        """, List.of("spec.http[0].retries.attempts: -1 must not be negative",
+                        "spec.http[0].retries.retryOn: \"sometimes\" is not a retry condition (e.g. 5xx, gateway-error, connect-failure, unavailable) or an HTTP status code",
+                        "spec.http[0].retries.retryOn: \"999\" is not a retry condition (e.g. 5xx, gateway-error, connect-failure, unavailable) or an HTTP status code")),
+                arguments("header names must be lowercase", """
+                        hosts: [a]
+                        http: [{match: [{headers: {End-User: {exact: jason}}}], route: [{destination: {host: a}}]}]
+                        """, List.of("spec.http[0].match[0].headers[End-User]: header name \"End-User\" must be lowercase")),
+                arguments("redirect code", """
+                        hosts: [a]
+                        http: [{redirect: {uri: /x, redirectCode: 200}}]
+                        """, List.of("spec.http[0].redirect.redirectCode: 200 is not a redirect code: want 301, 302, 303, 307 or 308")),
+                arguments("exportTo", """
+                        hosts: [a]
+                        exportTo: [".", "default"]
+                        http: [{route: [{destination: {host: a}}]}]
+                        """, List.of("spec.exportTo[1]: duplicate entry: \".\" and \"default\" both name namespace default")),
+                arguments("no routes at all", """
+                        hosts: [a]
+                        """, List.of("spec: http, tcp or tls routes are required")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void invalidRulesAreRejectedWithEveryFieldNamed(String name, String spec, List<String> expected) {
+        Result<io.pilot4j.model.networking.VirtualService> r = convert(spec);
+        assertEquals(expected, r.errors().stream().map(FieldError::toString).toList());
+    }
+}

@@ -1,0 +1,70 @@
+package io.pilot4j.model.networking;
+
+import io.pilot4j.model.ConfigError;
+import io.pilot4j.model.Service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks between rules that no single rule's validation can make (Istio reports them through analysis, e.g.
+ * IST0101 "Referenced host+subset in destinationrule not found"). Like Istio, pilot4j still pushes such a route:
+ * its cluster does not exist, so Envoy answers 503 (NC) and a gRPC client UNAVAILABLE for the share of traffic sent
+ * there.
+ */
+public final class RuleAnalysis {
+    /** The source named in the errors: they are found in the push snapshot, not in one file. */
+    public static final String SOURCE = "analysis";
+
+    private RuleAnalysis() {
+    }
+
+    public static List<ConfigError> analyze(RuleIndex index, Map<String, Service> services) {
+        List<ConfigError> out = new ArrayList<>();
+        for (VirtualService vs : index.rules().virtualServices()) {
+            for (int i = 0; i < vs.http().size(); i++) {
+                HttpRoute route = vs.http().get(i);
+                String path = "spec.http[" + i + "]";
+                for (int j = 0; j < route.route().size(); j++) {
+                    check(index, services, vs, route.route().get(j).destination(), path + ".route[" + j + "].destination", out);
+                }
+                for (int j = 0; j < route.mirrors().size(); j++) {
+                    check(index, services, vs, route.mirrors().get(j).destination(), path + ".mirrors[" + j + "].destination", out);
+                }
+            }
+            for (int i = 0; i < vs.tcp().size(); i++) {
+                List<RouteDestination> route = vs.tcp().get(i).route();
+                for (int j = 0; j < route.size(); j++) {
+                    check(index, services, vs, route.get(j).destination(), "spec.tcp[" + i + "].route[" + j + "].destination", out);
+                }
+            }
+            for (int i = 0; i < vs.tls().size(); i++) {
+                List<RouteDestination> route = vs.tls().get(i).route();
+                for (int j = 0; j < route.size(); j++) {
+                    check(index, services, vs, route.get(j).destination(), "spec.tls[" + i + "].route[" + j + "].destination", out);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void check(RuleIndex index, Map<String, Service> services, VirtualService vs, Destination d, String path,
+                              List<ConfigError> out) {
+        if (d.subset().isEmpty()) {
+            return;
+        }
+        String namespace = vs.meta().namespace();
+        Service service = services.get(d.host());
+        String serviceNamespace = service == null ? namespace : service.namespace();
+        Optional<DestinationRule> dr = index.destinationRule(namespace, serviceNamespace, d.host());
+        if (dr.isEmpty() || dr.get().subset(d.subset()).isEmpty()) {
+            String found = dr.map(r -> "DestinationRule " + r.meta() + " has no subset \"" + d.subset() + "\"")
+                    .orElse("no DestinationRule for " + d.host() + " is visible in namespace " + namespace);
+            out.add(new ConfigError(SOURCE, -1, "VirtualService", namespace, vs.meta().name(),
+                    path + ".subset: subset \"" + d.subset() + "\" of host " + d.host() + " is not defined (" + found
+                            + "); the route still applies and its requests to that subset fail, as in Istio"));
+        }
+    }
+}

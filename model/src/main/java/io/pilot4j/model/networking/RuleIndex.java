@@ -1,0 +1,222 @@
+package io.pilot4j.model.networking;
+
+import io.pilot4j.mesh.MeshConfig;
+import io.pilot4j.model.ExportTo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The lookups generators make on traffic rules, with Istio's scoping (pilot/pkg/model/push_context.go): which
+ * VirtualService routes a host for a proxy's namespace, and which DestinationRule applies to a service. Immutable
+ * apart from memoised answers, which depend only on the rules and the mesh config it was built from.
+ */
+public final class RuleIndex {
+    private final MeshConfig mesh;
+    private final TrafficRules rules;
+    /** namespace -> VirtualServices a sidecar there uses, oldest first. */
+    private final Map<String, List<VirtualService>> meshVirtualServices = new ConcurrentHashMap<>();
+    /** namespace + "/" + hostname -> the DestinationRule (merged) that applies, or none. */
+    private final Map<String, Optional<DestinationRule>> destinationRules = new ConcurrentHashMap<>();
+
+    public RuleIndex(MeshConfig mesh, TrafficRules rules) {
+        this.mesh = mesh;
+        this.rules = rules;
+    }
+
+    public TrafficRules rules() {
+        return rules;
+    }
+
+    private record SidecarKey(String namespace, Map<String, String> labels) {
+    }
+
+    private volatile java.util.Set<String> workloadLabelKeys;
+
+    /**
+     * The workload label keys any rule selects on (VirtualService match sourceLabels, Sidecar workloadSelector): the
+     * only labels of a proxy that can change what it is sent.
+     */
+    public java.util.Set<String> workloadLabelKeys() {
+        java.util.Set<String> keys = workloadLabelKeys;
+        if (keys == null) {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (VirtualService vs : rules.virtualServices()) {
+                vs.http().forEach(r -> r.match().forEach(m -> out.addAll(m.sourceLabels().keySet())));
+                vs.tcp().forEach(r -> r.match().forEach(m -> out.addAll(m.sourceLabels().keySet())));
+                vs.tls().forEach(r -> r.match().forEach(m -> out.addAll(m.sourceLabels().keySet())));
+            }
+            rules.sidecars().forEach(sc -> out.addAll(sc.workloadSelector().keySet()));
+            rules.destinationRules().forEach(dr -> out.addAll(dr.workloadSelector().keySet()));
+            keys = java.util.Set.copyOf(out);
+            workloadLabelKeys = keys;
+        }
+        return keys;
+    }
+
+    /** namespace + workload labels -> the Sidecar that applies, or none. */
+    private final Map<SidecarKey, Optional<Sidecar>> sidecars = new ConcurrentHashMap<>();
+
+    /**
+     * The Sidecar of a proxy (Istio's sidecar selection): the oldest of its namespace whose workloadSelector its labels
+     * match, else the oldest of its namespace without a selector, else the oldest of the root namespace without one.
+     */
+    public Optional<Sidecar> sidecar(String namespace, Map<String, String> labels) {
+        if (rules.sidecars().isEmpty()) {
+            return Optional.empty();
+        }
+        return sidecars.computeIfAbsent(new SidecarKey(namespace, labels), k -> {
+            for (Sidecar sc : rules.sidecars()) {
+                if (sc.meta().namespace().equals(namespace) && !sc.workloadSelector().isEmpty()
+                        && labels.entrySet().containsAll(sc.workloadSelector().entrySet())) {
+                    return Optional.of(sc);
+                }
+            }
+            for (String ns : List.of(namespace, mesh.rootNamespace())) {
+                for (Sidecar sc : rules.sidecars()) {
+                    if (sc.meta().namespace().equals(ns) && sc.workloadSelector().isEmpty()) {
+                        return Optional.of(sc);
+                    }
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * VirtualServices a sidecar in {@code namespace} uses (Istio's VirtualServicesForGateway with the "mesh"
+     * gateway): bound to {@code mesh} and exported to the namespace, oldest first.
+     */
+    public List<VirtualService> virtualServicesForMesh(String namespace) {
+        return meshVirtualServices.computeIfAbsent(namespace, ns -> {
+            List<VirtualService> out = new ArrayList<>();
+            for (VirtualService vs : rules.virtualServices()) {
+                List<String> exportTo = vs.exportTo().isEmpty() ? mesh.defaultVirtualServiceExportTo() : vs.exportTo();
+                if (vs.appliesToMesh() && ExportTo.visible(exportTo, vs.meta().namespace(), ns)) {
+                    out.add(vs);
+                }
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * The VirtualService that routes {@code hostname} for sidecars of {@code namespace}: the oldest visible one
+     * with a host covering it. Istio gives a host's virtual host to the first VirtualService that claims it and
+     * drops the others for sidecars (only gateways merge VirtualServices of one host).
+     */
+    public Optional<VirtualService> virtualServiceForHost(String namespace, String hostname) {
+        if (rules.virtualServices().isEmpty()) {
+            return Optional.empty();
+        }
+        for (VirtualService vs : virtualServicesForMesh(namespace)) {
+            for (String h : vs.hosts()) {
+                if (Hosts.matches(h, hostname)) {
+                    return Optional.of(vs);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The DestinationRule for a service as a proxy of {@code proxyNamespace} sees it (Istio's destinationRule
+     * lookup): rules of the proxy's namespace first, then rules of the service's namespace exported to the proxy,
+     * then rules of the root namespace exported to it. Within a namespace the most specific host wins, and rules
+     * of one host merge as in Istio: the oldest one's traffic policy, and every rule's subsets (a name already
+     * taken is skipped). Rules with a workloadSelector apply only to the workloads they select (see the overload with
+     * labels).
+     */
+    public Optional<DestinationRule> destinationRule(String proxyNamespace, String serviceNamespace, String hostname) {
+        return destinationRule(proxyNamespace, Map.of(), serviceNamespace, hostname);
+    }
+
+    /**
+     * The same for a proxy with these workload labels: a rule of the proxy's namespace whose workloadSelector matches
+     * them comes first (Istio applies such rules to those workloads only, never across namespaces).
+     */
+    public Optional<DestinationRule> destinationRule(String proxyNamespace, Map<String, String> labels, String serviceNamespace,
+                                                     String hostname) {
+        if (rules.destinationRules().isEmpty()) {
+            return Optional.empty();
+        }
+        if (!labels.isEmpty() && hasSelectors()) {
+            Optional<DestinationRule> chosen = selected.computeIfAbsent(new SelectedKey(proxyNamespace, labels, hostname),
+                    k -> selectedInNamespace(proxyNamespace, labels, hostname));
+            if (chosen.isPresent()) {
+                return chosen;
+            }
+        }
+        return destinationRules.computeIfAbsent(proxyNamespace + "/" + serviceNamespace + "/" + hostname, k -> {
+            Optional<DestinationRule> local = inNamespace(proxyNamespace, proxyNamespace, hostname, false);
+            if (local.isPresent()) {
+                return local;
+            }
+            Optional<DestinationRule> ofService = inNamespace(serviceNamespace, proxyNamespace, hostname, true);
+            if (ofService.isPresent()) {
+                return ofService;
+            }
+            String root = mesh.rootNamespace();
+            return root.isEmpty() ? Optional.empty() : inNamespace(root, proxyNamespace, hostname, true);
+        });
+    }
+
+    private record SelectedKey(String namespace, Map<String, String> labels, String hostname) {
+    }
+
+    private final Map<SelectedKey, Optional<DestinationRule>> selected = new ConcurrentHashMap<>();
+
+    private boolean hasSelectors() {
+        for (DestinationRule dr : rules.destinationRules()) {
+            if (!dr.workloadSelector().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Optional<DestinationRule> selectedInNamespace(String namespace, Map<String, String> labels, String hostname) {
+        Map<String, List<DestinationRule>> byHost = new LinkedHashMap<>();
+        for (DestinationRule dr : rules.destinationRules()) {
+            if (dr.meta().namespace().equals(namespace) && !dr.workloadSelector().isEmpty()
+                    && labels.entrySet().containsAll(dr.workloadSelector().entrySet())) {
+                byHost.computeIfAbsent(dr.host(), h -> new ArrayList<>()).add(dr);
+            }
+        }
+        return Hosts.mostSpecificMatch(hostname, byHost.keySet()).map(h -> merge(byHost.get(h)));
+    }
+
+    private Optional<DestinationRule> inNamespace(String namespace, String proxyNamespace, String hostname, boolean exported) {
+        Map<String, List<DestinationRule>> byHost = new LinkedHashMap<>();
+        for (DestinationRule dr : rules.destinationRules()) {
+            if (!dr.meta().namespace().equals(namespace) || !dr.workloadSelector().isEmpty()) {
+                continue;
+            }
+            List<String> exportTo = dr.exportTo().isEmpty() ? mesh.defaultDestinationRuleExportTo() : dr.exportTo();
+            if (exported && !ExportTo.visible(exportTo, namespace, proxyNamespace)) {
+                continue;
+            }
+            byHost.computeIfAbsent(dr.host(), h -> new ArrayList<>()).add(dr);
+        }
+        return Hosts.mostSpecificMatch(hostname, byHost.keySet()).map(h -> merge(byHost.get(h)));
+    }
+
+    private static DestinationRule merge(List<DestinationRule> sameHost) {
+        DestinationRule first = sameHost.get(0);
+        if (sameHost.size() == 1) {
+            return first;
+        }
+        Map<String, DestinationRule.Subset> subsets = new LinkedHashMap<>();
+        for (DestinationRule dr : sameHost) {
+            for (DestinationRule.Subset s : dr.subsets()) {
+                subsets.putIfAbsent(s.name(), s);
+            }
+        }
+        return new DestinationRule(first.meta(), first.host(), first.exportTo(), first.trafficPolicy(),
+                new ArrayList<>(subsets.values()), first.workloadSelector());
+    }
+}
