@@ -135,27 +135,27 @@ class KubeGrpcXdsClientTest {
                   hosts: [echo]
                   http: [{route: [{destination: {host: echo, subset: v1}}]}]
                 """, VirtualService.class)).create();
-        kube.resource(Yaml.read("""
+        kube.resource(destinationRule("backend: backend-0")).create();
+        Await.until(DEADLINE, "both rules in /debug/configz", () -> configzKinds().containsAll(List.of("VirtualService", "DestinationRule")),
+                () -> configzKinds().toString());
+        Await.until(DEADLINE, "a full push for the rules", () -> server.server().discovery().pushCount() > pushes);
+        // The rules apply: subset v1 holds the one pod labelled backend-0, so every call goes there.
+        awaitTrafficOn(Set.of("backend-0"));
+
+        // An edited rule applies as well: v1 now holds every pod (all are app: echo), and traffic spreads again.
+        kube.resource(destinationRule("app: echo")).createOrReplace();
+        awaitTrafficOn(Set.of("backend-0", "backend-1"));
+    }
+
+    private static DestinationRule destinationRule(String subsetLabels) {
+        return Yaml.read("""
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
                 metadata: {name: echo, namespace: apps}
                 spec:
                   host: echo
-                  subsets: [{name: v1, labels: {app: echo}}]
-                """, DestinationRule.class)).create();
-        Await.until(DEADLINE, "both rules in /debug/configz", () -> configzKinds().containsAll(List.of("VirtualService", "DestinationRule")),
-                () -> configzKinds().toString());
-        Await.until(DEADLINE, "a full push for the rules", () -> server.server().discovery().pushCount() > pushes);
-        // The rules apply: every call goes to subset v1, which holds every pod (all are app: echo), so traffic is
-        // unchanged once the client has both rules (between the two, the route names a subset no rule defines yet).
-        Await.until(DEADLINE, "calls through subset v1 to reach both pods", () -> {
-            try {
-                return callMany(40).equals(Set.of("backend-0", "backend-1"));
-            } catch (io.grpc.StatusRuntimeException e) {
-                return false;
-            }
-        });
-        assertEquals(Set.of("backend-0", "backend-1"), callMany(40));
+                  subsets: [{name: v1, labels: {%s}}]
+                """.formatted(subsetLabels), DestinationRule.class);
     }
 
     @Test
