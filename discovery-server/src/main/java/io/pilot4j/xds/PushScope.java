@@ -16,8 +16,8 @@ import java.util.Set;
  * ProxyNeedsPush with the per-type NeedsPush checks, decided from what the snapshots differ in rather than from the
  * kinds of objects that changed).
  *
- * <p>Generators read only the services a view can see, their endpoints, and the mesh config. So a change to a service
- * no view of this namespace can see, before or after, cannot change its config and is not pushed to it; a change to
+ * <p>Generators read only the services a view can see (exportTo, and the egress hosts of the proxy's Sidecar), their
+ * endpoints, the rules and the mesh config. So a change to a service the view cannot see, before or after, cannot change its config and is not pushed to it; a change to
  * endpoints alone changes endpoint assignments only (and the clusters of DNS services, which carry theirs inline).
  *
  * @param types     types to push, in no particular order (connections push in {@link XdsType#PUSH_ORDER})
@@ -45,7 +45,7 @@ record PushScope(Set<XdsType> types, Set<String> endpoints) {
         Set<String> endpoints = new HashSet<>();
         boolean inlineEndpoints = false;
         for (String host : changes.endpoints()) {
-            Optional<Service> service = after.service(host).filter(s -> after.isVisible(s, view.namespace()));
+            Optional<Service> service = after.service(host).filter(s -> after.isVisible(s, view.namespace(), view.labels()));
             if (service.isPresent()) {
                 endpoints.add(host);
                 inlineEndpoints |= !EndpointGenerator.servesEndpoints(service.get());
@@ -58,7 +58,8 @@ record PushScope(Set<XdsType> types, Set<String> endpoints) {
     }
 
     private static boolean visible(PushContext push, String host, ProxyView view) {
-        return push.service(host).filter(s -> push.isVisible(s, view.namespace())).isPresent();
+        // The proxy's Sidecar counts: a service its egress hosts leave out is as invisible as one not exported to it.
+        return push.service(host).filter(s -> push.isVisible(s, view.namespace(), view.labels())).isPresent();
     }
 
     boolean isEmpty() {

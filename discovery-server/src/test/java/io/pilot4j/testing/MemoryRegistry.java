@@ -5,6 +5,7 @@ import io.pilot4j.model.HealthStatus;
 import io.pilot4j.model.Locality;
 import io.pilot4j.model.Protocol;
 import io.pilot4j.model.RegistrySnapshot;
+import io.pilot4j.model.networking.TrafficRules;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
@@ -25,6 +26,7 @@ public final class MemoryRegistry implements ServiceRegistry {
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final Map<String, List<Endpoint>> endpoints = new LinkedHashMap<>();
     private volatile RegistrySnapshot snapshot = RegistrySnapshot.empty("Memory");
+    private TrafficRules rules = TrafficRules.NONE;
 
     /** An HTTP service {@code name.namespace.svc.cluster.local} with one port named http-PORT, client-side load balanced. */
     public static Service http(String name, String namespace, int port, String vip, String... exportTo) {
@@ -49,6 +51,13 @@ public final class MemoryRegistry implements ServiceRegistry {
         return this;
     }
 
+    /** Replaces the traffic rules. */
+    public synchronized MemoryRegistry rules(TrafficRules newRules) {
+        rules = newRules;
+        publish();
+        return this;
+    }
+
     /** Replaces one service's endpoints. */
     public synchronized MemoryRegistry endpoints(String hostname, List<Endpoint> serviceEndpoints) {
         endpoints.put(hostname, List.copyOf(serviceEndpoints));
@@ -57,7 +66,7 @@ public final class MemoryRegistry implements ServiceRegistry {
     }
 
     private void publish() {
-        snapshot = new RegistrySnapshot("Memory", List.copyOf(services.values()), Map.copyOf(endpoints), List.of());
+        snapshot = new RegistrySnapshot("Memory", List.copyOf(services.values()), Map.copyOf(endpoints), List.of(), rules);
     }
 
     @Override

@@ -13,6 +13,9 @@ import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.TriggerReason;
+import io.pilot4j.model.networking.ConfigMeta;
+import io.pilot4j.model.networking.Sidecar;
+import io.pilot4j.model.networking.TrafficRules;
 import io.pilot4j.monitoring.PilotMetrics;
 import io.pilot4j.push.PushTuning;
 import io.pilot4j.testing.AdsClient;
@@ -51,7 +54,8 @@ class IncrementalPushTest {
     private static final String RDS = Resources.V3.ROUTE_TYPE_URL;
     private static final String REVIEWS_HOST = "reviews.default.svc.cluster.local";
     private static final String REVIEWS = "outbound|9080||" + REVIEWS_HOST;
-    private static final String RATINGS = "outbound|9080||ratings.default.svc.cluster.local";
+    private static final String RATINGS_HOST = "ratings.default.svc.cluster.local";
+    private static final String RATINGS = "outbound|9080||" + RATINGS_HOST;
     private static final String PRIVATE_HOST = "private.default.svc.cluster.local";
     private static final String PRIVATE = "outbound|9090||" + PRIVATE_HOST;
 
@@ -106,6 +110,30 @@ class IncrementalPushTest {
         inside.ackNext(LDS);
         outside.expectOnlyTheAnswerTo("9998");
         assertEquals(triggers + 1, server.total(PilotMetrics.PUSH_TRIGGERS), "one proxy pushed: the one that can see the service");
+    }
+
+    @Test
+    void aChangeOutsideAProxysSidecarIsNotPushedToIt() throws Exception {
+        // Proxies of namespace "other" may reach their own namespace and ratings only.
+        registry.rules(new TrafficRules(List.of(), List.of(), List.of(new Sidecar(new ConfigMeta("other", "default", null), Map.of(),
+                List.of(new Sidecar.EgressListener(0, "", "", "", "", List.of("./*", "default/" + RATINGS_HOST))), "")), List.of()));
+        server = XdsTestServer.start(registry, XdsTestServer.fast());
+        Envoy inside = envoy("default");
+        Envoy scoped = new Envoy(new AdsClient(server.target(), "sidecar~10.9.0.9~app-9.other~other.svc.cluster.local", Map.of()));
+        envoys.add(scoped);
+        scoped.warm(List.of(RATINGS));
+        double triggers = server.total(PilotMetrics.PUSH_TRIGGERS);
+
+        registry.put(new Service(REVIEWS_HOST, "default", List.of(new ServicePort("http-9080", 9080, Protocol.HTTP),
+                        new ServicePort("http-9081", 9081, Protocol.HTTP)), Map.of(), List.of("10.96.0.1"), Resolution.CLIENT_SIDE_LB, false,
+                        Set.of("*")),
+                MemoryRegistry.endpoints("http-9080", 9080, "10.1.0.1"));
+        server.discovery().configUpdate(PushRequest.full(TriggerReason.SERVICE, Set.of(new ConfigKey(Kind.SERVICE, "default", "reviews")),
+                Instant.now()));
+
+        inside.ackNext(CDS);
+        assertEquals(triggers + 1, server.total(PilotMetrics.PUSH_TRIGGERS), "one proxy pushed: the one whose Sidecar admits reviews");
+        scoped.expectOnlyTheAnswerTo("9995");
     }
 
     @Test
