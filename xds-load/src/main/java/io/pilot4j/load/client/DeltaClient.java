@@ -18,7 +18,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An incremental (delta) xDS sidecar, in the same order as {@link SotwClient}: CDS and LDS subscribed by wildcard
@@ -206,11 +205,7 @@ final class DeltaClient implements SimulatedProxy {
         if (gen != generation || closed) {
             return;
         }
-        ctx.observations().streamFailed(why);
-        // A server without this ADS method (delta on a SotW-only server) will not grow one: no point in redialling.
-        if (io.grpc.Status.fromThrowable(why).getCode() != io.grpc.Status.Code.UNIMPLEMENTED) {
-            ctx.timer().schedule(this::start, ctx.reconnectDelayMillis(), TimeUnit.MILLISECONDS);
-        }
+        ctx.streamEnded(why, this::start);
     }
 
     @Override

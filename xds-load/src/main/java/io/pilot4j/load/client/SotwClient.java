@@ -17,7 +17,6 @@ import io.pilot4j.load.xds.XdsType;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A state-of-the-world sidecar, in Envoy's order: CDS (wildcard); each cluster set asks EDS for its EDS names; once
@@ -203,11 +202,7 @@ final class SotwClient implements SimulatedProxy {
         if (gen != generation || closed) {
             return;
         }
-        ctx.observations().streamFailed(why);
-        // A server without this ADS method (delta on a SotW-only server) will not grow one: no point in redialling.
-        if (io.grpc.Status.fromThrowable(why).getCode() != io.grpc.Status.Code.UNIMPLEMENTED) {
-            ctx.timer().schedule(this::start, ctx.reconnectDelayMillis(), TimeUnit.MILLISECONDS);
-        }
+        ctx.streamEnded(why, this::start);
     }
 
     @Override
