@@ -42,7 +42,8 @@ import java.util.Set;
 /**
  * An Istio VirtualService (v1, v1beta1 or v1alpha3) to the model, validated as Istio's ValidateVirtualService does
  * for what pilot4j reads. Every problem is reported with its field; a VirtualService with any is rejected whole.
- * Delegate VirtualServices (a route with {@code delegate}, or one without hosts) are held, not applied.
+ * One without hosts is a delegate, whose routes apply through the root routes that name it
+ * ({@link io.pilot4j.model.networking.VirtualServiceDelegation}).
  */
 public final class VirtualServiceConversion {
     private static final FieldPath SPEC = FieldPath.of("spec");
@@ -75,8 +76,10 @@ public final class VirtualServiceConversion {
             }
         }
         List<String> gateways = RuleFields.list(spec.getGateways());
-        if (specHosts.isEmpty()) {
-            errors.add(SPEC.child("hosts"), "at least one host is required (delegate VirtualServices are not supported yet)");
+        // Without hosts it is a delegate: only its HTTP routes count, pulled in by a root's route (Istio's checks).
+        boolean isDelegate = specHosts.isEmpty();
+        if (isDelegate && !gateways.isEmpty()) {
+            errors.add(SPEC.child("gateways"), "a delegate VirtualService (one without hosts) must not set gateways: its root's apply");
         }
         List<String> exportTo = RuleFields.list(spec.getExportTo());
         ServiceEntryValidation.validateExportTo(exportTo, namespace, errors);
@@ -87,8 +90,19 @@ public final class VirtualServiceConversion {
         for (int i = 0; i < specHttp.size(); i++) {
             httpRoute(specHttp.get(i), SPEC.child("http").index(i), c).ifPresent(http::add);
         }
+        if (isDelegate) {
+            for (int i = 0; i < http.size(); i++) {
+                if (http.get(i).delegate().isPresent()) {
+                    errors.add(SPEC.child("http").index(i).child("delegate"),
+                            "a delegate VirtualService (one without hosts) cannot delegate again: Istio supports one level");
+                }
+            }
+        }
         List<TcpRoute> tcp = new ArrayList<>();
         var specTcp = RuleFields.list(spec.getTcp());
+        if (isDelegate && !specTcp.isEmpty()) {
+            errors.add(SPEC.child("tcp"), "a delegate VirtualService (one without hosts) may hold http routes only");
+        }
         for (int i = 0; i < specTcp.size(); i++) {
             FieldPath path = SPEC.child("tcp").index(i);
             var r = specTcp.get(i);
@@ -104,6 +118,9 @@ public final class VirtualServiceConversion {
         }
         List<TlsRoute> tls = new ArrayList<>();
         var specTls = RuleFields.list(spec.getTls());
+        if (isDelegate && !specTls.isEmpty()) {
+            errors.add(SPEC.child("tls"), "a delegate VirtualService (one without hosts) may hold http routes only");
+        }
         for (int i = 0; i < specTls.size(); i++) {
             FieldPath path = SPEC.child("tls").index(i);
             var r = specTls.get(i);
@@ -202,6 +219,9 @@ public final class VirtualServiceConversion {
         Optional<HttpRoute.Delegate> delegate = Optional.empty();
         if (r.getDelegate() != null) {
             delegate = Optional.of(new HttpRoute.Delegate(r.getDelegate().getName(), r.getDelegate().getNamespace()));
+            if (r.getDelegate().getName() == null || r.getDelegate().getName().isEmpty()) {
+                errors.required(path.child("delegate").child("name"));
+            }
         }
         int actions = (route.isEmpty() && specRoute.isEmpty() ? 0 : 1) + (redirect.isPresent() ? 1 : 0)
                 + (direct.isPresent() ? 1 : 0) + (delegate.isPresent() ? 1 : 0);

@@ -103,11 +103,36 @@ class VirtualServiceConversionTest {
         assertEquals(Optional.of(new HttpRedirect("/moved", "", 0, "", "", 302)), vs.http().get(1).redirect());
     }
 
+    @Test
+    void aVirtualServiceWithoutHostsIsADelegateAndARootRouteNamesIt() {
+        Result<io.pilot4j.model.networking.VirtualService> delegate = convert("""
+                http: [{match: [{uri: {prefix: /v2}}], route: [{destination: {host: reviews, subset: v2}}]}]
+                """);
+        Result<io.pilot4j.model.networking.VirtualService> root = convert("""
+                hosts: [reviews]
+                http: [{match: [{uri: {prefix: /}}], delegate: {name: reviews-v2, namespace: team}}]
+                """);
+
+        assertEquals(List.of(), delegate.errors());
+        assertEquals(List.of(), delegate.value().hosts());
+        assertEquals("reviews.default.svc.cluster.local", delegate.value().http().get(0).route().get(0).destination().host());
+        assertEquals(List.of(), root.errors());
+        assertEquals(Optional.of(new HttpRoute.Delegate("reviews-v2", "team")), root.value().http().get(0).delegate());
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
-                arguments("no hosts", """
-                        http: [{route: [{destination: {host: a}}]}]
-                        """, List.of("spec.hosts: at least one host is required (delegate VirtualServices are not supported yet)")),
+                arguments("a delegate (no hosts) with gateways, tcp routes and a delegate of its own", """
+                        gateways: [mesh]
+                        http: [{delegate: {name: deeper}}]
+                        tcp: [{route: [{destination: {host: a}}]}]
+                        """, List.of("spec.gateways: a delegate VirtualService (one without hosts) must not set gateways: its root's apply",
+                        "spec.http[0].delegate: a delegate VirtualService (one without hosts) cannot delegate again: Istio supports one level",
+                        "spec.tcp: a delegate VirtualService (one without hosts) may hold http routes only")),
+                arguments("a delegate without a name", """
+                        hosts: [a]
+                        http: [{delegate: {namespace: other}}]
+                        """, List.of("spec.http[0].delegate.name: required")),
                 arguments("weights that do not sum to 100", """
                         hosts: [a]
                         http: [{route: [{destination: {host: a, subset: v1}, weight: 80}, {destination: {host: a, subset: v2}, weight: 30}]}]

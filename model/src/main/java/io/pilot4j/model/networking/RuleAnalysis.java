@@ -22,7 +22,7 @@ public final class RuleAnalysis {
     }
 
     public static List<ConfigError> analyze(RuleIndex index, Map<String, Service> services) {
-        List<ConfigError> out = new ArrayList<>();
+        List<ConfigError> out = new ArrayList<>(index.delegationErrors());
         for (VirtualService vs : index.rules().virtualServices()) {
             for (int i = 0; i < vs.http().size(); i++) {
                 HttpRoute route = vs.http().get(i);

@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RuleIndex {
     private final MeshConfig mesh;
     private final TrafficRules rules;
+    /** The VirtualServices proxies use: delegates merged into their roots. */
+    private final VirtualServiceDelegation.Resolved virtualServices;
     /** namespace -> VirtualServices a sidecar there uses, oldest first. */
     private final Map<String, List<VirtualService>> meshVirtualServices = new ConcurrentHashMap<>();
     /** namespace + "/" + hostname -> the DestinationRule (merged) that applies, or none. */
@@ -26,10 +28,21 @@ public final class RuleIndex {
     public RuleIndex(MeshConfig mesh, TrafficRules rules) {
         this.mesh = mesh;
         this.rules = rules;
+        this.virtualServices = VirtualServiceDelegation.resolve(rules.virtualServices(), mesh.defaultVirtualServiceExportTo());
     }
 
     public TrafficRules rules() {
         return rules;
+    }
+
+    /** The VirtualServices that route, oldest first: delegates merged into the roots that name them, and left out. */
+    public List<VirtualService> virtualServices() {
+        return virtualServices.virtualServices();
+    }
+
+    /** Root routes and delegate routes dropped while merging delegates (Istio logs them), for analysis. */
+    public List<io.pilot4j.model.ConfigError> delegationErrors() {
+        return virtualServices.errors();
     }
 
     private record SidecarKey(String namespace, Map<String, String> labels) {
@@ -94,7 +107,7 @@ public final class RuleIndex {
     public List<VirtualService> virtualServicesForMesh(String namespace) {
         return meshVirtualServices.computeIfAbsent(namespace, ns -> {
             List<VirtualService> out = new ArrayList<>();
-            for (VirtualService vs : rules.virtualServices()) {
+            for (VirtualService vs : virtualServices()) {
                 List<String> exportTo = vs.exportTo().isEmpty() ? mesh.defaultVirtualServiceExportTo() : vs.exportTo();
                 if (vs.appliesToMesh() && ExportTo.visible(exportTo, vs.meta().namespace(), ns)) {
                     out.add(vs);
