@@ -9,7 +9,6 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.pilot4j.load.xds.InvalidResource;
 import io.pilot4j.load.xds.ResourceDecoder;
 import io.pilot4j.load.xds.XdsType;
@@ -26,7 +25,7 @@ import java.util.Map;
  *
  * <p>Istio names a cluster's EDS resource after the cluster, so a removed cluster's EDS name is its own name.
  */
-final class DeltaClient implements SimulatedProxy {
+final class DeltaClient implements SimulatedProxy, StreamGeneration.Handler<DeltaDiscoveryResponse> {
     private final int id;
     private final Node node;
     private final Channel channel;
@@ -59,26 +58,12 @@ final class DeltaClient implements SimulatedProxy {
         ldsRequested = false;
         stream = (ClientCallStreamObserver<DeltaDiscoveryRequest>) ClientCalls.asyncBidiStreamingCall(
                 channel.newCall(AdsMethods.DELTA, CallOptions.DEFAULT),
-                new StreamObserver<DeltaDiscoveryResponse>() {
-                    @Override
-                    public void onNext(DeltaDiscoveryResponse r) {
-                        onResponse(gen, r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        onStreamEnd(gen, t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        onStreamEnd(gen, io.grpc.Status.UNAVAILABLE.withDescription("server completed the stream").asRuntimeException());
-                    }
-                });
+                new StreamGeneration<>(gen, this));
         send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(XdsType.CDS.typeUrl));
     }
 
-    private synchronized void onResponse(int gen, DeltaDiscoveryResponse r) {
+    @Override
+    public synchronized void onResponse(int gen, DeltaDiscoveryResponse r) {
         if (gen != generation || closed) {
             return;
         }
@@ -201,7 +186,8 @@ final class DeltaClient implements SimulatedProxy {
         stream.onNext(request);
     }
 
-    private synchronized void onStreamEnd(int gen, Throwable why) {
+    @Override
+    public synchronized void onStreamEnd(int gen, Throwable why) {
         if (gen != generation || closed) {
             return;
         }

@@ -9,7 +9,6 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.pilot4j.load.xds.InvalidResource;
 import io.pilot4j.load.xds.ResourceDecoder;
 import io.pilot4j.load.xds.XdsType;
@@ -24,7 +23,7 @@ import java.util.Map;
  * its connection managers name. Every response is ACKed with the names it answered, or NACKed when a resource is
  * invalid. The EDS ACK thus names every cluster, as Envoy's does.
  */
-final class SotwClient implements SimulatedProxy {
+final class SotwClient implements SimulatedProxy, StreamGeneration.Handler<DiscoveryResponse> {
     private final int id;
     private final Node node;
     private final Channel channel;
@@ -64,26 +63,12 @@ final class SotwClient implements SimulatedProxy {
         ldsRequested = false;
         stream = (ClientCallStreamObserver<byte[]>) ClientCalls.asyncBidiStreamingCall(
                 channel.newCall(AdsMethods.SOTW, CallOptions.DEFAULT),
-                new StreamObserver<DiscoveryResponse>() {
-                    @Override
-                    public void onNext(DiscoveryResponse r) {
-                        onResponse(gen, r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        onStreamEnd(gen, t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        onStreamEnd(gen, io.grpc.Status.UNAVAILABLE.withDescription("server completed the stream").asRuntimeException());
-                    }
-                });
+                new StreamGeneration<>(gen, this));
         subscribe(XdsType.CDS, ByteString.EMPTY);
     }
 
-    private synchronized void onResponse(int gen, DiscoveryResponse r) {
+    @Override
+    public synchronized void onResponse(int gen, DiscoveryResponse r) {
         if (gen != generation || closed) {
             return;
         }
@@ -198,7 +183,8 @@ final class SotwClient implements SimulatedProxy {
         stream.onNext(request);
     }
 
-    private synchronized void onStreamEnd(int gen, Throwable why) {
+    @Override
+    public synchronized void onStreamEnd(int gen, Throwable why) {
         if (gen != generation || closed) {
             return;
         }

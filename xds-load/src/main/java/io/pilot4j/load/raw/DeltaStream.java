@@ -2,7 +2,6 @@ package io.pilot4j.load.raw;
 
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import io.pilot4j.load.xds.XdsType;
 
 import java.util.ArrayList;
@@ -19,22 +18,14 @@ import java.util.Set;
  * once; a snapshot's changes go to every stream subscribed to them, as the snapshot's shared bytes when the
  * stream is subscribed to the whole type. ACKs need no answer; NACKs are counted.
  */
-final class DeltaStream implements StreamObserver<DeltaDiscoveryRequest> {
-    private final FloorServer server;
-    private final ServerCallStreamObserver<byte[]> out;
+final class DeltaStream extends FloorStream<DeltaDiscoveryRequest> {
     // Guarded by this.
     private final Map<XdsType, Boolean> wildcard = new EnumMap<>(XdsType.class);
     private final Map<XdsType, Set<String>> subscribed = new EnumMap<>(XdsType.class);
-    /** Types with a push not sent because the client was not reading: sent whole when it drains. */
-    private final Set<XdsType> pending = EnumSet.noneOf(XdsType.class);
     private int nonces;
-    private boolean closed;
 
     DeltaStream(FloorServer server, ServerCallStreamObserver<byte[]> out) {
-        this.server = server;
-        this.out = out;
-        out.setOnReadyHandler(this::flush);
-        out.setOnCancelHandler(this::end);
+        super(server, out);
     }
 
     @Override
@@ -64,11 +55,11 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryRequest> {
         FloorSnapshot snapshot = server.snapshot();
         if (becomesWildcard && !wildcard.getOrDefault(type, false)) {
             wildcard.put(type, true);
-            send(snapshot.deltaAll(type));
+            write(snapshot.deltaAll(type));
         } else {
             wildcard.putIfAbsent(type, false);
             if (!added.isEmpty()) {
-                send(snapshot.isWhole(type, added) ? snapshot.deltaAll(type) : snapshot.delta(type, added, nonce(snapshot)));
+                write(snapshot.isWhole(type, added) ? snapshot.deltaAll(type) : snapshot.delta(type, added, nonce(snapshot)));
             }
         }
     }
@@ -82,22 +73,23 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryRequest> {
             return;
         }
         if (wildcard.get(type) || subscribed.get(type).size() == snapshot.size(type)) {
-            send(snapshot.deltaChanges(type));
+            write(snapshot.deltaChanges(type));
         } else {
             // A partial subscription: resend what it holds of the type. Rare here (the workload's clients subscribe
             // to everything), so simple beats exact.
-            send(snapshot.delta(type, subscribed.get(type), nonce(snapshot)));
+            write(snapshot.delta(type, subscribed.get(type), nonce(snapshot)));
         }
     }
 
-    private synchronized void flush() {
+    @Override
+    protected synchronized void flush() {
         if (closed || pending.isEmpty() || !out.isReady()) {
             return;
         }
         FloorSnapshot snapshot = server.snapshot();
         for (XdsType type : EnumSet.copyOf(pending)) {
             pending.remove(type);
-            send(wildcard.get(type) ? snapshot.deltaAll(type) : snapshot.delta(type, subscribed.get(type), nonce(snapshot)));
+            write(wildcard.get(type) ? snapshot.deltaAll(type) : snapshot.delta(type, subscribed.get(type), nonce(snapshot)));
         }
     }
 
@@ -105,36 +97,4 @@ final class DeltaStream implements StreamObserver<DeltaDiscoveryRequest> {
         return snapshot.nonce() + "-" + (++nonces);
     }
 
-    private void send(byte[] bytes) {
-        try {
-            out.onNext(bytes);
-            server.sent(bytes.length);
-        } catch (RuntimeException e) {
-            end();
-        }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        end();
-    }
-
-    @Override
-    public void onCompleted() {
-        synchronized (this) {
-            if (!closed) {
-                try {
-                    out.onCompleted();
-                } catch (RuntimeException ignored) {
-                    // Already gone.
-                }
-            }
-        }
-        end();
-    }
-
-    private synchronized void end() {
-        closed = true;
-        server.remove(this);
-    }
 }

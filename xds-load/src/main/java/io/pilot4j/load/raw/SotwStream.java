@@ -2,14 +2,12 @@ package io.pilot4j.load.raw;
 
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import io.pilot4j.load.xds.XdsType;
 
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One state-of-the-world stream of the floor server. It keeps only what it must: per type the names asked for
@@ -17,22 +15,15 @@ import java.util.Set;
  * repeats); any other nonce, or none, is answered. When the client stops reading, pushes wait (latest wins) and
  * go out when it drains.
  */
-final class SotwStream implements StreamObserver<DiscoveryRequest> {
-    private final FloorServer server;
-    private final ServerCallStreamObserver<byte[]> out;
-    // Guarded by this: requests arrive on gRPC's threads, pushes on the watch thread.
+final class SotwStream extends FloorStream<DiscoveryRequest> {
+    // Guarded by this.
     private final Map<XdsType, List<String>> names = new EnumMap<>(XdsType.class);
     private final Map<XdsType, String> nonces = new EnumMap<>(XdsType.class);
     /** Per type, whether the names asked for are exactly every resource: then the shared response fits. */
     private final Map<XdsType, Boolean> whole = new EnumMap<>(XdsType.class);
-    private final Set<XdsType> pending = EnumSet.noneOf(XdsType.class);
-    private boolean closed;
 
     SotwStream(FloorServer server, ServerCallStreamObserver<byte[]> out) {
-        this.server = server;
-        this.out = out;
-        out.setOnReadyHandler(this::flush);
-        out.setOnCancelHandler(this::end);
+        super(server, out);
     }
 
     @Override
@@ -75,7 +66,8 @@ final class SotwStream implements StreamObserver<DiscoveryRequest> {
         send(type, snapshot);
     }
 
-    private synchronized void flush() {
+    @Override
+    protected synchronized void flush() {
         if (closed || pending.isEmpty() || !out.isReady()) {
             return;
         }
@@ -94,35 +86,6 @@ final class SotwStream implements StreamObserver<DiscoveryRequest> {
         byte[] bytes = whole.get(type) ? snapshot.sotw(type) : snapshot.sotw(type, requested);
         nonces.put(type, snapshot.sotwNonce(type));
         pending.remove(type);
-        try {
-            out.onNext(bytes);
-            server.sent(bytes.length);
-        } catch (RuntimeException e) {
-            end();
-        }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        end();
-    }
-
-    @Override
-    public void onCompleted() {
-        synchronized (this) {
-            if (!closed) {
-                try {
-                    out.onCompleted();
-                } catch (RuntimeException ignored) {
-                    // Already gone.
-                }
-            }
-        }
-        end();
-    }
-
-    private synchronized void end() {
-        closed = true;
-        server.remove(this);
+        write(bytes);
     }
 }
