@@ -43,13 +43,10 @@ public final class DestinationRuleConversion {
 
     public static Result<DestinationRule> convert(HasMetadata object, io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule spec,
                                                   String domainSuffix) {
-        FieldErrors errors = new FieldErrors();
-        Metadata.requireName(object, errors);
+        FieldErrors errors = RuleFields.opening(object, spec);
         if (spec == null) {
-            errors.required(SPEC);
             return Result.invalid(errors.toList());
         }
-        RuleFields.unknownFields(spec, errors);
         String namespace = Metadata.namespace(object);
         RuleFields.checkHost(spec.getHost(), SPEC.child("host"), errors);
         String host = spec.getHost() == null ? "" : RuleFields.resolveHost(spec.getHost(), namespace, domainSuffix);

@@ -3,7 +3,6 @@ package io.pilot4j.kube.networking;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
-import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.model.networking.Gateway;
 
@@ -19,13 +18,10 @@ public final class GatewayConversion {
     }
 
     public static Result<Gateway> convert(HasMetadata object, io.fabric8.istio.api.api.networking.v1alpha3.Gateway spec) {
-        FieldErrors errors = new FieldErrors();
-        Metadata.requireName(object, errors);
+        FieldErrors errors = RuleFields.opening(object, spec);
         if (spec == null) {
-            errors.required(SPEC);
             return Result.invalid(errors.toList());
         }
-        RuleFields.unknownFields(spec, errors);
         List<Gateway.Server> servers = new ArrayList<>();
         var specServers = RuleFields.list(spec.getServers());
         if (specServers.isEmpty()) {

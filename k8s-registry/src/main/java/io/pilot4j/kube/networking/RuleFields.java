@@ -228,6 +228,21 @@ final class RuleFields {
     }
 
     /** Unknown fields of a spec, each an error. */
+    /**
+     * The checks every rule starts with: a name, a spec, and no field the spec does not define. A conversion goes on
+     * only with a spec; without one it returns {@code errors} as its result.
+     */
+    static FieldErrors opening(HasMetadata object, Object spec) {
+        FieldErrors errors = new FieldErrors();
+        Metadata.requireName(object, errors);
+        if (spec == null) {
+            errors.required(FieldPath.of("spec"));
+        } else {
+            unknownFields(spec, errors);
+        }
+        return errors;
+    }
+
     static void unknownFields(Object spec, FieldErrors errors) {
         for (String field : UnknownFields.of(spec, "spec")) {
             errors.add(fieldPath(field), UnknownFields.message(field));

@@ -3,7 +3,6 @@ package io.pilot4j.kube.networking;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
-import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.model.networking.Sidecar;
 
@@ -13,7 +12,7 @@ import java.util.Map;
 
 /**
  * An Istio Sidecar to the model, with Istio's checks on egress hosts ({@code namespace/host}, where namespace is
- * {@code *}, {@code .}, {@code ~} or a name). Held: sidecar scoping is not applied to generation yet.
+ * {@code *}, {@code .}, {@code ~} or a name).
  */
 public final class SidecarConversion {
     private static final FieldPath SPEC = FieldPath.of("spec");
@@ -22,13 +21,10 @@ public final class SidecarConversion {
     }
 
     public static Result<Sidecar> convert(HasMetadata object, io.fabric8.istio.api.api.networking.v1alpha3.Sidecar spec) {
-        FieldErrors errors = new FieldErrors();
-        Metadata.requireName(object, errors);
+        FieldErrors errors = RuleFields.opening(object, spec);
         if (spec == null) {
-            errors.required(SPEC);
             return Result.invalid(errors.toList());
         }
-        RuleFields.unknownFields(spec, errors);
         List<Sidecar.EgressListener> egress = new ArrayList<>();
         var specEgress = RuleFields.list(spec.getEgress());
         for (int i = 0; i < specEgress.size(); i++) {

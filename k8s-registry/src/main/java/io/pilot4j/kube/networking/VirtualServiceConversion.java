@@ -59,13 +59,10 @@ public final class VirtualServiceConversion {
     /** @param domainSuffix the cluster domain short host names expand with ({@code cluster.local}) */
     public static Result<VirtualService> convert(HasMetadata object, io.fabric8.istio.api.api.networking.v1alpha3.VirtualService spec,
                                                  String domainSuffix) {
-        FieldErrors errors = new FieldErrors();
-        Metadata.requireName(object, errors);
+        FieldErrors errors = RuleFields.opening(object, spec);
         if (spec == null) {
-            errors.required(SPEC);
             return Result.invalid(errors.toList());
         }
-        RuleFields.unknownFields(spec, errors);
         String namespace = Metadata.namespace(object);
         List<String> hosts = new ArrayList<>();
         List<String> specHosts = RuleFields.list(spec.getHosts());
