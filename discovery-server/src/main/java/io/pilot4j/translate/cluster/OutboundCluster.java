@@ -74,7 +74,12 @@ public final class OutboundCluster {
                 if (groups.isEmpty()) {
                     return Optional.empty();
                 }
-                List<LocalityLbEndpoints> endpoints = LocalityLoadBalancer.apply(groups, proxy, push, policy);
+                // A LOGICAL_DNS cluster has one host, which Envoy requires: locality weights cannot choose between
+                // localities there, and a distribute that leaves its locality out would empty it (Istio applies it
+                // anyway, and Envoy rejects the cluster).
+                List<LocalityLbEndpoints> endpoints = type == Cluster.DiscoveryType.LOGICAL_DNS
+                        ? groups.stream().map(LocalityEndpoints.Group::proto).toList()
+                        : LocalityLoadBalancer.apply(groups, proxy, push, policy);
                 c.setType(type)
                         .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(name).addAllEndpoints(endpoints));
                 setDnsOptions(c, proxy, push);
