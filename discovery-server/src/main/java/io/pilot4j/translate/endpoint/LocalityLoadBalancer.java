@@ -67,29 +67,30 @@ public final class LocalityLoadBalancer {
 
     static List<LocalityLbEndpoints> apply(List<LocalityEndpoints.Group> groups, Optional<LocalityLbSetting> setting,
                                            boolean outlierDetection, Locality proxyLocality, Map<String, String> proxyLabels) {
+        boolean applies = setting.isPresent() && (!setting.get().distribute().isEmpty() || outlierDetection);
+        if (!applies) {
+            // The common case (no rule, or one without outlier detection): the groups as they are.
+            return groups.stream().map(LocalityEndpoints.Group::proto).toList();
+        }
         List<Entry> entries = new ArrayList<>(groups.size());
         for (LocalityEndpoints.Group g : groups) {
             entries.add(new Entry(g.locality(), g.endpoints(), g.proto().toBuilder()));
         }
-        if (setting.isPresent()) {
-            LocalityLbSetting s = setting.get();
-            if (!s.distribute().isEmpty()) {
-                applyWeights(proxyLocality, entries, s.distribute());
-            } else if (outlierDetection) {
-                if (!s.failoverPriority().isEmpty()) {
-                    entries = applyFailoverPriorities(entries, proxyLabels, s.failoverPriority());
-                    // Explicit failover still orders regions under the label priorities.
-                    if (!s.failover().isEmpty()) {
-                        applyFailover(proxyLocality, entries, s.failover());
-                    }
-                } else {
-                    applyFailover(proxyLocality, entries, s.failover());
-                }
+        LocalityLbSetting s = setting.get();
+        if (!s.distribute().isEmpty()) {
+            applyWeights(proxyLocality, entries, s.distribute());
+        } else if (!s.failoverPriority().isEmpty()) {
+            entries = applyFailoverPriorities(entries, proxyLabels, s.failoverPriority());
+            // Explicit failover still orders regions under the label priorities.
+            if (!s.failover().isEmpty()) {
+                applyFailover(proxyLocality, entries, s.failover());
             }
+        } else {
+            applyFailover(proxyLocality, entries, s.failover());
         }
         List<LocalityLbEndpoints> out = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            out.add(e.group.build());
+            out.add(e.group().build());
         }
         return out;
     }
