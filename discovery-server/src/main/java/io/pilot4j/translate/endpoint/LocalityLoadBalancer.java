@@ -170,11 +170,12 @@ public final class LocalityLoadBalancer {
     /**
      * Istio's applyFailoverPriorities: each group splits by how many of the labels, in order, an endpoint shares
      * with the proxy (all: priority 0; none of the first: the lowest); {@code label=value} compares with that value
-     * instead of the proxy's. Endpoints carry the topology labels of their locality, as in Istio. Nothing changes for
-     * a proxy without labels.
+     * instead of the proxy's; a label the proxy lacks compares as empty. Endpoints carry the topology labels of their
+     * locality, as in Istio. Istio skips a proxy with no label at all; injected proxies always have some (the cluster
+     * label Istio adds, app), and the view keeps only the labels failoverPriority names, so that case is not kept.
      */
     private static List<Entry> applyFailoverPriorities(List<Entry> entries, Map<String, String> proxyLabels, List<String> priorities) {
-        if (proxyLabels.isEmpty() || entries.isEmpty()) {
+        if (entries.isEmpty()) {
             return entries;
         }
         int lowest = priorities.size();
