@@ -202,16 +202,24 @@ public final class ProxyBootstrap {
     private Node node() {
         Struct.Builder metadata = Struct.newBuilder();
         new TreeMap<>(proxy.metadata()).forEach((k, v) -> metadata.putFields(k, Value.newBuilder().setStringValue(v).build()));
-        if (!proxy.labels().isEmpty()) {
+        // The labels as given: the topology labels the server derives from the locality are its own business.
+        if (!options.labels().isEmpty()) {
             Struct.Builder labels = Struct.newBuilder();
-            new TreeMap<>(proxy.labels()).forEach((k, v) -> labels.putFields(k, Value.newBuilder().setStringValue(v).build()));
+            new TreeMap<>(options.labels()).forEach((k, v) -> labels.putFields(k, Value.newBuilder().setStringValue(v).build()));
             metadata.putFields(Proxy.LABELS, Value.newBuilder().setStructValue(labels).build());
         }
-        return Node.newBuilder()
+        Node.Builder node = Node.newBuilder()
                 .setId(proxy.nodeId())
                 .setCluster(serviceCluster)
-                .setMetadata(metadata)
-                .build();
+                .setMetadata(metadata);
+        // pilot-agent reports the locality its labels give (topology.istio.io/locality) as the node's own.
+        if (!proxy.locality().isEmpty()) {
+            node.setLocality(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder()
+                    .setRegion(proxy.locality().region())
+                    .setZone(proxy.locality().zone())
+                    .setSubZone(proxy.locality().subzone()));
+        }
+        return node.build();
     }
 
     /** Envoy's JSON form with the proto field names of Istio's template and Envoy's docs (snake_case). */

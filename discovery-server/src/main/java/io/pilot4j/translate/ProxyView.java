@@ -1,5 +1,6 @@
 package io.pilot4j.translate;
 
+import io.pilot4j.model.Locality;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.translate.listener.InterceptionMode;
 
@@ -26,9 +27,12 @@ import java.util.TreeSet;
  * @param labels           the workload's labels (LABELS metadata), which VirtualService sourceLabels and Sidecar
  *                         workloadSelectors select on; narrowed per snapshot to the keys its rules select on
  *                         ({@link #narrowedFor}), so that labels no rule reads do not split views
+ * @param locality         where the proxy runs, which locality load balancing prefers; {@link Locality#NONE} in a
+ *                         snapshot where no locality load balancing applies ({@link #narrowedFor}), so that proxies of
+ *                         every locality share views unless their locality changes what they are sent
  */
 public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpFamily ipFamily, InterceptionMode interceptionMode,
-                        boolean unprivileged, Set<Integer> reservedPorts, Map<String, String> labels) {
+                        boolean unprivileged, Set<Integer> reservedPorts, Map<String, String> labels, Locality locality) {
 
     public static final String UNPRIVILEGED_POD = "UNPRIVILEGED_POD";
     static final String ENVOY_STATUS_PORT = "ENVOY_STATUS_PORT";
@@ -51,31 +55,32 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
         Objects.requireNonNull(interceptionMode, "interceptionMode");
         reservedPorts = Set.copyOf(reservedPorts);
         labels = Map.copyOf(labels);
+        Objects.requireNonNull(locality, "locality");
     }
 
-    /** A view of a proxy without workload labels. */
+    /** A view of a proxy without workload labels or locality. */
     public ProxyView(Flavour flavour, String namespace, String dnsDomain, IpFamily ipFamily, InterceptionMode interceptionMode,
                      boolean unprivileged, Set<Integer> reservedPorts) {
-        this(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, Map.of());
+        this(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, Map.of(), Locality.NONE);
     }
 
     public static ProxyView of(Proxy proxy) {
         Flavour flavour = proxy.isProxylessGrpc() ? Flavour.PROXYLESS_GRPC : proxy.isRouter() ? Flavour.ROUTER : Flavour.SIDECAR;
         return new ProxyView(flavour, proxy.namespace(), proxy.dnsDomain(), ipFamily(proxy.ipAddresses()),
                 InterceptionMode.parse(proxy.metadata().get(InterceptionMode.METADATA_KEY)), isTrue(proxy.metadata().get(UNPRIVILEGED_POD)),
-                ports(proxy.metadata().get(ENVOY_STATUS_PORT), proxy.metadata().get(ENVOY_PROMETHEUS_PORT)), proxy.labels());
+                ports(proxy.metadata().get(ENVOY_STATUS_PORT), proxy.metadata().get(ENVOY_PROMETHEUS_PORT)), proxy.labels(),
+                proxy.locality());
     }
 
     /**
-     * This view with only the labels some rule of {@code push} selects on: what generators read of the labels, so
-     * the cache key of a generation. Without such rules, proxies of one namespace share a view again.
+     * This view with only the labels some rule of {@code push} selects on, and its locality only if locality load
+     * balancing applies in {@code push}: what generators read of them, so the cache key of a generation. Without such
+     * rules, proxies of one namespace share a view again.
      */
     public ProxyView narrowedFor(io.pilot4j.model.PushContext push) {
-        if (labels.isEmpty()) {
-            return this;
-        }
-        Set<String> keys = push.workloadLabelKeys();
-        if (keys.containsAll(labels.keySet())) {
+        Locality keptLocality = locality.isEmpty() || push.localityMatters() ? locality : Locality.NONE;
+        Set<String> keys = labels.isEmpty() ? Set.of() : push.workloadLabelKeys();
+        if (keys.containsAll(labels.keySet()) && keptLocality == locality) {
             return this;
         }
         Map<String, String> kept = new java.util.HashMap<>();
@@ -84,7 +89,7 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
                 kept.put(k, v);
             }
         });
-        return new ProxyView(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, kept);
+        return new ProxyView(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, kept, keptLocality);
     }
 
     public boolean isRouter() {

@@ -3,6 +3,7 @@ package io.pilot4j.xds;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.pilot4j.model.Locality;
 import io.pilot4j.model.Proxy;
 
 import java.util.HashMap;
@@ -25,7 +26,8 @@ final class NodeIdentity {
                 putStrings(v.getStructValue(), labels);
             }
         }
-        return Proxy.fromNode(node.getId(), metadata, labels);
+        var l = node.getLocality();
+        return Proxy.fromNode(node.getId(), metadata, labels, new Locality(l.getRegion(), l.getZone(), l.getSubZone()));
     }
 
     private static void putStrings(Struct struct, Map<String, String> into) {

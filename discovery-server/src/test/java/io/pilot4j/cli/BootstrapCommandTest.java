@@ -101,6 +101,19 @@ class BootstrapCommandTest {
     }
 
     @Test
+    void theLocalityLabelBecomesTheNodesLocality(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("--id", "productpage-v1.default", "--labels", "app=productpage,topology.istio.io/locality=us-east.zone-a",
+                "--meshConfig", Files.writeString(dir.resolve("mesh.yaml"), "{}").toString()), err.toString());
+
+        Bootstrap b = parse(out.toString());
+        assertEquals(io.envoyproxy.envoy.config.core.v3.Locality.newBuilder().setRegion("us-east").setZone("zone-a").build(),
+                b.getNode().getLocality(), "pilot-agent's node locality, dots read as slashes");
+        assertEquals(Struct.newBuilder().putFields("app", Value.newBuilder().setStringValue("productpage").build())
+                        .putFields("topology.istio.io/locality", Value.newBuilder().setStringValue("us-east.zone-a").build()).build(),
+                b.getNode().getMetadata().getFieldsOrThrow("LABELS").getStructValue(), "the labels as given");
+    }
+
+    @Test
     void printsIstioShapedBootstrapOnStdoutAndTheEnvoyCommandOnStderr(@TempDir Path dir) throws Exception {
         assertEquals(0, run("--id", "productpage-v1.default", "--labels", "app=productpage,version=v1",
                 "--meshConfig", Files.writeString(dir.resolve("mesh.yaml"), "{}").toString()), err.toString());

@@ -1,5 +1,6 @@
 package io.pilot4j.translate;
 
+import io.pilot4j.model.Locality;
 import io.pilot4j.model.Proxy;
 
 import java.util.HashMap;
@@ -19,6 +20,11 @@ public final class Proxies {
 
     public static ProxyView sidecar(String ns, Map<String, String> metadata) {
         return ProxyView.of(Proxy.fromNode("sidecar~10.0.0.1~app-1." + ns + "~" + ns + ".svc.cluster.local", metadata, Map.of()));
+    }
+
+    /** A sidecar whose Envoy node reports {@code locality}, with these workload labels. */
+    public static ProxyView sidecar(String ns, Map<String, String> labels, Locality locality) {
+        return ProxyView.of(Proxy.fromNode("sidecar~10.0.0.1~app-1." + ns + "~" + ns + ".svc.cluster.local", Map.of(), labels, locality));
     }
 
     public static ProxyView router(String ns) {

@@ -1,5 +1,6 @@
 package io.pilot4j.translate;
 
+import io.pilot4j.model.Locality;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.translate.listener.InterceptionMode;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,53 @@ class ProxyViewTest {
         assertNotEquals(reviews.narrowedFor(selectsOnApp), ratings.narrowedFor(selectsOnApp),
                 "a match on sourceLabels routes one workload and not the other");
         assertEquals(Map.of("app", "reviews"), reviews.narrowedFor(selectsOnApp).labels(), "only the keys a rule selects on");
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> localities() {
+        Locality node = new Locality("node-region", "node-zone", "node-sub");
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("the node's locality, without labels", Map.of(), node, node),
+                org.junit.jupiter.params.provider.Arguments.of("topology labels win over the node's", Map.of(
+                        "topology.kubernetes.io/region", "r", "topology.kubernetes.io/zone", "z"), node, new Locality("r", "z", "")),
+                org.junit.jupiter.params.provider.Arguments.of("the locality label, with slashes",
+                        Map.of("topology.istio.io/locality", "r/z/s"), node, new Locality("r", "z", "s")),
+                org.junit.jupiter.params.provider.Arguments.of("the locality label, with dots as a label value needs",
+                        Map.of("topology.istio.io/locality", "r.z"), node, new Locality("r", "z", "")),
+                org.junit.jupiter.params.provider.Arguments.of("the legacy istio-locality label",
+                        Map.of("istio-locality", "r.z.s"), Locality.NONE, new Locality("r", "z", "s")),
+                org.junit.jupiter.params.provider.Arguments.of("nothing at all", Map.of(), Locality.NONE, Locality.NONE));
+    }
+
+    /** Istio's setTopologyLabels: where a proxy's locality comes from. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("localities")
+    void localityFromLabelsElseTheNode(String name, Map<String, String> labels, Locality node, Locality expected) {
+        Proxy proxy = Proxy.fromNode("sidecar~10.1.0.1~app-1.default~default.svc.cluster.local", Map.of(), labels, node);
+        assertEquals(expected, proxy.locality());
+        assertEquals(expected, ProxyView.of(proxy).locality());
+        if (!expected.zone().isEmpty()) {
+            assertEquals(expected.zone(), proxy.labels().get(Locality.ZONE_LABEL), "the locality's topology labels join the proxy's");
+        }
+    }
+
+    @Test
+    void localitySplitsViewsOnlyWhereLocalityLoadBalancingApplies() {
+        ProxyView a = Proxies.sidecar("default", Map.of(), new Locality("us-east", "a", ""));
+        ProxyView b = Proxies.sidecar("default", Map.of(), new Locality("us-east", "b", ""));
+        io.pilot4j.model.PushContext noRules = new PushFixture().build();
+        io.pilot4j.model.PushContext outlierDetection = new PushFixture().istio("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: ratings, namespace: default}
+                spec:
+                  host: ratings
+                  trafficPolicy: {outlierDetection: {consecutive5xxErrors: 3}}
+                """).build();
+
+        assertEquals(a.narrowedFor(noRules), b.narrowedFor(noRules), "no locality load balancing: one view");
+        assertEquals(Locality.NONE, a.narrowedFor(noRules).locality());
+        assertNotEquals(a.narrowedFor(outlierDetection), b.narrowedFor(outlierDetection),
+                "outlier detection turns on the mesh's default failover, which reads the locality");
     }
 
     @Test

@@ -196,6 +196,12 @@ public final class PushFixture {
             return this;
         }
 
+        /** A healthy endpoint of weight 1 with workload labels and a locality. */
+        public ServiceSpec endpoint(String address, int port, String portName, Map<String, String> labels, Locality locality) {
+            endpoints.add(new Endpoint(address, port, portName, labels, locality, 1, HealthStatus.HEALTHY, ""));
+            return this;
+        }
+
         /** Back to the fixture, to declare the next service. */
         public PushFixture and() {
             return fixture;

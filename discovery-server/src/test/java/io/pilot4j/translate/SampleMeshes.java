@@ -162,6 +162,61 @@ public final class SampleMeshes {
                 .kube("db-v6", "default").tcp(13306).vip("::1").endpoint("::1", 13310, "tcp-13306").and();
     }
 
+    /**
+     * Bookinfo with locality load balancing from every source: explicit failover, distribute, failoverPriority, the
+     * default failover of a DNS cluster (priorities inline), for a proxy in us-west/a.
+     */
+    public static PushFixture withLocalityLoadBalancing() {
+        return bookinfo().istio("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: default}
+                spec:
+                  host: reviews
+                  trafficPolicy:
+                    outlierDetection: {consecutive5xxErrors: 3}
+                    loadBalancer: {localityLbSetting: {failover: [{from: us-west, to: us-east}]}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: productpage, namespace: default}
+                spec:
+                  host: productpage
+                  trafficPolicy:
+                    loadBalancer: {simple: LEAST_REQUEST, localityLbSetting: {distribute: [{from: us-west/*, to: {us-west/*: 70, us-east/*: 30}}]}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: api, namespace: default}
+                spec:
+                  host: api.example.com
+                  trafficPolicy: {outlierDetection: {consecutive5xxErrors: 3}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: legacy, namespace: default}
+                spec:
+                  host: legacy.example.com
+                  trafficPolicy:
+                    outlierDetection: {consecutive5xxErrors: 3}
+                    loadBalancer: {localityLbSetting: {failoverPriority: [topology.kubernetes.io/zone]}}
+                """);
+    }
+
+    /** Istio's defaults with a mesh-wide distribute, which applies to every cluster. */
+    public static io.pilot4j.mesh.MeshConfig meshWideDistribute() {
+        try {
+            return io.pilot4j.mesh.MeshConfigParser.parse("""
+                    localityLbSetting:
+                      distribute: [{from: "us-west/*", to: {"us-west/*": 90, "us-east/*": 10}}]
+                    """, "sample mesh").config();
+        } catch (io.pilot4j.mesh.MeshConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final Locality WEST_A = new Locality("us-west", "a", "");
+
     public static Stream<Arguments> envoyCases() {
         return Stream.of(
                 arguments("sidecar, ALLOW_ANY", Proxies.sidecar("default"), bookinfo().build()),
@@ -184,11 +239,19 @@ public final class SampleMeshes {
                         bookinfo().build()),
                 arguments("router", Proxies.router("istio-system"), bookinfo().build()),
                 arguments("sidecar with traffic rules", Proxies.sidecar("shop"), withTrafficRules().build()),
-                arguments("sidecar with traffic rules, from another namespace", Proxies.sidecar("default"), withTrafficRules().build()));
+                arguments("sidecar with traffic rules, from another namespace", Proxies.sidecar("default"), withTrafficRules().build()),
+                arguments("sidecar with locality load balancing", Proxies.sidecar("default", Map.of(), WEST_A),
+                        withLocalityLoadBalancing().build()),
+                arguments("sidecar with the mesh's distribute", Proxies.sidecar("default", Map.of(), WEST_A),
+                        bookinfo().mesh(meshWideDistribute()).build()),
+                arguments("router with locality load balancing", ProxyView.of(Proxy.fromNode(
+                                "router~10.0.0.2~gateway-1.istio-system~istio-system.svc.cluster.local", Map.of(), Map.of(), WEST_A)),
+                        withLocalityLoadBalancing().mesh(meshWideDistribute()).build()));
     }
 
     public static Stream<Arguments> grpcCases() {
         return Stream.of(arguments("proxyless gRPC", Proxies.grpc("default"), bookinfo().build()),
-                arguments("proxyless gRPC with traffic rules", Proxies.grpc("shop"), withTrafficRules().build()));
+                arguments("proxyless gRPC with traffic rules", Proxies.grpc("shop"), withTrafficRules().build()),
+                arguments("proxyless gRPC with locality load balancing", Proxies.grpc("default"), withLocalityLoadBalancing().build()));
     }
 }

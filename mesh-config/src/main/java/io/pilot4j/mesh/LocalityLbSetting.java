@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Istio's LocalityLoadBalancerSetting, mesh-wide (and, later, per DestinationRule).
+ * Istio's LocalityLoadBalancerSetting, mesh-wide and per DestinationRule traffic policy.
  *
  * @param enabled          locality-aware load balancing on or off (Istio's default: on)
  * @param distribute       weighted distribution from a source locality to target localities

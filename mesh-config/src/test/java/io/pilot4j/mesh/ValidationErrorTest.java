@@ -119,6 +119,14 @@ class ValidationErrorTest {
                         """, "localityLbSetting.distribute[0].to[\"us-east/*\"]", "weight 0 is out of range 1-100"),
                 Arguments.of("""
                         localityLbSetting:
+                          distribute: [{from: "*/zone1", to: {us-east/*: 100}}]
+                        """, "localityLbSetting.distribute[0].from", "\"*/zone1\": at most one '*' wildcard, and only at the end"),
+                Arguments.of("""
+                        localityLbSetting:
+                          distribute: [{from: us-east/*, to: {"/zone1": 100}}]
+                        """, "localityLbSetting.distribute[0].to[\"/zone1\"]", "\"/zone1\" has an empty region, zone or subzone"),
+                Arguments.of("""
+                        localityLbSetting:
                           failover:
                             - {from: us-east, to: us-west}
                             - {from: eu-west, to: eu-west}

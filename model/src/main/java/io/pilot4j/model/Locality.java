@@ -1,5 +1,6 @@
 package io.pilot4j.model;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,6 +12,10 @@ public record Locality(String region, String zone, String subzone) {
     public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
     /** Istio's label for the third level. */
     public static final String SUBZONE_LABEL = "topology.istio.io/subzone";
+    /** Istio's locality label ("region.zone.subzone" or with "/"), read when the topology labels are absent. */
+    public static final String LOCALITY_LABEL = "topology.istio.io/locality";
+    /** The label {@link #LOCALITY_LABEL} replaced, still read by Istio. */
+    public static final String LEGACY_LOCALITY_LABEL = "istio-locality";
 
     public Locality {
         region = Objects.requireNonNullElse(region, "");
@@ -33,6 +38,27 @@ public record Locality(String region, String zone, String subzone) {
             return NONE;
         }
         return new Locality(labels.get(REGION_LABEL), labels.get(ZONE_LABEL), labels.get(SUBZONE_LABEL));
+    }
+
+    /**
+     * Istio's AugmentLabels (topology part): {@code labels} plus the region, zone and subzone labels of this
+     * locality, each only when that part is set, so that failoverPriority can name them.
+     */
+    public Map<String, String> augment(Map<String, String> labels) {
+        if (isEmpty()) {
+            return labels;
+        }
+        Map<String, String> out = new HashMap<>(labels);
+        if (!region.isEmpty()) {
+            out.put(REGION_LABEL, region);
+        }
+        if (!zone.isEmpty()) {
+            out.put(ZONE_LABEL, zone);
+        }
+        if (!subzone.isEmpty()) {
+            out.put(SUBZONE_LABEL, subzone);
+        }
+        return Map.copyOf(out);
     }
 
     public boolean isEmpty() {

@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * @param id          third field, usually {@code pod.namespace}
  * @param dnsDomain   fourth field, usually {@code namespace.svc.cluster.local}
  * @param namespace   config namespace: NAMESPACE metadata, else derived from id or dnsDomain
- * @param labels      workload labels from LABELS metadata
+ * @param labels      workload labels from LABELS metadata, plus the topology labels of its locality (Istio's
+ *                    AugmentLabels), so failoverPriority can name them
  * @param metadata    node metadata fields that are strings (GENERATOR, NAMESPACE, CLUSTER_ID, ...)
+ * @param locality    where the proxy runs, which locality load balancing prefers (Istio's setTopologyLabels)
  */
 public record Proxy(
         String nodeId,
@@ -26,7 +28,8 @@ public record Proxy(
         String dnsDomain,
         String namespace,
         Map<String, String> labels,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        Locality locality) {
 
     public static final String GENERATOR = "GENERATOR";
     public static final String NAMESPACE = "NAMESPACE";
@@ -45,6 +48,7 @@ public record Proxy(
         namespace = Objects.requireNonNullElse(namespace, "");
         labels = Map.copyOf(labels);
         metadata = Map.copyOf(metadata);
+        Objects.requireNonNull(locality, "locality");
     }
 
     /**
@@ -52,6 +56,14 @@ public record Proxy(
      * malformed IP, with a message that quotes the id.
      */
     public static Proxy fromNode(String nodeId, Map<String, String> metadata, Map<String, String> labels) {
+        return fromNode(nodeId, metadata, labels, Locality.NONE);
+    }
+
+    /**
+     * As {@link #fromNode(String, Map, Map)}, with the Envoy node's own {@code locality}, which counts only when
+     * the workload labels say nothing of it.
+     */
+    public static Proxy fromNode(String nodeId, Map<String, String> metadata, Map<String, String> labels, Locality nodeLocality) {
         if (nodeId == null || nodeId.isEmpty()) {
             throw new IllegalArgumentException("node id is empty: want type~ip~id~domain, e.g. sidecar~10.0.0.1~pod.ns~ns.svc.cluster.local");
         }
@@ -79,7 +91,25 @@ public record Proxy(
         if (namespace == null || namespace.isEmpty()) {
             namespace = deriveNamespace(id, domain);
         }
-        return new Proxy(nodeId, type, ipAddresses, id, domain, namespace, labels, metadata);
+        Locality locality = locality(labels, nodeLocality);
+        return new Proxy(nodeId, type, ipAddresses, id, domain, namespace, locality.augment(labels), metadata, locality);
+    }
+
+    /**
+     * Istio's setTopologyLabels: the topology labels first (in Istio the registry puts the node's there), then the
+     * locality label ({@code topology.istio.io/locality}, else {@code istio-locality}; dots separate its parts
+     * as pilot-agent's SanitizeLocalityLabel allows), and only then the locality the node reports itself.
+     */
+    static Locality locality(Map<String, String> labels, Locality nodeLocality) {
+        if (labels.containsKey(Locality.REGION_LABEL) || labels.containsKey(Locality.ZONE_LABEL)
+                || labels.containsKey(Locality.SUBZONE_LABEL)) {
+            return Locality.fromLabels(labels);
+        }
+        String label = labels.getOrDefault(Locality.LOCALITY_LABEL, labels.get(Locality.LEGACY_LOCALITY_LABEL));
+        if (label != null && !label.isEmpty()) {
+            return Locality.parse(label.contains("/") ? label : label.replace('.', '/'));
+        }
+        return nodeLocality;
     }
 
     private static String deriveNamespace(String id, String domain) {

@@ -209,6 +209,11 @@ public final class PushContext {
         return rules.workloadLabelKeys();
     }
 
+    /** Whether a proxy's locality can change what it is sent: some locality load balancing applies. */
+    public boolean localityMatters() {
+        return rules.localityMatters();
+    }
+
     /** The Sidecar that applies to a proxy of {@code namespace} with these workload labels. */
     public Optional<Sidecar> sidecar(String namespace, Map<String, String> labels) {
         return rules.sidecar(namespace, labels);

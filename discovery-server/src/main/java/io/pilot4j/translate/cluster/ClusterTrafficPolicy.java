@@ -31,8 +31,9 @@ import java.util.Optional;
 /**
  * A DestinationRule's traffic policy (already merged for one port and subset) applied to an Envoy cluster, as
  * Istio's cluster_traffic_policy.go does: load balancer, connection pool (circuit breakers, HTTP options), outlier
- * detection and upstream TLS with file paths. Fields Istio also reads that are not applied here: locality settings,
- * warmup, TCP keepalive, tunnel, proxy protocol, credentialName (SDS) and ISTIO_MUTUAL (no mesh certificates).
+ * detection and upstream TLS with file paths. Locality settings are applied by
+ * {@link io.pilot4j.translate.endpoint.LocalityLoadBalancer}, also to clusters no rule covers. Fields Istio also reads
+ * that are not applied: warmup, TCP keepalive, tunnel, proxy protocol, credentialName (SDS) and ISTIO_MUTUAL (no mesh certificates).
  */
 public final class ClusterTrafficPolicy {
     private static final UInt32Value UNLIMITED = UInt32Value.of(-1);

@@ -13,7 +13,9 @@ import io.pilot4j.model.SubsetKey;
 import io.pilot4j.model.networking.DestinationRule;
 import io.pilot4j.translate.AdsConfigSource;
 import io.pilot4j.translate.ProxyView;
+import io.pilot4j.model.networking.TrafficPolicy;
 import io.pilot4j.translate.endpoint.LocalityEndpoints;
+import io.pilot4j.translate.endpoint.LocalityLoadBalancer;
 
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +46,7 @@ public final class OutboundCluster {
                                           Optional<DestinationRule> rule, Optional<DestinationRule.Subset> subset) {
         String subsetName = subset.map(DestinationRule.Subset::name).orElse("");
         String name = new SubsetKey(SubsetKey.Direction.OUTBOUND, port.port(), subsetName, service.hostname()).toString();
+        TrafficPolicy policy = rule.map(r -> r.policyFor(subsetName, port.port())).orElse(TrafficPolicy.NONE);
         Cluster.Builder c = Cluster.newBuilder()
                 .setName(name)
                 .setConnectTimeout(Durations.fromNanos(push.mesh().connectTimeout().toNanos()))
@@ -65,12 +68,18 @@ public final class OutboundCluster {
                 if (subset.isPresent()) {
                     members = members.stream().filter(e -> subset.get().selects(e.labels())).toList();
                 }
-                List<LocalityLbEndpoints> endpoints = service.resolution() == Resolution.DNS_ROUND_ROBIN_LB
+                List<LocalityEndpoints.Group> groups = service.resolution() == Resolution.DNS_ROUND_ROBIN_LB
                         ? LocalityEndpoints.first(members)
-                        : LocalityEndpoints.of(members);
-                if (endpoints.isEmpty()) {
+                        : LocalityEndpoints.groups(members);
+                if (groups.isEmpty()) {
                     return Optional.empty();
                 }
+                // A LOGICAL_DNS cluster has one host, which Envoy requires: locality weights cannot choose between
+                // localities there, and a distribute that leaves its locality out would empty it (Istio applies it
+                // anyway, and Envoy rejects the cluster).
+                List<LocalityLbEndpoints> endpoints = type == Cluster.DiscoveryType.LOGICAL_DNS
+                        ? groups.stream().map(LocalityEndpoints.Group::proto).toList()
+                        : LocalityLoadBalancer.apply(groups, proxy, push, policy);
                 c.setType(type)
                         .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(name).addAllEndpoints(endpoints));
                 setDnsOptions(c, proxy, push);
@@ -86,8 +95,10 @@ public final class OutboundCluster {
             c.putAllTypedExtensionProtocolOptions(UpstreamHttpOptions.http2());
         }
         if (rule.isPresent()) {
-            ClusterTrafficPolicy.apply(c, rule.get().policyFor(subsetName, port.port()), port.protocol(), http2);
+            ClusterTrafficPolicy.apply(c, policy, port.protocol(), http2);
         }
+        // The mesh's locality setting applies to clusters no rule covers, as in Istio.
+        LocalityLoadBalancer.applyToCluster(c, push, policy);
         return Optional.of(c.build());
     }
 

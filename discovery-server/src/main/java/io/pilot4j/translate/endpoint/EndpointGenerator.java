@@ -9,6 +9,7 @@ import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
 import io.pilot4j.model.networking.DestinationRule;
+import io.pilot4j.model.networking.TrafficPolicy;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
@@ -62,17 +63,18 @@ public final class EndpointGenerator implements XdsGenerator {
             return cla.build();
         }
         List<Endpoint> endpoints = push.endpoints(service.get(), port.get());
+        Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), proxy.labels(), service.get());
         if (!key.subset().isEmpty()) {
             // A subset holds the endpoints whose labels carry all of the subset's; a subset the proxy's
             // DestinationRule does not define has none (its cluster does not exist either).
-            Optional<DestinationRule.Subset> subset = push.destinationRule(proxy.namespace(), proxy.labels(), service.get())
-                    .flatMap(dr -> dr.subset(key.subset()));
+            Optional<DestinationRule.Subset> subset = rule.flatMap(dr -> dr.subset(key.subset()));
             if (subset.isEmpty()) {
                 return cla.build();
             }
             endpoints = endpoints.stream().filter(e -> subset.get().selects(e.labels())).toList();
         }
-        return cla.addAllEndpoints(LocalityEndpoints.of(endpoints)).build();
+        TrafficPolicy policy = rule.map(dr -> dr.policyFor(key.subset(), key.port())).orElse(TrafficPolicy.NONE);
+        return cla.addAllEndpoints(LocalityLoadBalancer.apply(LocalityEndpoints.groups(endpoints), proxy, push, policy)).build();
     }
 
     // A wildcard EDS request never comes from a proxy; it serves debug dumps with everything EDS can answer.

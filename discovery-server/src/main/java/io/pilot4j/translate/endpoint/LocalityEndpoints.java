@@ -18,6 +18,7 @@ import java.util.TreeMap;
 /**
  * The endpoints a proxy load-balances over, grouped per locality: shared by EDS and by the inline load
  * assignment of DNS clusters. Only HEALTHY endpoints are kept (Istio's default without DestinationRules).
+ * {@link LocalityLoadBalancer} then sets priorities and weights relative to the proxy.
  */
 public final class LocalityEndpoints {
     private static final Comparator<io.pilot4j.model.Locality> LOCALITY_ORDER =
@@ -30,25 +31,40 @@ public final class LocalityEndpoints {
     private LocalityEndpoints() {
     }
 
+    /**
+     * One locality's endpoints, and the Envoy group they make: {@code proto}'s lb_endpoints are {@code endpoints},
+     * in order (failoverPriority reads the endpoints' labels to split a group).
+     */
+    public record Group(io.pilot4j.model.Locality locality, List<Endpoint> endpoints, LocalityLbEndpoints proto) {
+        public Group {
+            endpoints = List.copyOf(endpoints);
+        }
+    }
+
     /** One group per locality, localities and endpoints in a stable order; empty when nothing is healthy. */
     public static List<LocalityLbEndpoints> of(List<Endpoint> endpoints) {
+        return groups(endpoints).stream().map(Group::proto).toList();
+    }
+
+    /** As {@link #of}, with each group's endpoints. */
+    public static List<Group> groups(List<Endpoint> endpoints) {
         Map<io.pilot4j.model.Locality, List<Endpoint>> byLocality = new TreeMap<>(LOCALITY_ORDER);
         for (Endpoint e : healthySorted(endpoints)) {
             byLocality.computeIfAbsent(e.locality(), l -> new ArrayList<>()).add(e);
         }
-        List<LocalityLbEndpoints> out = new ArrayList<>(byLocality.size());
-        byLocality.forEach((locality, members) -> out.add(group(locality, members)));
+        List<Group> out = new ArrayList<>(byLocality.size());
+        byLocality.forEach((locality, members) -> out.add(new Group(locality, members, group(locality, members))));
         return out;
     }
 
     /** Only the first healthy endpoint, for LOGICAL_DNS clusters, which Envoy requires to have exactly one. */
-    public static List<LocalityLbEndpoints> first(List<Endpoint> endpoints) {
+    public static List<Group> first(List<Endpoint> endpoints) {
         List<Endpoint> healthy = healthySorted(endpoints);
         if (healthy.isEmpty()) {
             return List.of();
         }
         Endpoint e = healthy.get(0);
-        return List.of(group(e.locality(), List.of(e)));
+        return List.of(new Group(e.locality(), List.of(e), group(e.locality(), List.of(e))));
     }
 
     private static List<Endpoint> healthySorted(List<Endpoint> endpoints) {

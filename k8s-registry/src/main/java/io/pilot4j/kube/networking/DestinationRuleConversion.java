@@ -15,6 +15,7 @@ import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.serviceentry.ServiceEntryValidation;
 import io.pilot4j.mesh.LocalityLbSetting;
+import io.pilot4j.mesh.LocalityLbSettingValidator;
 import io.pilot4j.model.networking.ClientTlsSettings;
 import io.pilot4j.model.networking.ConnectionPoolSettings;
 import io.pilot4j.model.networking.DestinationRule;
@@ -146,8 +147,12 @@ public final class DestinationRuleConversion {
             for (var f : RuleFields.list(l.getFailover())) {
                 failover.add(new LocalityLbSetting.Failover(f.getFrom() == null ? "" : f.getFrom(), f.getTo() == null ? "" : f.getTo()));
             }
-            locality = Optional.of(new LocalityLbSetting(!Boolean.FALSE.equals(l.getEnabled()), distribute, failover,
-                    RuleFields.list(l.getFailoverPriority())));
+            LocalityLbSetting setting = new LocalityLbSetting(!Boolean.FALSE.equals(l.getEnabled()), distribute, failover,
+                    RuleFields.list(l.getFailoverPriority()));
+            FieldPath settingPath = path.child("localityLbSetting");
+            LocalityLbSettingValidator.validate(setting, (field, message) -> errors.add(
+                    field.isEmpty() ? settingPath : FieldPath.of(settingPath + (field.startsWith("[") ? "" : ".") + field), message));
+            locality = Optional.of(setting);
         }
         Optional<Duration> warmup = RuleFields.duration(lb.getWarmupDurationSecs(), path.child("warmupDurationSecs"), errors);
         return Optional.of(new LoadBalancerSettings(simple, hash, locality, warmup));

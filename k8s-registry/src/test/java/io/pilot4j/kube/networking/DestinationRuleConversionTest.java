@@ -114,6 +114,39 @@ class DestinationRuleConversionTest {
                           portLevelSettings: [{loadBalancer: {simple: RANDOM}}, {port: {number: 80}}, {port: {number: 80}}]
                         """, List.of("spec.trafficPolicy.portLevelSettings[0].port.number: required",
                         "spec.trafficPolicy.portLevelSettings[2].port.number: port 80 is already set by spec.trafficPolicy.portLevelSettings[1]")),
+                arguments("localityLbSetting: distribute and failover together", """
+                        host: reviews
+                        trafficPolicy:
+                          loadBalancer:
+                            localityLbSetting:
+                              distribute: [{from: us-east/*, to: {us-east/*: 100}}]
+                              failover: [{from: us-east, to: us-west}]
+                        """, List.of("spec.trafficPolicy.loadBalancer.localityLbSetting: distribute and failover can not both be set")),
+                arguments("localityLbSetting: distribute weights and localities", """
+                        host: reviews
+                        trafficPolicy:
+                          loadBalancer:
+                            localityLbSetting:
+                              distribute:
+                              - {from: us-east/*, to: {us-east/*: 60, us-west/*: 30}}
+                              - {from: "us-*/a", to: {us-east/*: 0, "us-west//b": 100}}
+                        """, List.of("spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[0].to: weights add up to 90; want 100",
+                        "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[1].from: \"us-*/a\": at most one '*' wildcard, and only at the end",
+                        "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[1].to[\"us-east/*\"]: weight 0 is out of range 1-100",
+                        "spec.trafficPolicy.loadBalancer.localityLbSetting.distribute[1].to[\"us-west//b\"]: \"us-west//b\" has an empty region, zone or subzone")),
+                arguments("localityLbSetting: failover regions, and topology labels beside failover, per port", """
+                        host: reviews
+                        trafficPolicy:
+                          portLevelSettings:
+                          - port: {number: 9080}
+                            loadBalancer:
+                              localityLbSetting:
+                                failover: [{from: us-east, to: us-east}, {from: us-east/a, to: "*"}]
+                                failoverPriority: [topology.istio.io/subzone]
+                        """, List.of("spec.trafficPolicy.portLevelSettings[0].loadBalancer.localityLbSetting.failover[0]: from and to are both \"us-east\"; want two different regions",
+                        "spec.trafficPolicy.portLevelSettings[0].loadBalancer.localityLbSetting.failover[1].from: \"us-east/a\" is not a region (no \"/\" or \"*\")",
+                        "spec.trafficPolicy.portLevelSettings[0].loadBalancer.localityLbSetting.failover[1].to: \"*\" is not a region (no \"/\" or \"*\")",
+                        "spec.trafficPolicy.portLevelSettings[0].loadBalancer.localityLbSetting.failoverPriority[0]: \"topology.istio.io/subzone\" can not be used together with failover")),
                 arguments("unknown field", """
                         host: reviews
                         subsets: [{name: v1, lables: {version: v1}}]

@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * @param simple            the simple policy; {@link Simple#UNSPECIFIED} when not given or with a consistent hash
  * @param consistentHash    hash-based affinity
- * @param localityLbSetting overrides the mesh-wide setting (held; not translated yet)
+ * @param localityLbSetting replaces the mesh-wide setting ({@link LocalityLoadBalancing#effective})
  * @param warmup            slow-start window (held; not translated yet)
  */
 public record LoadBalancerSettings(Simple simple, Optional<ConsistentHash> consistentHash,

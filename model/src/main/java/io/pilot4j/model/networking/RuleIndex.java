@@ -51,8 +51,9 @@ public final class RuleIndex {
     private volatile java.util.Set<String> workloadLabelKeys;
 
     /**
-     * The workload label keys any rule selects on (VirtualService match sourceLabels, Sidecar workloadSelector): the
-     * only labels of a proxy that can change what it is sent.
+     * The workload label keys any rule selects on (VirtualService match sourceLabels, Sidecar workloadSelector,
+     * DestinationRule workloadSelector) or that failoverPriority compares: the only labels of a proxy that can change
+     * what it is sent.
      */
     public java.util.Set<String> workloadLabelKeys() {
         java.util.Set<String> keys = workloadLabelKeys;
@@ -65,10 +66,23 @@ public final class RuleIndex {
             }
             rules.sidecars().forEach(sc -> out.addAll(sc.workloadSelector().keySet()));
             rules.destinationRules().forEach(dr -> out.addAll(dr.workloadSelector().keySet()));
+            out.addAll(LocalityLoadBalancing.failoverPriorityLabels(mesh, rules.destinationRules()));
             keys = java.util.Set.copyOf(out);
             workloadLabelKeys = keys;
         }
         return keys;
+    }
+
+    private volatile Boolean localityMatters;
+
+    /** Whether a proxy's locality can change what it is sent ({@link LocalityLoadBalancing#localityMatters}). */
+    public boolean localityMatters() {
+        Boolean matters = localityMatters;
+        if (matters == null) {
+            matters = LocalityLoadBalancing.localityMatters(mesh, rules.destinationRules());
+            localityMatters = matters;
+        }
+        return matters;
     }
 
     /** namespace + workload labels -> the Sidecar that applies, or none. */
