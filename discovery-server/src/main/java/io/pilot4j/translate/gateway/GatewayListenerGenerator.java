@@ -45,7 +45,7 @@ public final class GatewayListenerGenerator implements XdsGenerator {
         String wildcard = proxy.ipFamily() == ProxyView.IpFamily.IPV6 ? "::" : OutboundListener.WILDCARD;
         List<XdsResource> out = new ArrayList<>();
         for (MergedGateway.ServerPort port : merged.ports()) {
-            if (proxy.unprivileged() && port.number() < 1024) {
+            if (!proxy.canBind(port.number())) {
                 continue;
             }
             String name = OutboundListener.name(wildcard, port.number());
