@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspe
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.networking.MergedGateway;
+import io.pilot4j.model.networking.TlsRoute;
 import io.pilot4j.model.networking.VirtualService;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
@@ -25,15 +26,19 @@ import io.pilot4j.translate.listener.OutboundListener;
 import io.pilot4j.translate.listener.TcpRoutes;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * LDS for routers (Istio's buildGatewayListeners): one listener per port of the Gateways that select the router,
  * {@code 0.0.0.0_PORT} bound on that port ({@code ::_PORT} on an IPv6-only router). Plain text HTTP servers share
  * one connection manager on route config {@code http.PORT}; each TLS server gets a filter chain matching its hosts by
- * SNI, an HTTPS one a connection manager on its own route config, a TLS one the tcp_proxy of its tcp route; a TCP server
- * gets the tcp_proxy of its tcp route. A server with nothing to proxy to gets no filter chain, and a port without any
+ * SNI, an HTTPS one a connection manager on its own route config, a TLS one the tcp_proxy of its tcp route; a
+ * PASSTHROUGH server gets a chain per matching tls route, by the route's SNI hosts, proxying without terminating; a TCP
+ * server gets the tcp_proxy of its tcp route. A server with nothing to proxy to gets no filter chain, and a port without any
  * no listener. An unprivileged router skips ports below 1024 (Istio's CanBindToPort).
  */
 public final class GatewayListenerGenerator implements XdsGenerator {
@@ -79,7 +84,12 @@ public final class GatewayListenerGenerator implements XdsGenerator {
             return List.of(FilterChain.newBuilder().addFilters(connectionManager(statPrefix, port.routeName())).build());
         }
         List<FilterChain> out = new ArrayList<>();
+        Set<String> passthroughSni = new HashSet<>();
         for (MergedGateway.GatewayServer s : port.servers()) {
+            if (s.passesThrough()) {
+                out.addAll(passthroughChains(proxy, push, s, port.number(), passthroughSni));
+                continue;
+            }
             Optional<Filter> filter;
             if (s.routeName().isEmpty()) {
                 filter = TcpRoutes.forGateway(push, boundVirtualServices(proxy, push, s), port.number(), s.gatewayName());
@@ -100,6 +110,37 @@ public final class GatewayListenerGenerator implements XdsGenerator {
                 chain.setFilterChainMatch(FilterChainMatch.newBuilder().addAllServerNames(sni));
             }
             out.add(chain.build());
+        }
+        return out;
+    }
+
+    /**
+     * Istio's buildGatewayNetworkFiltersFromTLSRoutes: a filter chain per tls route match of the VirtualServices bound
+     * to the server's gateway (hosts the server admits), that fits the port and gateway, matching its SNI hosts and
+     * proxying to its destinations without terminating TLS. A match whose SNI hosts an earlier one on the port already
+     * took is skipped (Envoy rejects two chains with the same match), as Istio skips it.
+     */
+    private static List<FilterChain> passthroughChains(ProxyView proxy, PushContext push, MergedGateway.GatewayServer s, int port,
+                                                       Set<String> taken) {
+        List<FilterChain> out = new ArrayList<>();
+        for (VirtualService vs : boundVirtualServices(proxy, push, s)) {
+            for (TlsRoute route : vs.tls()) {
+                if (route.route().isEmpty()) {
+                    continue;
+                }
+                for (TlsRoute.TlsMatch m : route.match()) {
+                    boolean fits = (m.port() == 0 || m.port() == port) && (m.gateways().isEmpty() || m.gateways().contains(s.gatewayName()));
+                    if (!fits || m.sniHosts().stream().anyMatch(taken::contains)) {
+                        continue;
+                    }
+                    taken.addAll(m.sniHosts());
+                    FilterChain.Builder chain = FilterChain.newBuilder().addFilters(TcpRoutes.filter(push, vs, route.route(), port));
+                    if (!m.sniHosts().contains("*")) {
+                        chain.setFilterChainMatch(FilterChainMatch.newBuilder().addAllServerNames(new TreeSet<>(m.sniHosts())));
+                    }
+                    out.add(chain.build());
+                }
+            }
         }
         return out;
     }

@@ -80,7 +80,7 @@ public final class TcpRoutes {
     }
 
     /** Istio's single-destination and weighted-cluster tcp_proxy; a 0 weight next to others gets no traffic. */
-    private static Filter filter(PushContext push, VirtualService vs, List<RouteDestination> destinations, int port) {
+    public static Filter filter(PushContext push, VirtualService vs, List<RouteDestination> destinations, int port) {
         if (destinations.size() == 1) {
             return TcpProxyFilter.to(VirtualServiceRoutes.cluster(push, destinations.get(0).destination(), port));
         }

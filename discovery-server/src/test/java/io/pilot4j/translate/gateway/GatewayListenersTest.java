@@ -182,7 +182,55 @@ class GatewayListenersTest {
                         - port: {number: 9000, name: tcp, protocol: TCP}
                           hosts: ["*"]
                         """), List.of()),
-                arguments("credentialName, ISTIO_MUTUAL and PASSTHROUGH servers are skipped, the others served", gateway("gw", "istio-system", """
+                arguments("TLS PASSTHROUGH: a filter chain per tls route match, by its SNI hosts, proxying without terminating",
+                        gateway("gw", "istio-system", """
+                        - port: {number: 8443, name: tls, protocol: TLS}
+                          hosts: ["*.example.com"]
+                          tls: {mode: PASSTHROUGH}
+                        """) + vs("passthrough", "default", """
+                        hosts: ["*.example.com"]
+                        gateways: [istio-system/gw]
+                        tls:
+                        - match: [{sniHosts: [b.example.com, a.example.com]}, {sniHosts: [c.example.com], port: 9443}]
+                          route: [{destination: {host: reviews, port: {number: 9080}}}]
+                        - match: [{sniHosts: [a.example.com]}, {sniHosts: [d.example.com], gateways: [istio-system/gw]}]
+                          route:
+                          - {destination: {host: reviews, port: {number: 9080}}, weight: 50}
+                          - {destination: {host: ratings, port: {number: 9080}}, weight: 50}
+                        """), List.of("""
+                        name: "0.0.0.0_8443"
+                        address { socket_address { address: "0.0.0.0" port_value: 8443 } }
+                        filter_chains {
+                          filter_chain_match { server_names: "a.example.com" server_names: "b.example.com" }
+                          filters {
+                            name: "envoy.filters.network.tcp_proxy"
+                            typed_config {
+                              [type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy] {
+                                stat_prefix: "outbound|9080||reviews.default.svc.cluster.local"
+                                cluster: "outbound|9080||reviews.default.svc.cluster.local"
+                              }
+                            }
+                          }
+                        }
+                        filter_chains {
+                          filter_chain_match { server_names: "d.example.com" }
+                          filters {
+                            name: "envoy.filters.network.tcp_proxy"
+                            typed_config {
+                              [type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy] {
+                                stat_prefix: "passthrough.default"
+                                weighted_clusters {
+                                  clusters { name: "outbound|9080||reviews.default.svc.cluster.local" weight: 50 }
+                                  clusters { name: "outbound|9080||ratings.default.svc.cluster.local" weight: 50 }
+                                }
+                              }
+                            }
+                          }
+                        }
+                        traffic_direction: OUTBOUND
+                        """ + SNI)),
+                arguments("credentialName and ISTIO_MUTUAL servers are skipped; PASSTHROUGH without tls routes has no chain",
+                        gateway("gw", "istio-system", """
                         - port: {number: 8443, name: https-sds, protocol: HTTPS}
                           hosts: [sds.example.com]
                           tls: {mode: SIMPLE, credentialName: sds-cert}

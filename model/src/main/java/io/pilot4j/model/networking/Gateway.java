@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * Istio's Gateway: the listeners of the routers its selector matches ({@link MergedGateway}); router listeners and
- * routes are generated from it (HTTP, HTTPS and TLS termination with certificate files, TCP). credentialName (SDS),
- * ISTIO_MUTUAL, PASSTHROUGH/AUTO_PASSTHROUGH and bind are held but not served: such servers are skipped and reported.
+ * routes are generated from it (HTTP, HTTPS and TLS termination with certificate files, TLS passthrough, TCP).
+ * credentialName (SDS), ISTIO_MUTUAL, AUTO_PASSTHROUGH and bind are held but not served: such servers are skipped and
+ * reported.
  */
 public record Gateway(ConfigMeta meta, Map<String, String> selector, List<Server> servers) implements TrafficRule {
 

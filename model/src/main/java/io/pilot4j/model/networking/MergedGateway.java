@@ -62,6 +62,11 @@ public record MergedGateway(List<ServerPort> ports, List<Problem> problems) {
             return server.tls().isPresent() && !protocol().isHttp();
         }
 
+        /** An HTTPS or TLS server whose connections Envoy forwards by SNI without terminating them (tls routes). */
+        public boolean passesThrough() {
+            return isTls() && server.tls().get().mode().equals("PASSTHROUGH");
+        }
+
         /** An HTTPS or TLS server whose TLS Envoy terminates with certificate files. */
         public boolean terminatesTls() {
             return isTls() && Set.of("SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL").contains(server.tls().get().mode());
@@ -187,7 +192,7 @@ public record MergedGateway(List<ServerPort> ports, List<Problem> problems) {
                     + "use serverCertificate and privateKey files; the server is skipped";
         }
         return switch (tls.mode()) {
-            case "SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL" -> null;
+            case "SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL", "PASSTHROUGH" -> null;
             case "ISTIO_MUTUAL" -> "tls.mode ISTIO_MUTUAL is not supported (pilot4j issues no mesh certificates); the server is skipped";
             default -> "tls.mode " + tls.mode() + " is not supported yet for gateways; the server is skipped";
         };
