@@ -157,7 +157,8 @@ public final class SampleMeshes {
     /**
      * Traffic rules plus Gateways for an ingress router (istio=ingressgateway): HTTP servers of two Gateways on one
      * port, an httpsRedirect server, HTTPS servers (SIMPLE and MUTUAL) terminating TLS with {@code cert}'s files, a TLS
-     * termination server and a TCP server proxying by tcp routes, and servers that are skipped (credentialName,
+     * termination server and a TCP server proxying by tcp routes, a PASSTHROUGH server routing by SNI, and servers that
+     * are skipped (credentialName,
      * ISTIO_MUTUAL, a protocol conflict).
      */
     public static PushFixture withGateways(io.pilot4j.testing.SelfSignedCertificate cert) {
@@ -189,6 +190,9 @@ public final class SampleMeshes {
                     tls: {mode: SIMPLE, %1$s}
                   - port: {number: 9000, name: tcp, protocol: TCP}
                     hosts: [db.example.com]
+                  - port: {number: 9443, name: tls-pass, protocol: TLS}
+                    hosts: ["*.pass.example.com"]
+                    tls: {mode: PASSTHROUGH}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: Gateway
@@ -239,6 +243,16 @@ public final class SampleMeshes {
                   - route:
                     - {destination: {host: mysql, subset: primary}, weight: 70}
                     - {destination: {host: mysql, subset: replica}, weight: 30}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: pass, namespace: default}
+                spec:
+                  hosts: ["*.pass.example.com"]
+                  gateways: [istio-system/bookinfo-gateway]
+                  tls:
+                  - match: [{sniHosts: [api.pass.example.com]}]
+                    route: [{destination: {host: api.example.com, port: {number: 443}}}]
                 """.formatted(files, cert.certificate()));
     }
 
@@ -292,7 +306,7 @@ public final class SampleMeshes {
                         ProxyView.of(Proxy.fromNode("sidecar~fd00::1~app-1.default~default.svc.cluster.local", Map.of(), Map.of())),
                         bookinfo().build()),
                 arguments("router", Proxies.router("istio-system"), bookinfo().build()),
-                arguments("router with Gateways (HTTP, HTTPS with certificate files, TLS, TCP)",
+                arguments("router with Gateways (HTTP, HTTPS with certificate files, TLS termination and passthrough, TCP)",
                         Proxies.router("istio-system", Map.of(), INGRESS_LABELS), withGateways(gatewayCertificate()).build()),
                 arguments("IPv6-only unprivileged router with Gateways",
                         ProxyView.of(Proxy.fromNode("router~fd00::2~gateway-1.istio-system~istio-system.svc.cluster.local",
