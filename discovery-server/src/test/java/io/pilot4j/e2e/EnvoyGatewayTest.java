@@ -1,6 +1,8 @@
 package io.pilot4j.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.pilot4j.testing.Await;
 import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.testing.EnvoyProcess;
@@ -19,19 +21,18 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,9 +41,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real ingress gateway: an Envoy bootstrapped with {@code discovery bootstrap --type router} and the labels a
  * Gateway selects, routing by that Gateway and the VirtualServices bound to it. It starts without a Gateway (clusters,
  * no listeners); the Gateway's arrival gives it listeners; then host matching (a host the Gateway does not admit gets
- * 404), a path match to a subset with header operations, an 80/20 split, an httpsRedirect server, and an HTTPS server
- * terminating TLS with a throwaway certificate file, which a Java HttpClient trusting that certificate calls. After
- * each step Envoy has rejected nothing.
+ * 404), a path match to a subset with header operations, an 80/20 split, an httpsRedirect server, an HTTPS server
+ * terminating TLS with a throwaway certificate file, which a Java HttpClient trusting that certificate calls, and a
+ * PASSTHROUGH server handing TLS connections by SNI to a Java HTTPS backend untouched. After each step Envoy has
+ * rejected nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,16 +62,30 @@ class EnvoyGatewayTest {
     private int httpPort;
     private int httpsPort;
     private int redirectPort;
+    private int passthroughPort;
+    private HttpsServer tlsBackend;
+    private final AtomicInteger tlsBackendHits = new AtomicInteger();
 
     @BeforeAll
     void start(@TempDir Path configDir, @TempDir Path envoyDir, @TempDir Path certDir) throws Exception {
         EnvoyBinary.assumeAvailable();
         web = HttpBackends.start("v1-a", "v2-a");
-        int[] ports = FreePorts.pick(3);
+        int[] ports = FreePorts.pick(4);
         httpPort = ports[0];
         httpsPort = ports[1];
         redirectPort = ports[2];
+        passthroughPort = ports[3];
         cert = SelfSignedCertificate.create(certDir, "localhost");
+        tlsBackend = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        tlsBackend.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
+        tlsBackend.createContext("/", exchange -> {
+            tlsBackendHits.incrementAndGet();
+            byte[] body = "tls-backend".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        tlsBackend.start();
         server = RunningServer.start(configDir);
         server.writeConfig("web.yaml", services());
         Await.until(WAIT, "web in /debug/registryz", () -> server.get("/debug/registryz").body().contains(WEB),
@@ -86,6 +102,9 @@ class EnvoyGatewayTest {
 
     @AfterAll
     void stop() {
+        if (tlsBackend != null) {
+            tlsBackend.stop(0);
+        }
         for (AutoCloseable c : new AutoCloseable[] {envoy, server, web}) {
             try {
                 if (c != null) {
@@ -144,7 +163,26 @@ class EnvoyGatewayTest {
                   http:
                   - headers: {response: {set: {x-tls: terminated}}}
                     route: [{destination: {host: %1$s, subset: v1}}]
-                """.formatted(WEB, web.port(0), web.port(1));
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: tls-backend, namespace: default}
+                spec:
+                  hosts: [tls-backend.example.com]
+                  ports: [{number: 9443, name: tls, protocol: TLS}]
+                  resolution: STATIC
+                  endpoints: [{address: 127.0.0.1, ports: {tls: %4$d}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: passthrough, namespace: default}
+                spec:
+                  hosts: ["*"]
+                  gateways: [istio-system/secure]
+                  tls:
+                  - match: [{sniHosts: [localhost]}]
+                    route: [{destination: {host: tls-backend.example.com, port: {number: 9443}}}]
+                """.formatted(WEB, web.port(0), web.port(1), tlsBackend.getAddress().getPort());
     }
 
     private String gateways() {
@@ -170,7 +208,10 @@ class EnvoyGatewayTest {
                   - port: {number: %4$d, name: https, protocol: HTTPS}
                     hosts: ["*"]
                     tls: {mode: SIMPLE, serverCertificate: %5$s, privateKey: %6$s}
-                """.formatted(httpPort, WEB, redirectPort, httpsPort, cert.certificate(), cert.privateKey());
+                  - port: {number: %7$d, name: tls-passthrough, protocol: TLS}
+                    hosts: ["*"]
+                    tls: {mode: PASSTHROUGH}
+                """.formatted(httpPort, WEB, redirectPort, httpsPort, cert.certificate(), cert.privateKey(), passthroughPort);
     }
 
     @Test
@@ -185,7 +226,8 @@ class EnvoyGatewayTest {
     @Order(2)
     void aGatewaySelectingTheRouterGivesItListeners() throws Exception {
         server.writeConfig("gateways.yaml", gateways());
-        List<String> expected = new ArrayList<>(List.of("0.0.0.0_" + httpPort, "0.0.0.0_" + redirectPort, "0.0.0.0_" + httpsPort));
+        List<String> expected = new ArrayList<>(List.of("0.0.0.0_" + httpPort, "0.0.0.0_" + redirectPort, "0.0.0.0_" + httpsPort,
+                "0.0.0.0_" + passthroughPort));
         expected.sort(null);
         Await.until(WAIT, "the Gateway's listeners, active", () -> listenerNames(envoy.configDump()).equals(expected),
                 () -> listenerNames(envoy.configDump()).toString());
@@ -243,14 +285,7 @@ class EnvoyGatewayTest {
     @Test
     @Order(7)
     void httpsServerTerminatesTlsWithTheCertificateFile() throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("gateway", cert.x509());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
 
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -260,6 +295,23 @@ class EnvoyGatewayTest {
         assertEquals("terminated", response.headers().firstValue("x-tls").orElse(""));
         assertTrue(envoy.stat("listener.0.0.0.0_" + httpsPort + ".ssl.handshake") >= 1,
                 () -> envoy.stats("listener\\.0\\.0\\.0\\.0_" + httpsPort + "\\.ssl\\..*").toString());
+    }
+
+    @Test
+    @Order(8)
+    void passthroughServerForwardsTlsBySniWithoutTerminatingIt() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext()).connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1).build();
+
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + passthroughPort + "/"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, response.statusCode(), response::toString);
+        assertEquals("tls-backend", response.body(), "the backend's own TLS answered");
+        assertEquals(1, tlsBackendHits.get());
+        assertEquals(0, envoy.stat("listener.0.0.0.0_" + passthroughPort + ".ssl.handshake"), "Envoy did not terminate the TLS");
+        assertTrue(envoy.stat("cluster.outbound|9443||tls-backend.example.com.upstream_cx_total") >= 1,
+                () -> envoy.stats("tls-backend").toString());
     }
 
     private static List<String> listenerNames(JsonNode dump) {

@@ -1,5 +1,8 @@
 package io.pilot4j.testing;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * @param certificate the certificate chain file (one certificate)
  * @param privateKey  the PKCS#8 private key file
  * @param x509        the certificate, for clients to trust
+ * @param key         its private key, for a Java server presenting it
  */
-public record SelfSignedCertificate(Path certificate, Path privateKey, X509Certificate x509) {
+public record SelfSignedCertificate(Path certificate, Path privateKey, X509Certificate x509, PrivateKey key) {
     private static final String PASSWORD = "changeit";
 
     public static SelfSignedCertificate create(Path dir, String dnsName) throws IOException, InterruptedException, GeneralSecurityException {
@@ -47,7 +51,31 @@ public record SelfSignedCertificate(Path certificate, Path privateKey, X509Certi
         Path keyFile = dir.resolve(dnsName + ".key");
         Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
         Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()));
-        return new SelfSignedCertificate(certFile, keyFile, cert);
+        return new SelfSignedCertificate(certFile, keyFile, cert, key);
+    }
+
+    /** A TLS context that trusts only this certificate: what a client of a server presenting it uses. */
+    public SSLContext clientContext() throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", x509);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** A TLS context presenting this certificate: what a Java server behind a TLS passthrough uses. */
+    public SSLContext serverContext() throws GeneralSecurityException, IOException {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", key, PASSWORD.toCharArray(), new java.security.cert.Certificate[]{x509});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD.toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
     }
 
     private static String pem(String type, byte[] der) {
