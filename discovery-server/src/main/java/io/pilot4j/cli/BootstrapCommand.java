@@ -47,8 +47,8 @@ final class BootstrapCommand implements Callable<Integer> {
     MeshConfigOption meshConfig;
 
     @Option(names = "--type", defaultValue = "sidecar", paramLabel = "TYPE",
-            description = "Proxy type: sidecar, or router (a gateway; it gets clusters and endpoints, and no listeners "
-                    + "until pilot4j reads Gateways). Default: ${DEFAULT-VALUE}")
+            description = "Proxy type: sidecar, or router (a gateway: every cluster, and listeners and routes from the "
+                    + "Gateways whose selector matches its --labels). Default: ${DEFAULT-VALUE}")
     NodeType type;
 
     @Option(names = "--ip", defaultValue = BootstrapOptions.DEFAULT_IP, paramLabel = "IP",

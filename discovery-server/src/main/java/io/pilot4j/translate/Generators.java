@@ -3,6 +3,8 @@ package io.pilot4j.translate;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.pilot4j.translate.cluster.ClusterGenerator;
 import io.pilot4j.translate.endpoint.EndpointGenerator;
+import io.pilot4j.translate.gateway.GatewayListenerGenerator;
+import io.pilot4j.translate.gateway.GatewayRouteGenerator;
 import io.pilot4j.translate.grpc.GrpcClusterGenerator;
 import io.pilot4j.translate.grpc.GrpcListenerGenerator;
 import io.pilot4j.translate.grpc.GrpcRouteGenerator;
@@ -11,7 +13,6 @@ import io.pilot4j.translate.route.RouteGenerator;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,14 +21,13 @@ import java.util.Map;
  * it has not been sent yet.
  */
 public final class Generators {
-    /** Gateways get listeners and routes only from Gateway objects, which pilot4j does not read yet. */
-    private static final XdsGenerator NOTHING = (proxy, push, names) -> List.of();
-
     private static final EndpointGenerator EDS = new EndpointGenerator();
 
     private static final Map<String, XdsGenerator> SIDECAR =
             byType(new ClusterGenerator(), new ListenerGenerator(), new RouteGenerator());
-    private static final Map<String, XdsGenerator> ROUTER = byType(new ClusterGenerator(), NOTHING, NOTHING);
+    /** Gateways: every cluster, and listeners and routes from the Gateways that select them. */
+    private static final Map<String, XdsGenerator> ROUTER =
+            byType(new ClusterGenerator(), new GatewayListenerGenerator(), new GatewayRouteGenerator());
     private static final Map<String, XdsGenerator> PROXYLESS_GRPC =
             byType(new GrpcClusterGenerator(), new GrpcListenerGenerator(), new GrpcRouteGenerator());
 

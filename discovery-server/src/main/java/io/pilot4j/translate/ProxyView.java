@@ -92,6 +92,11 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
         return new ProxyView(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, kept, keptLocality);
     }
 
+    /** Whether the proxy may bind {@code port}: an unprivileged one cannot bind ports below 1024 (Istio's CanBindToPort). */
+    public boolean canBind(int port) {
+        return !(unprivileged && port < 1024);
+    }
+
     public boolean isRouter() {
         return flavour == Flavour.ROUTER;
     }

@@ -20,9 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A gateway Envoy ({@code discovery bootstrap --type router}, the node type of seed 001's bootstrap) gets every
- * cluster with its endpoints, and no listeners: those come from Gateway objects, which pilot4j does not read yet.
- * Over both ADS flavours: the empty LDS answer that lets it start is a different message in each.
+ * A gateway Envoy ({@code discovery bootstrap --type router}, the node type of seed 001's bootstrap) that no Gateway
+ * selects gets every cluster with its endpoints, and no listeners: a router's listeners come only from the Gateways
+ * whose selector matches its labels ({@code EnvoyGatewayTest}). Over both ADS flavours: the empty LDS answer that lets
+ * it start is a different message in each.
  */
 class EnvoyRouterTest {
     private static final String CLUSTER = "outbound|9080||reviews.example.com";
@@ -32,7 +33,7 @@ class EnvoyRouterTest {
 
     @ParameterizedTest(name = "--xdsApi {0}")
     @ValueSource(strings = {"grpc", "delta"})
-    void routerGetsClustersAndEndpointsButNoListeners(String xdsApi, @TempDir Path configDir, @TempDir Path envoyDir) throws Exception {
+    void routerWithoutAGatewayGetsClustersAndEndpointsButNoListeners(String xdsApi, @TempDir Path configDir, @TempDir Path envoyDir) throws Exception {
         EnvoyBinary.assumeAvailable();
         try (RunningServer server = RunningServer.start(configDir)) {
             server.writeConfig("reviews.yaml", """

@@ -5,6 +5,8 @@ import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.translate.cluster.ClusterGenerator;
 import io.pilot4j.translate.endpoint.EndpointGenerator;
+import io.pilot4j.translate.gateway.GatewayListenerGenerator;
+import io.pilot4j.translate.gateway.GatewayRouteGenerator;
 import io.pilot4j.translate.grpc.GrpcClusterGenerator;
 import io.pilot4j.translate.grpc.GrpcListenerGenerator;
 import io.pilot4j.translate.grpc.GrpcRouteGenerator;
@@ -34,7 +36,7 @@ class GeneratorsTest {
     }
 
     @Test
-    void routerGetsClustersAndEndpointsButNoListenersOrRoutes() {
+    void routerGetsClustersAndEndpointsAndGatewayListenersAndRoutes() {
         Map<String, XdsGenerator> g = Generators.forView(Proxies.router("istio-system"));
         PushContext push = new PushFixture().kube("reviews", "default").http(9080).build();
         ProxyView router = Proxies.router("istio-system");
@@ -42,8 +44,10 @@ class GeneratorsTest {
         assertEquals(ORDER, List.copyOf(g.keySet()));
         assertInstanceOf(ClusterGenerator.class, g.get(Resources.V3.CLUSTER_TYPE_URL));
         assertInstanceOf(EndpointGenerator.class, g.get(Resources.V3.ENDPOINT_TYPE_URL));
-        assertEquals(List.of(), g.get(Resources.V3.LISTENER_TYPE_URL).generate(router, push, ResourceNames.all()));
-        assertEquals(List.of(), g.get(Resources.V3.ROUTE_TYPE_URL).generate(router, push, ResourceNames.of("9080")));
+        assertInstanceOf(GatewayListenerGenerator.class, g.get(Resources.V3.LISTENER_TYPE_URL));
+        assertInstanceOf(GatewayRouteGenerator.class, g.get(Resources.V3.ROUTE_TYPE_URL));
+        assertEquals(List.of(), g.get(Resources.V3.LISTENER_TYPE_URL).generate(router, push, ResourceNames.all()), "no Gateway selects it");
+        assertEquals(List.of(), g.get(Resources.V3.ROUTE_TYPE_URL).generate(router, push, ResourceNames.all()));
     }
 
     @Test

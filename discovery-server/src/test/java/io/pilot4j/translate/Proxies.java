@@ -28,7 +28,12 @@ public final class Proxies {
     }
 
     public static ProxyView router(String ns) {
-        return ProxyView.of(Proxy.fromNode("router~10.0.0.2~gateway-1." + ns + "~" + ns + ".svc.cluster.local", Map.of(), Map.of()));
+        return router(ns, Map.of(), Map.of());
+    }
+
+    /** A router with node metadata and workload labels (which Gateway selectors match). */
+    public static ProxyView router(String ns, Map<String, String> metadata, Map<String, String> labels) {
+        return ProxyView.of(Proxy.fromNode("router~10.0.0.2~gateway-1." + ns + "~" + ns + ".svc.cluster.local", metadata, labels));
     }
 
     /** A proxyless gRPC client (GENERATOR=grpc), as Istio's gRPC bootstrap describes one. */

@@ -151,6 +151,129 @@ public final class SampleMeshes {
                         """);
     }
 
+    /** The labels of the router the gateway samples select. */
+    public static final Map<String, String> INGRESS_LABELS = Map.of("istio", "ingressgateway", "app", "istio-ingressgateway");
+
+    /**
+     * Traffic rules plus Gateways for an ingress router (istio=ingressgateway): HTTP servers of two Gateways on one
+     * port, an httpsRedirect server, HTTPS servers (SIMPLE and MUTUAL) terminating TLS with {@code cert}'s files, a TLS
+     * termination server and a TCP server proxying by tcp routes, a PASSTHROUGH server routing by SNI, and servers that
+     * are skipped (credentialName,
+     * ISTIO_MUTUAL, a protocol conflict).
+     */
+    public static PushFixture withGateways(io.pilot4j.testing.SelfSignedCertificate cert) {
+        String files = "serverCertificate: " + cert.certificate() + ", privateKey: " + cert.privateKey();
+        return withTrafficRules().istio("""
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: bookinfo-gateway, namespace: istio-system}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 8080, name: http, protocol: HTTP}
+                    hosts: ["*"]
+                  - port: {number: 8081, name: http-redirect, protocol: HTTP}
+                    hosts: [bookinfo.example.com]
+                    tls: {httpsRedirect: true}
+                  - port: {number: 8443, name: https, protocol: HTTPS}
+                    name: bookinfo-https
+                    hosts: [bookinfo.example.com]
+                    tls: {mode: SIMPLE, %1$s}
+                  - port: {number: 8443, name: https-admin, protocol: HTTPS}
+                    hosts: [shop/admin.example.com]
+                    tls: {mode: MUTUAL, %1$s, caCertificates: %2$s, minProtocolVersion: TLSV1_2}
+                  - port: {number: 8443, name: https-sds, protocol: HTTPS}
+                    hosts: [sds.example.com]
+                    tls: {mode: SIMPLE, credentialName: sds-cert}
+                  - port: {number: 9443, name: tls-db, protocol: TLS}
+                    hosts: [db.example.com]
+                    tls: {mode: SIMPLE, %1$s}
+                  - port: {number: 9000, name: tcp, protocol: TCP}
+                    hosts: [db.example.com]
+                  - port: {number: 9443, name: tls-pass, protocol: TLS}
+                    hosts: ["*.pass.example.com"]
+                    tls: {mode: PASSTHROUGH}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: shop-gateway, namespace: shop}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: 8080, name: http, protocol: HTTP}
+                    hosts: ["./*"]
+                  - port: {number: 9000, name: tcp-clash, protocol: TCP}
+                    hosts: ["*"]
+                  - port: {number: 8443, name: https-mtls, protocol: HTTPS}
+                    hosts: [mesh.example.com]
+                    tls: {mode: ISTIO_MUTUAL}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: bookinfo, namespace: default}
+                spec:
+                  hosts: [bookinfo.example.com, "*.bookinfo.example.com"]
+                  gateways: [istio-system/bookinfo-gateway]
+                  http:
+                  - match: [{uri: {prefix: /reviews}}]
+                    route:
+                    - {destination: {host: reviews, port: {number: 9080}}, weight: 80}
+                    - {destination: {host: ratings.shop.svc.cluster.local, subset: v1, port: {number: 9080}}, weight: 20}
+                    headers: {response: {set: {x-gateway: bookinfo}}}
+                  - route: [{destination: {host: productpage}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: shop, namespace: shop}
+                spec:
+                  hosts: [admin.example.com, ratings.shop.example.com]
+                  gateways: [istio-system/bookinfo-gateway, shop-gateway]
+                  http:
+                  - match: [{uri: {prefix: /admin}, gateways: [istio-system/bookinfo-gateway]}]
+                    route: [{destination: {host: ratings, subset: v2, port: {number: 9080}}}]
+                  - route: [{destination: {host: ratings, port: {number: 9080}}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: db, namespace: db}
+                spec:
+                  hosts: [db.example.com]
+                  gateways: [istio-system/bookinfo-gateway]
+                  tcp:
+                  - route:
+                    - {destination: {host: mysql, subset: primary}, weight: 70}
+                    - {destination: {host: mysql, subset: replica}, weight: 30}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: pass, namespace: default}
+                spec:
+                  hosts: ["*.pass.example.com"]
+                  gateways: [istio-system/bookinfo-gateway]
+                  tls:
+                  - match: [{sniHosts: [api.pass.example.com]}]
+                    route: [{destination: {host: api.example.com, port: {number: 443}}}]
+                """.formatted(files, cert.certificate()));
+    }
+
+    /** A throwaway certificate for the gateway samples, made once per test JVM (Envoy's validation reads the files). */
+    public static synchronized io.pilot4j.testing.SelfSignedCertificate gatewayCertificate() {
+        if (gatewayCertificate == null) {
+            try {
+                java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pilot4j-gateway-certs");
+                dir.toFile().deleteOnExit();
+                gatewayCertificate = io.pilot4j.testing.SelfSignedCertificate.create(dir, "bookinfo.example.com");
+                gatewayCertificate.certificate().toFile().deleteOnExit();
+                gatewayCertificate.privateKey().toFile().deleteOnExit();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot make a test certificate", e);
+            }
+        }
+        return gatewayCertificate;
+    }
+
+    private static io.pilot4j.testing.SelfSignedCertificate gatewayCertificate;
+
     /** What a local Envoy (INTERCEPTION_MODE=NONE) is served by the Envoy end-to-end test: loopback VIPs sharing a port. */
     public static PushFixture loopback() {
         return new PushFixture()
@@ -238,6 +361,11 @@ public final class SampleMeshes {
                         ProxyView.of(Proxy.fromNode("sidecar~fd00::1~app-1.default~default.svc.cluster.local", Map.of(), Map.of())),
                         bookinfo().build()),
                 arguments("router", Proxies.router("istio-system"), bookinfo().build()),
+                arguments("router with Gateways (HTTP, HTTPS with certificate files, TLS termination and passthrough, TCP)",
+                        Proxies.router("istio-system", Map.of(), INGRESS_LABELS), withGateways(gatewayCertificate()).build()),
+                arguments("IPv6-only unprivileged router with Gateways",
+                        ProxyView.of(Proxy.fromNode("router~fd00::2~gateway-1.istio-system~istio-system.svc.cluster.local",
+                                Map.of("UNPRIVILEGED_POD", "true"), INGRESS_LABELS)), withGateways(gatewayCertificate()).build()),
                 arguments("sidecar with traffic rules", Proxies.sidecar("shop"), withTrafficRules().build()),
                 arguments("sidecar with traffic rules, from another namespace", Proxies.sidecar("default"), withTrafficRules().build()),
                 arguments("sidecar with locality load balancing", Proxies.sidecar("default", Map.of(), WEST_A),

@@ -2,6 +2,7 @@ package io.pilot4j.model;
 
 import io.pilot4j.mesh.MeshConfig;
 import io.pilot4j.model.networking.DestinationRule;
+import io.pilot4j.model.networking.MergedGateway;
 import io.pilot4j.model.networking.RuleAnalysis;
 import io.pilot4j.model.networking.RuleIndex;
 import io.pilot4j.model.networking.Sidecar;
@@ -142,6 +143,16 @@ public final class PushContext {
     /** The VirtualService that routes {@code hostname} for sidecars (and proxyless gRPC) of {@code namespace}. */
     public Optional<VirtualService> virtualService(String namespace, String hostname) {
         return rules.virtualServiceForHost(namespace, hostname);
+    }
+
+    /** The Gateways that select a router with these workload labels, merged into its listeners' servers. */
+    public MergedGateway mergedGateway(Map<String, String> labels) {
+        return rules.mergedGateway(labels);
+    }
+
+    /** The VirtualServices bound to {@code gateway} ({@code namespace/name}) that a router of {@code namespace} sees. */
+    public List<VirtualService> virtualServicesForGateway(String namespace, String gateway) {
+        return rules.virtualServicesForGateway(namespace, gateway);
     }
 
     /** The DestinationRule that applies to {@code service} for proxies of {@code namespace}. */

@@ -112,7 +112,7 @@ public final class ListenerGenerator implements XdsGenerator {
      * wildcard address of a port Envoy already listens on (virtualOutbound/virtualInbound, status, metrics).
      */
     private static boolean usable(ProxyView proxy, String address, int port, boolean bindToPort, Set<Integer> reserved) {
-        if (bindToPort && port < 1024 && proxy.unprivileged()) {
+        if (bindToPort && !proxy.canBind(port)) {
             return false;
         }
         return !(address.equals(OutboundListener.WILDCARD) && reserved.contains(port));

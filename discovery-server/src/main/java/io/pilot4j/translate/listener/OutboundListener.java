@@ -1,8 +1,6 @@
 package io.pilot4j.translate.listener;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
-import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
@@ -10,8 +8,6 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
-import io.pilot4j.translate.AdsConfigSource;
 
 /**
  * One outbound port listener of a sidecar, named {@code ADDRESS_PORT} as in Istio: HTTP listeners share a
@@ -20,7 +16,7 @@ import io.pilot4j.translate.AdsConfigSource;
 public final class OutboundListener {
     public static final String WILDCARD = "0.0.0.0";
     public static final String LOCALHOST = "127.0.0.1";
-    public static final String HTTP_CONNECTION_MANAGER = "envoy.filters.network.http_connection_manager";
+    public static final String HTTP_CONNECTION_MANAGER = HttpConnectionManagers.NAME;
 
     private OutboundListener() {
     }
@@ -35,28 +31,12 @@ public final class OutboundListener {
      */
     public static Listener http(String address, int port, boolean bindToPort) {
         String name = name(address, port);
-        HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
-                .setStatPrefix("outbound_" + name)
-                .setCodecType(HttpConnectionManager.CodecType.AUTO)
-                .setRds(Rds.newBuilder()
-                        .setConfigSource(AdsConfigSource.forEnvoy())
-                        .setRouteConfigName(Integer.toString(port)))
-                // Istio's order: fault and CORS (configured per route), then the router.
-                .addHttpFilters(HttpFilters.fault())
-                .addHttpFilters(HttpFilters.cors())
-                .addHttpFilters(RouterFilter.get())
-                // Istio's outbound defaults: trust the local application's headers (x-envoy-* timeouts), allow
-                // websockets, no stream idle timeout (long-lived gRPC streams), RFC 3986 path normalisation.
+        HttpConnectionManager hcm = HttpConnectionManagers.rds("outbound_" + name, Integer.toString(port))
+                // Istio's outbound default: trust the local application's headers (x-envoy-* timeouts).
                 .setUseRemoteAddress(BoolValue.of(false))
-                .addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"))
-                .setStreamIdleTimeout(Durations.ZERO)
-                .setNormalizePath(BoolValue.of(true))
-                .setPathWithEscapedSlashesAction(HttpConnectionManager.PathWithEscapedSlashesAction.KEEP_UNCHANGED)
                 .build();
         return skeleton(name, address, port, bindToPort)
-                .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
-                        .setName(HTTP_CONNECTION_MANAGER)
-                        .setTypedConfig(Any.pack(hcm))))
+                .addFilterChains(FilterChain.newBuilder().addFilters(HttpConnectionManagers.filter(hcm)))
                 .build();
     }
 
@@ -65,7 +45,7 @@ public final class OutboundListener {
     }
 
     /** @param tcpProxy the tcp_proxy filter: to the service's cluster, or as a VirtualService's tcp route says */
-    public static Listener tcp(String address, int port, boolean bindToPort, io.envoyproxy.envoy.config.listener.v3.Filter tcpProxy) {
+    public static Listener tcp(String address, int port, boolean bindToPort, Filter tcpProxy) {
         return skeleton(name(address, port), address, port, bindToPort)
                 .addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy))
                 .build();

@@ -38,6 +38,29 @@ public final class TcpRoutes {
         return TcpProxyFilter.to(SubsetKey.outbound(service.hostname(), port).toString());
     }
 
+    /**
+     * The tcp_proxy of a gateway's TCP server (Istio's buildGatewayNetworkFiltersFromTCPRoutes): the first tcp route,
+     * among the VirtualServices bound to the gateway in order, whose match fits the server's port and the gateway
+     * (Istio's l4MultiMatch: only those two are read); empty when none does, and the server then gets no filter chain.
+     *
+     * @param bound the VirtualServices bound to the gateway whose hosts the server admits
+     */
+    public static Optional<Filter> forGateway(PushContext push, List<VirtualService> bound, int port, String gateway) {
+        for (VirtualService vs : bound) {
+            for (TcpRoute route : vs.tcp()) {
+                if (route.route().isEmpty()) {
+                    continue;
+                }
+                boolean fits = route.match().isEmpty() || route.match().stream().anyMatch(m -> (m.port() == 0 || m.port() == port)
+                        && (m.gateways().isEmpty() || m.gateways().contains(gateway)));
+                if (fits) {
+                    return Optional.of(filter(push, vs, route.route(), port));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private static boolean fits(TcpRoute route, ProxyView proxy, int port) {
         if (route.match().isEmpty()) {
             return true;
@@ -57,7 +80,7 @@ public final class TcpRoutes {
     }
 
     /** Istio's single-destination and weighted-cluster tcp_proxy; a 0 weight next to others gets no traffic. */
-    private static Filter filter(PushContext push, VirtualService vs, List<RouteDestination> destinations, int port) {
+    public static Filter filter(PushContext push, VirtualService vs, List<RouteDestination> destinations, int port) {
         if (destinations.size() == 1) {
             return TcpProxyFilter.to(VirtualServiceRoutes.cluster(push, destinations.get(0).destination(), port));
         }

@@ -65,10 +65,22 @@ public final class VirtualServiceRoutes {
     }
 
     /**
-     * @param service the service whose virtual host this is (short destination ports resolve against it)
+     * The routes a sidecar or proxyless gRPC client (the {@code mesh} gateway) gets.
+     *
+     * @param service the service whose virtual host this is
      * @param port    the route config's port
      */
     public static List<Route> build(ProxyView proxy, PushContext push, VirtualService vs, Service service, int port) {
+        return build(proxy, push, vs, port, VirtualService.MESH_GATEWAY);
+    }
+
+    /**
+     * The routes for one gateway: {@code mesh} for sidecars, else a Gateway's {@code namespace/name}, against which
+     * the matches' own {@code gateways} are evaluated (Istio's BuildHTTPRoutesForVirtualService with its gateway set).
+     *
+     * @param port the port the routes serve: the sidecar's route config port, or the gateway server's port
+     */
+    public static List<Route> build(ProxyView proxy, PushContext push, VirtualService vs, int port, String gateway) {
         List<Route> out = new ArrayList<>();
         for (HttpRoute http : vs.http()) {
             if (http.delegate().isPresent()) {
@@ -82,7 +94,7 @@ public final class VirtualServiceRoutes {
                 continue;
             }
             for (HttpMatchRequest match : http.match()) {
-                if (applies(match, proxy, port)) {
+                if (applies(match, proxy, port, gateway)) {
                     out.add(route(proxy, push, vs, http, match, port));
                 }
             }
@@ -91,11 +103,12 @@ public final class VirtualServiceRoutes {
     }
 
     /** Match conditions that depend on the proxy or port rather than the request decide whether the route exists. */
-    private static boolean applies(HttpMatchRequest match, ProxyView proxy, int port) {
+    private static boolean applies(HttpMatchRequest match, ProxyView proxy, int port, String gateway) {
         if (match.port() != 0 && match.port() != port) {
             return false;
         }
-        if (!match.gateways().isEmpty() && !match.gateways().contains(VirtualService.MESH_GATEWAY)) {
+        // A match without gateways takes the VirtualService's, which already brought it here.
+        if (!match.gateways().isEmpty() && !match.gateways().contains(gateway)) {
             return false;
         }
         if (!match.sourceNamespace().isEmpty() && !match.sourceNamespace().equals(proxy.namespace())) {

@@ -1,16 +1,21 @@
 package io.pilot4j.kube.networking;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.pilot4j.kube.DnsNames;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
+import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.kube.Result;
+import io.pilot4j.model.Protocol;
 import io.pilot4j.model.networking.Gateway;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** An Istio Gateway to the model, with Istio's checks on servers. Held: router listeners are not generated yet. */
+/** An Istio Gateway to the model, with Istio's checks on servers (ValidateGateway, validateServer, validateTLSOptions). */
 public final class GatewayConversion {
     private static final FieldPath SPEC = FieldPath.of("spec");
 
@@ -23,6 +28,7 @@ public final class GatewayConversion {
             return Result.invalid(errors.toList());
         }
         List<Gateway.Server> servers = new ArrayList<>();
+        Set<String> portNames = new HashSet<>();
         var specServers = RuleFields.list(spec.getServers());
         if (specServers.isEmpty()) {
             errors.add(SPEC.child("servers"), "at least one server is required");
@@ -48,6 +54,14 @@ public final class GatewayConversion {
                 protocol = s.getPort().getProtocol();
                 if (protocol == null || protocol.isEmpty()) {
                     errors.add(p.child("port").child("protocol"), "required");
+                } else if (Protocol.parse(protocol) == Protocol.UNSUPPORTED) {
+                    errors.add(p.child("port").child("protocol"), "invalid protocol \"" + protocol
+                            + "\", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, HTTPS, TLS, MONGO, REDIS, MYSQL, TCP");
+                }
+                if (portName == null || portName.isEmpty()) {
+                    errors.add(p.child("port").child("name"), "required: a server's port needs a name");
+                } else if (!portNames.add(portName)) {
+                    errors.add(p.child("port").child("name"), "port names in servers must be unique: duplicate name " + portName);
                 }
                 target = RuleFields.intValue(s.getPort().getTargetPort());
             }
@@ -55,27 +69,110 @@ public final class GatewayConversion {
             if (hosts.isEmpty()) {
                 errors.add(p.child("hosts"), "at least one host is required");
             }
+            for (int h = 0; h < hosts.size(); h++) {
+                checkServerHost(hosts.get(h), p.child("hosts").index(h), errors);
+            }
+            if (s.getBind() != null && !s.getBind().isEmpty() && !IpAddresses.isIp(s.getBind())) {
+                errors.add(p.child("bind"), "\"" + s.getBind() + "\" is not an IP address (unix domain sockets are not supported)");
+            }
             Optional<Gateway.ServerTlsSettings> tls = Optional.empty();
             if (s.getTls() != null) {
-                var t = s.getTls();
-                String mode = t.getMode() == null ? "PASSTHROUGH" : t.getMode().name();
-                boolean credential = (t.getCredentialName() != null && !t.getCredentialName().isEmpty())
-                        || !RuleFields.list(t.getCredentialNames()).isEmpty();
-                if ((mode.equals("SIMPLE") || mode.equals("MUTUAL")) && !credential) {
-                    if (t.getServerCertificate() == null || t.getServerCertificate().isEmpty()) {
-                        errors.add(p.child("tls").child("serverCertificate"), "required with mode " + mode + " (or credentialName)");
-                    }
-                    if (t.getPrivateKey() == null || t.getPrivateKey().isEmpty()) {
-                        errors.add(p.child("tls").child("privateKey"), "required with mode " + mode + " (or credentialName)");
-                    }
-                }
-                tls = Optional.of(new Gateway.ServerTlsSettings(mode, Boolean.TRUE.equals(t.getHttpsRedirect()), t.getServerCertificate(),
-                        t.getPrivateKey(), t.getCaCertificates(), t.getCredentialName(), RuleFields.list(t.getSubjectAltNames()),
-                        t.getMinProtocolVersion() == null ? "" : t.getMinProtocolVersion().name(),
-                        t.getMaxProtocolVersion() == null ? "" : t.getMaxProtocolVersion().name()));
+                tls = Optional.of(tls(s.getTls(), p.child("tls"), errors));
             }
+            checkTlsForProtocol(Protocol.parse(protocol), tls, p, errors);
             servers.add(new Gateway.Server(s.getName(), port, portName, protocol, target, hosts, s.getBind(), tls));
         }
         return errors.toResult(() -> new Gateway(RuleFields.meta(object), RuleFields.labels(spec.getSelector()), servers));
+    }
+
+    private static Gateway.ServerTlsSettings tls(io.fabric8.istio.api.api.networking.v1alpha3.ServerTLSSettings t, FieldPath path,
+                                                 FieldErrors errors) {
+        String mode = t.getMode() == null ? "PASSTHROUGH" : t.getMode().name();
+        String cert = nonNull(t.getServerCertificate());
+        String key = nonNull(t.getPrivateKey());
+        String ca = nonNull(t.getCaCertificates());
+        String credential = nonNull(t.getCredentialName());
+        if (credential.isEmpty() && !RuleFields.list(t.getCredentialNames()).isEmpty()) {
+            credential = RuleFields.list(t.getCredentialNames()).get(0);
+        }
+        switch (mode) {
+            case "ISTIO_MUTUAL" -> {
+                for (var f : List.of(new String[]{"serverCertificate", cert}, new String[]{"privateKey", key},
+                        new String[]{"caCertificates", ca}, new String[]{"credentialName", credential})) {
+                    if (!f[1].isEmpty()) {
+                        errors.add(path.child(f[0]), "ISTIO_MUTUAL TLS cannot have an associated " + f[0]);
+                    }
+                }
+            }
+            case "SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL" -> {
+                if (credential.isEmpty()) {
+                    if (cert.isEmpty()) {
+                        errors.add(path.child("serverCertificate"), "required with mode " + mode + " (or credentialName)");
+                    }
+                    if (key.isEmpty()) {
+                        errors.add(path.child("privateKey"), "required with mode " + mode + " (or credentialName)");
+                    }
+                    if (!mode.equals("SIMPLE") && ca.isEmpty()) {
+                        errors.add(path.child("caCertificates"), "required with mode " + mode + ": the CA that signs client certificates");
+                    }
+                } else if (!cert.isEmpty() || !key.isEmpty()) {
+                    errors.add(path, "only one of credentialName and serverCertificate/privateKey may be set");
+                }
+            }
+            default -> {
+                // PASSTHROUGH, AUTO_PASSTHROUGH: certificates are ignored, as Istio warns.
+            }
+        }
+        String min = t.getMinProtocolVersion() == null ? "" : t.getMinProtocolVersion().name();
+        String max = t.getMaxProtocolVersion() == null ? "" : t.getMaxProtocolVersion().name();
+        return new Gateway.ServerTlsSettings(mode, Boolean.TRUE.equals(t.getHttpsRedirect()), cert, key, ca, credential,
+                RuleFields.list(t.getSubjectAltNames()), min, max);
+    }
+
+    /**
+     * Istio's validateServer: HTTPS and TLS servers need TLS settings; a plain HTTP server may only carry
+     * {@code httpsRedirect}; other protocols none.
+     */
+    private static void checkTlsForProtocol(Protocol protocol, Optional<Gateway.ServerTlsSettings> tls, FieldPath path, FieldErrors errors) {
+        boolean tlsProtocol = protocol == Protocol.HTTPS || protocol == Protocol.TLS;
+        if (tlsProtocol && tls.isEmpty()) {
+            errors.add(path.child("tls"), "required: a server on an HTTPS or TLS port must have TLS settings");
+        } else if (!tlsProtocol && tls.isPresent() && protocol != Protocol.UNSUPPORTED) {
+            Gateway.ServerTlsSettings t = tls.get();
+            boolean redirectOnly = t.mode().equals("PASSTHROUGH") && t.serverCertificate().isEmpty() && t.privateKey().isEmpty()
+                    && t.caCertificates().isEmpty();
+            if (!protocol.isHttp()) {
+                errors.add(path.child("tls"), "a server cannot have TLS settings for non HTTPS/TLS ports");
+            } else if (!redirectOnly) {
+                errors.add(path.child("tls"), "a plain text HTTP server can only have tls.httpsRedirect");
+            }
+        }
+    }
+
+    /** Istio's ValidateNamespaceSlashWildcardHostname: {@code [namespace/]host}, namespace {@code *}, {@code .} or a name. */
+    private static void checkServerHost(String host, FieldPath path, FieldErrors errors) {
+        if (host == null || host.isEmpty()) {
+            errors.required(path);
+            return;
+        }
+        int slash = host.indexOf('/');
+        String name = host;
+        if (slash >= 0) {
+            String ns = host.substring(0, slash);
+            name = host.substring(slash + 1);
+            if (ns.isEmpty() || (!ns.equals("*") && !ns.equals(".") && !DnsNames.isLabel(ns))) {
+                errors.add(path, "\"" + host + "\": the namespace before / must be *, . or a namespace name");
+                return;
+            }
+        }
+        if (name.isEmpty()) {
+            errors.add(path, "\"" + host + "\": a host is required after the namespace");
+        } else if (!name.equals("*")) {
+            RuleFields.checkHost(name, path, errors);
+        }
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
     }
 }

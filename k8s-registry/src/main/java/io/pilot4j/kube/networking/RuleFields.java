@@ -192,6 +192,36 @@ final class RuleFields {
         return host + "." + namespace + ".svc." + domainSuffix;
     }
 
+    /**
+     * Istio's resolveGatewayName for every entry of a VirtualService's (or match's) {@code gateways}: {@code mesh}
+     * stays, {@code name} and {@code ./name} become {@code namespace/name}, the legacy {@code name.ns.svc...} form
+     * becomes {@code ns/name}; {@code ns/name} is kept.
+     */
+    static List<String> gateways(List<String> gateways, String namespace) {
+        List<String> out = new ArrayList<>();
+        for (String g : list(gateways)) {
+            out.add(g == null ? null : resolveGateway(g, namespace));
+        }
+        return out;
+    }
+
+    private static String resolveGateway(String gateway, String namespace) {
+        if (gateway.equals(io.pilot4j.model.networking.VirtualService.MESH_GATEWAY)) {
+            return gateway;
+        }
+        int slash = gateway.indexOf('/');
+        if (slash >= 0) {
+            return gateway.startsWith("./") ? namespace + gateway.substring(1) : gateway;
+        }
+        int dot = gateway.indexOf('.');
+        if (dot < 0) {
+            return namespace + "/" + gateway;
+        }
+        String rest = gateway.substring(dot + 1);
+        int next = rest.indexOf('.');
+        return (next < 0 ? rest : rest.substring(0, next)) + "/" + gateway.substring(0, dot);
+    }
+
     /** Hosts of a VirtualService or DestinationRule: {@code *}, a wildcard domain, or a name. */
     static void checkHost(String host, FieldPath path, FieldErrors errors) {
         if (host == null || host.isEmpty()) {

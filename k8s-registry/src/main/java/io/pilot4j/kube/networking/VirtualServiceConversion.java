@@ -72,7 +72,7 @@ public final class VirtualServiceConversion {
                 hosts.add(RuleFields.resolveHost(specHosts.get(i), namespace, domainSuffix));
             }
         }
-        List<String> gateways = RuleFields.list(spec.getGateways());
+        List<String> gateways = RuleFields.gateways(spec.getGateways(), namespace);
         // Without hosts it is a delegate: only its HTTP routes count, pulled in by a root's route (Istio's checks).
         boolean isDelegate = specHosts.isEmpty();
         if (isDelegate && !gateways.isEmpty()) {
@@ -109,7 +109,7 @@ public final class VirtualServiceConversion {
                 var m = specMatch.get(j);
                 int port = port(m.getPort(), path.child("match").index(j).child("port"), errors);
                 matches.add(new TcpRoute.L4Match(RuleFields.list(m.getDestinationSubnets()), port, m.getSourceSubnet(),
-                        RuleFields.labels(m.getSourceLabels()), RuleFields.list(m.getGateways()), m.getSourceNamespace()));
+                        RuleFields.labels(m.getSourceLabels()), RuleFields.gateways(m.getGateways(), namespace), m.getSourceNamespace()));
             }
             tcp.add(new TcpRoute(matches, routeDestinations(r.getRoute(), path.child("route"), c)));
         }
@@ -134,7 +134,7 @@ public final class VirtualServiceConversion {
                 }
                 int port = port(m.getPort(), mp.child("port"), errors);
                 matches.add(new TlsRoute.TlsMatch(RuleFields.list(m.getSniHosts()), RuleFields.list(m.getDestinationSubnets()), port,
-                        RuleFields.labels(m.getSourceLabels()), RuleFields.list(m.getGateways()), m.getSourceNamespace()));
+                        RuleFields.labels(m.getSourceLabels()), RuleFields.gateways(m.getGateways(), namespace), m.getSourceNamespace()));
             }
             tls.add(new TlsRoute(matches, routeDestinations(r.getRoute(), path.child("route"), c)));
         }
@@ -156,7 +156,7 @@ public final class VirtualServiceConversion {
         List<HttpMatchRequest> matches = new ArrayList<>();
         var specMatch = RuleFields.list(r.getMatch());
         for (int i = 0; i < specMatch.size(); i++) {
-            matches.add(match(specMatch.get(i), path.child("match").index(i), errors));
+            matches.add(match(specMatch.get(i), path.child("match").index(i), c.namespace(), errors));
         }
 
         List<HttpRouteDestination> route = new ArrayList<>();
@@ -288,7 +288,8 @@ public final class VirtualServiceConversion {
                 mirrors, cors, headers(r.getHeaders())));
     }
 
-    private static HttpMatchRequest match(io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequest m, FieldPath path, FieldErrors errors) {
+    private static HttpMatchRequest match(io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequest m, FieldPath path, String namespace,
+                                          FieldErrors errors) {
         if (m == null) {
             errors.add(path, "must not be null");
             return new HttpMatchRequest("", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -306,7 +307,7 @@ public final class VirtualServiceConversion {
                 RuleFields.stringMatches(m.getHeaders(), path.child("headers"), true, errors),
                 RuleFields.stringMatches(m.getWithoutHeaders(), path.child("withoutHeaders"), true, errors),
                 RuleFields.stringMatches(m.getQueryParams(), path.child("queryParams"), false, errors),
-                port, RuleFields.labels(m.getSourceLabels()), RuleFields.list(m.getGateways()), m.getSourceNamespace(),
+                port, RuleFields.labels(m.getSourceLabels()), RuleFields.gateways(m.getGateways(), namespace), m.getSourceNamespace(),
                 Boolean.TRUE.equals(m.getIgnoreUriCase()));
     }
 

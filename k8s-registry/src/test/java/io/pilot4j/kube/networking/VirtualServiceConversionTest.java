@@ -120,6 +120,25 @@ class VirtualServiceConversionTest {
         assertEquals(Optional.of(new HttpRoute.Delegate("reviews-v2", "team")), root.value().http().get(0).delegate());
     }
 
+    @Test
+    void gatewayNamesResolveAsIstioResolvesThem() {
+        Result<io.pilot4j.model.networking.VirtualService> r = convert("""
+                hosts: [reviews]
+                gateways: [mesh, ingress, ./local, istio-system/public, legacy.istio-system.svc.cluster.local]
+                http:
+                - match: [{gateways: [ingress, mesh]}]
+                  route: [{destination: {host: reviews}}]
+                tcp:
+                - match: [{gateways: [ingress]}]
+                  route: [{destination: {host: reviews}}]
+                """);
+        assertTrue(r.isValid(), () -> r.errors().toString());
+        assertEquals(List.of("mesh", "default/ingress", "default/local", "istio-system/public", "istio-system/legacy"), r.value().gateways());
+        assertEquals(List.of("default/ingress", "mesh"), r.value().http().get(0).match().get(0).gateways());
+        assertEquals(List.of("default/ingress"), r.value().tcp().get(0).match().get(0).gateways());
+        assertTrue(r.value().appliesToMesh());
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 arguments("a delegate (no hosts) with gateways, tcp routes and a delegate of its own", """

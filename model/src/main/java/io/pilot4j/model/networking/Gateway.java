@@ -5,7 +5,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Istio's Gateway (held; router listeners are not generated from it yet). */
+/**
+ * Istio's Gateway: the listeners of the routers its selector matches ({@link MergedGateway}); router listeners and
+ * routes are generated from it (HTTP, HTTPS and TLS termination with certificate files, TLS passthrough, TCP).
+ * credentialName (SDS), ISTIO_MUTUAL, AUTO_PASSTHROUGH and bind are held but not served: such servers are skipped and
+ * reported.
+ */
 public record Gateway(ConfigMeta meta, Map<String, String> selector, List<Server> servers) implements TrafficRule {
 
     /** @param hosts {@code namespace/host} or {@code host} entries the server admits */

@@ -47,7 +47,23 @@ public final class RuleAnalysis {
                 }
             }
         }
+        out.addAll(gatewayProblems(index));
         return out;
+    }
+
+    /**
+     * Servers of Gateways that a router would not serve: what pilot4j does not support (credentialName, ISTIO_MUTUAL,
+     * passthrough, bind), and conflicts between the Gateways that select a router labelled exactly as each Gateway's
+     * selector says (the usual deployment: one selector per gateway Deployment). Istio logs these per proxy.
+     */
+    private static List<ConfigError> gatewayProblems(RuleIndex index) {
+        java.util.Set<ConfigError> out = new java.util.LinkedHashSet<>();
+        for (Gateway gw : index.rules().gateways()) {
+            for (MergedGateway.Problem p : index.mergedGateway(gw.selector()).problems()) {
+                out.add(p.toConfigError(SOURCE));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static void check(RuleIndex index, Map<String, Service> services, VirtualService vs, Destination d, String path,

@@ -51,9 +51,9 @@ public final class RuleIndex {
     private volatile java.util.Set<String> workloadLabelKeys;
 
     /**
-     * The workload label keys any rule selects on (VirtualService match sourceLabels, Sidecar workloadSelector,
-     * DestinationRule workloadSelector) or that failoverPriority compares: the only labels of a proxy that can change
-     * what it is sent.
+     * The workload label keys any rule selects on (VirtualService match sourceLabels, Sidecar and DestinationRule
+     * workloadSelector, Gateway selector) or that failoverPriority compares: the only labels of a proxy that can
+     * change what it is sent.
      */
     public java.util.Set<String> workloadLabelKeys() {
         java.util.Set<String> keys = workloadLabelKeys;
@@ -66,6 +66,7 @@ public final class RuleIndex {
             }
             rules.sidecars().forEach(sc -> out.addAll(sc.workloadSelector().keySet()));
             rules.destinationRules().forEach(dr -> out.addAll(dr.workloadSelector().keySet()));
+            rules.gateways().forEach(gw -> out.addAll(gw.selector().keySet()));
             out.addAll(LocalityLoadBalancing.failoverPriorityLabels(mesh, rules.destinationRules()));
             keys = java.util.Set.copyOf(out);
             workloadLabelKeys = keys;
@@ -111,6 +112,64 @@ public final class RuleIndex {
                 }
             }
             return Optional.empty();
+        });
+    }
+
+    /** workload labels -> the Gateways selecting them, merged. */
+    private final Map<Map<String, String>, MergedGateway> mergedGateways = new ConcurrentHashMap<>();
+    /** proxy namespace + " " + gateway name -> the VirtualServices bound to it that the namespace sees. */
+    private final Map<String, List<VirtualService>> gatewayVirtualServices = new ConcurrentHashMap<>();
+
+    /**
+     * The Gateways that apply to a router with these workload labels, merged (Istio's PushContext.mergeGateways):
+     * those whose selector its labels contain (no selector: every router), from every namespace, as Istio selects them
+     * unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set.
+     */
+    public MergedGateway mergedGateway(Map<String, String> labels) {
+        if (rules.gateways().isEmpty()) {
+            return MergedGateway.NONE;
+        }
+        return mergedGateways.computeIfAbsent(labels, l -> {
+            List<Gateway> selected = new ArrayList<>();
+            for (Gateway gw : rules.gateways()) {
+                if (l.entrySet().containsAll(gw.selector().entrySet())) {
+                    selected.add(gw);
+                }
+            }
+            return MergedGateway.merge(selected);
+        });
+    }
+
+    /**
+     * The VirtualServices bound to {@code gateway} ({@code namespace/name}) that a router of {@code proxyNamespace}
+     * sees (Istio's VirtualServicesForGateway): exported to its namespace only, then exported to it by name, then
+     * exported everywhere; oldest first within each.
+     */
+    public List<VirtualService> virtualServicesForGateway(String proxyNamespace, String gateway) {
+        if (rules.virtualServices().isEmpty()) {
+            return List.of();
+        }
+        return gatewayVirtualServices.computeIfAbsent(proxyNamespace + " " + gateway, k -> {
+            List<List<VirtualService>> ranks = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (VirtualService vs : virtualServices()) {
+                if (!vs.gateways().contains(gateway)) {
+                    continue;
+                }
+                List<String> exportTo = vs.exportTo().isEmpty() ? mesh.defaultVirtualServiceExportTo() : vs.exportTo();
+                String ns = vs.meta().namespace();
+                if (exportTo.contains("*")) {
+                    ranks.get(2).add(vs);
+                } else if (exportTo.contains("~")) {
+                    continue;
+                } else if (ns.equals(proxyNamespace) && (exportTo.contains(".") || exportTo.contains(ns))) {
+                    ranks.get(0).add(vs);
+                } else if (exportTo.contains(proxyNamespace)) {
+                    ranks.get(1).add(vs);
+                }
+            }
+            List<VirtualService> out = new ArrayList<>();
+            ranks.forEach(out::addAll);
+            return List.copyOf(out);
         });
     }
 

@@ -53,6 +53,40 @@ class RuleIndexTest {
     }
 
     @Test
+    void virtualServicesForAGatewayComePrivateThenExportedThenPublic() {
+        VirtualService publicOld = vs(meta("bookinfo", "public", 0), List.of(REVIEWS), List.of("*"), List.of("istio-system/gw"), "v1");
+        VirtualService exported = vs(meta("bookinfo", "exported", 5), List.of(REVIEWS), List.of("istio-system"), List.of("istio-system/gw"), "v1");
+        VirtualService privateNew = vs(meta("istio-system", "private", 10), List.of(REVIEWS), List.of("."), List.of("istio-system/gw"), "v1");
+        VirtualService hidden = vs(meta("bookinfo", "hidden", 1), List.of(REVIEWS), List.of("."), List.of("istio-system/gw"), "v1");
+        VirtualService mesh = vs(meta("istio-system", "mesh", 1), List.of(REVIEWS), List.of(), List.of(), "v1");
+        VirtualService otherGateway = vs(meta("istio-system", "other", 1), List.of(REVIEWS), List.of(), List.of("istio-system/egress"), "v1");
+        RuleIndex index = index(List.of(publicOld, exported, privateNew, hidden, mesh, otherGateway), List.of());
+
+        assertEquals(List.of(privateNew, exported, publicOld), index.virtualServicesForGateway("istio-system", "istio-system/gw"));
+        assertEquals(List.of(hidden, publicOld), index.virtualServicesForGateway("bookinfo", "istio-system/gw"));
+    }
+
+    @Test
+    void gatewaysSelectRoutersByLabelsAcrossNamespacesAndAddTheirKeysToTheView() {
+        Gateway.Server http = new Gateway.Server("", 8080, "http", "HTTP", 0, List.of("*"), "", Optional.empty());
+        Gateway ingress = new Gateway(meta("istio-system", "ingress", 0), Map.of("istio", "ingressgateway"), List.of(http));
+        Gateway shop = new Gateway(meta("shop", "shop", 1), Map.of("istio", "ingressgateway", "team", "shop"),
+                List.of(new Gateway.Server("", 8080, "http-shop", "HTTP", 0, List.of("shop/*"), "", Optional.empty())));
+        Gateway everyone = new Gateway(meta("default", "any", 2), Map.of(),
+                List.of(new Gateway.Server("", 9000, "tcp", "TCP", 0, List.of("*"), "", Optional.empty())));
+        RuleIndex index = new RuleIndex(MeshConfig.defaults(), new TrafficRules(List.of(), List.of(), List.of(), List.of(ingress, shop, everyone)));
+
+        MergedGateway merged = index.mergedGateway(Map.of("istio", "ingressgateway", "team", "shop"));
+        assertEquals(List.of(8080, 9000), merged.ports().stream().map(MergedGateway.ServerPort::number).toList());
+        assertEquals(List.of("istio-system/ingress", "shop/shop"),
+                merged.ports().get(0).servers().stream().map(MergedGateway.GatewayServer::gatewayName).toList());
+        assertEquals(List.of("http.8080"), List.copyOf(merged.routeNames()));
+        assertEquals(List.of("default/any"), index.mergedGateway(Map.of("istio", "egressgateway")).ports().get(0).servers().stream()
+                .map(MergedGateway.GatewayServer::gatewayName).toList());
+        assertEquals(java.util.Set.of("istio", "team"), index.workloadLabelKeys());
+    }
+
+    @Test
     void destinationRulesAreLookedUpInTheProxyThenServiceThenRootNamespace() {
         DestinationRule root = dr(meta("istio-system", "root", 0), "*.svc.cluster.local", List.of(), "root");
         DestinationRule service = dr(meta("bookinfo", "svc", 0), REVIEWS, List.of(), "v1");
