@@ -64,6 +64,59 @@ public final class SampleMeshes {
      * with matches, weights, fault, retries, rewrite, headers, mirror, CORS and a redirect, DestinationRules with each
      * traffic policy field.
      */
+    /**
+     * TLS services routed by SNI: one with a VIP and tls routes (subsets, a split, subnets), two external ones without
+     * VIP sharing 0.0.0.0_443, and a TCP service whose tcp routes match destination subnets.
+     */
+    public static PushFixture withTlsRoutes() {
+        return bookinfo()
+                .kube("secure", "default").port("https", 443, Protocol.HTTPS).vip("10.96.0.30")
+                .endpoint("10.2.0.7", 8443, "https", Map.of("cell", "a"))
+                .endpoint("10.2.0.8", 8443, "https", Map.of("cell", "b")).and()
+                .host("api.example.com", "default").port("tls", 443, Protocol.TLS).resolution(Resolution.DNS_LB).and()
+                .host("pay.example.com", "default").port("https", 443, Protocol.HTTPS).resolution(Resolution.DNS_LB).and()
+                .kube("db", "default").tcp(5432).vip("10.96.0.31").endpoint("10.2.0.9", 5432, "tcp-5432").and()
+                .istio("""
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: secure, namespace: default}
+                        spec:
+                          host: secure
+                          subsets: [{name: a, labels: {cell: a}}, {name: b, labels: {cell: b}}]
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: secure, namespace: default}
+                        spec:
+                          hosts: [secure]
+                          tls:
+                          - match: [{sniHosts: [a.example.com]}, {sniHosts: [a.example.com], destinationSubnets: [10.96.0.0/16]}]
+                            route: [{destination: {host: secure, subset: a}}]
+                          - match: [{sniHosts: ["*.b.example.com"]}]
+                            route:
+                            - {destination: {host: secure, subset: a}, weight: 25}
+                            - {destination: {host: secure, subset: b}, weight: 75}
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: pay, namespace: default}
+                        spec:
+                          hosts: [pay.example.com]
+                          tls:
+                          - match: [{sniHosts: [pay.example.com, checkout.example.com]}]
+                            route: [{destination: {host: pay.example.com}}]
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: db, namespace: default}
+                        spec:
+                          hosts: [db]
+                          tcp:
+                          - match: [{destinationSubnets: [10.8.0.0/16, 10.9.0.1]}]
+                            route: [{destination: {host: db}}]
+                        """);
+    }
+
     public static PushFixture withTrafficRules() {
         return bookinfo()
                 .kube("ratings", "shop").http(9080).grpc(9090)
@@ -367,6 +420,9 @@ public final class SampleMeshes {
                         ProxyView.of(Proxy.fromNode("router~fd00::2~gateway-1.istio-system~istio-system.svc.cluster.local",
                                 Map.of("UNPRIVILEGED_POD", "true"), INGRESS_LABELS)), withGateways(gatewayCertificate()).build()),
                 arguments("sidecar with traffic rules", Proxies.sidecar("shop"), withTrafficRules().build()),
+                arguments("sidecar with tls routes and subnet matches", Proxies.sidecar("default"), withTlsRoutes().build()),
+                arguments("sidecar with tls routes, INTERCEPTION_MODE=NONE",
+                        Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE")), withTlsRoutes().build()),
                 arguments("sidecar with traffic rules, from another namespace", Proxies.sidecar("default"), withTrafficRules().build()),
                 arguments("sidecar with locality load balancing", Proxies.sidecar("default", Map.of(), WEST_A),
                         withLocalityLoadBalancing().build()),
@@ -379,6 +435,7 @@ public final class SampleMeshes {
 
     public static Stream<Arguments> grpcCases() {
         return Stream.of(arguments("proxyless gRPC", Proxies.grpc("default"), bookinfo().build()),
+                arguments("proxyless gRPC with tls routes", Proxies.grpc("default"), withTlsRoutes().build()),
                 arguments("proxyless gRPC with traffic rules", Proxies.grpc("shop"), withTrafficRules().build()),
                 arguments("proxyless gRPC with locality load balancing", Proxies.grpc("default"), withLocalityLoadBalancing().build()));
     }

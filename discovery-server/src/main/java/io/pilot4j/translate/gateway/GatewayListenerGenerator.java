@@ -1,6 +1,5 @@
 package io.pilot4j.translate.gateway;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.core.v3.Address;
@@ -10,8 +9,6 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
-import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.networking.MergedGateway;
@@ -23,6 +20,7 @@ import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
 import io.pilot4j.translate.listener.HttpConnectionManagers;
 import io.pilot4j.translate.listener.OutboundListener;
+import io.pilot4j.translate.listener.SniInspection;
 import io.pilot4j.translate.listener.TcpRoutes;
 
 import java.util.ArrayList;
@@ -42,7 +40,6 @@ import java.util.TreeSet;
  * no listener. An unprivileged router skips ports below 1024 (Istio's CanBindToPort).
  */
 public final class GatewayListenerGenerator implements XdsGenerator {
-    static final String TLS_INSPECTOR = "envoy.filters.listener.tls_inspector";
 
     @Override
     public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
@@ -68,13 +65,7 @@ public final class GatewayListenerGenerator implements XdsGenerator {
                             .setPortValue(port.number())))
                     .setTrafficDirection(TrafficDirection.OUTBOUND)
                     .addAllFilterChains(chains);
-            if (chains.stream().anyMatch(c -> c.getFilterChainMatch().getServerNamesCount() > 0)) {
-                // SNI is read from the ClientHello before a chain is chosen.
-                l.addListenerFilters(ListenerFilter.newBuilder()
-                        .setName(TLS_INSPECTOR)
-                        .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
-            }
-            out.add(new XdsResource(name, l.build()));
+            out.add(new XdsResource(name, SniInspection.addIfNeeded(l).build()));
         }
         return out;
     }

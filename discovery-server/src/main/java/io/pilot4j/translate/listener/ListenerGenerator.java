@@ -1,5 +1,7 @@
 package io.pilot4j.translate.listener;
 
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.model.PushContext;
@@ -25,7 +27,8 @@ import java.util.Set;
 /**
  * LDS for Envoy sidecars (Istio's outbound listeners without Sidecar resources or protocol sniffing):
  * virtualOutbound, one shared {@code 0.0.0.0_PORT} listener per HTTP port, and per TCP service port a listener
- * on its VIP, or on {@code 0.0.0.0_PORT} when it has none and nobody else holds that port.
+ * on its VIP, or on {@code 0.0.0.0_PORT} when it has none and nobody else holds that port; TLS services without VIP
+ * share that listener, told apart by SNI. Filter chains come from {@link TcpRoutes#chains}.
  *
  * <p>Addresses are unique in the result, as Envoy requires: HTTP owns its wildcard port; among TCP services the
  * first by hostname keeps a contested address and the others get no listener (Istio reports them as outbound
@@ -74,21 +77,41 @@ public final class ListenerGenerator implements XdsGenerator {
                 }
             }
         }
+        Map<String, TcpListener> tcp = new LinkedHashMap<>();
         for (Service s : services) {
             for (ServicePort p : s.ports()) {
                 if (!p.protocol().isTcp()) {
                     continue;
                 }
                 String address = (bindToPort ? vip(s).filter(ListenerGenerator::isLoopback) : vip(s)).orElse(wildcard);
-                if (usable(proxy, address, p.port(), bindToPort, reserved)) {
-                    byName.computeIfAbsent(OutboundListener.name(address, p.port()),
-                            n -> OutboundListener.tcp(address, p.port(), bindToPort, TcpRoutes.filter(proxy, push, s, p.port())));
+                String name = OutboundListener.name(address, p.port());
+                if (byName.containsKey(name) || !usable(proxy, address, p.port(), bindToPort, reserved)) {
+                    continue;
+                }
+                List<FilterChain> chains = TcpRoutes.chains(proxy, push, s, p.port(), address.equals(wildcard));
+                TcpListener held = tcp.get(name);
+                if (held == null) {
+                    tcp.put(name, new TcpListener(address, p.port(), new ArrayList<>(chains)));
+                } else if (allMatched(held.chains()) && allMatched(chains)) {
+                    // Services without a VIP share the wildcard listener when every chain is told apart by SNI or
+                    // destination (TLS ports); an equal match taken by an earlier host stays with it.
+                    Set<FilterChainMatch> taken = new HashSet<>();
+                    held.chains().forEach(c -> taken.add(c.getFilterChainMatch()));
+                    chains.stream().filter(c -> taken.add(c.getFilterChainMatch())).forEach(held.chains()::add);
                 }
             }
         }
+        tcp.forEach((name, l) -> byName.put(name, OutboundListener.tcp(l.address(), l.port(), bindToPort, l.chains())));
         List<Listener> out = new ArrayList<>(byName.values());
         out.sort(PORT_THEN_ADDRESS);
         return out;
+    }
+
+    private record TcpListener(String address, int port, List<FilterChain> chains) {
+    }
+
+    private static boolean allMatched(List<FilterChain> chains) {
+        return chains.stream().allMatch(FilterChain::hasFilterChainMatch);
     }
 
     /** A VIP a listener can sit on: not the unspecified address, and not a CIDR (Istio would add a filter chain match). */

@@ -9,6 +9,8 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 
+import java.util.List;
+
 /**
  * One outbound port listener of a sidecar, named {@code ADDRESS_PORT} as in Istio: HTTP listeners share a
  * port through RDS route config {@code "PORT"}, TCP listeners proxy to one cluster.
@@ -46,9 +48,12 @@ public final class OutboundListener {
 
     /** @param tcpProxy the tcp_proxy filter: to the service's cluster, or as a VirtualService's tcp route says */
     public static Listener tcp(String address, int port, boolean bindToPort, Filter tcpProxy) {
-        return skeleton(name(address, port), address, port, bindToPort)
-                .addFilterChains(FilterChain.newBuilder().addFilters(tcpProxy))
-                .build();
+        return tcp(address, port, bindToPort, List.of(FilterChain.newBuilder().addFilters(tcpProxy).build()));
+    }
+
+    /** @param chains the chains of {@link TcpRoutes#chains}; matching on SNI adds tls_inspector */
+    public static Listener tcp(String address, int port, boolean bindToPort, List<FilterChain> chains) {
+        return SniInspection.addIfNeeded(skeleton(name(address, port), address, port, bindToPort).addAllFilterChains(chains)).build();
     }
 
     private static Listener.Builder skeleton(String name, String address, int port, boolean bindToPort) {

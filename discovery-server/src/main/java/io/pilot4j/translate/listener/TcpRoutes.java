@@ -1,41 +1,112 @@
 package io.pilot4j.translate.listener;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.pilot4j.model.Protocol;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
+import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
 import io.pilot4j.model.networking.RouteDestination;
 import io.pilot4j.model.networking.TcpRoute;
+import io.pilot4j.model.networking.TlsRoute;
 import io.pilot4j.model.networking.VirtualService;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.route.VirtualServiceRoutes;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The tcp_proxy of a sidecar's TCP listener for one service port (Istio's buildSidecarOutboundTCPListenerOptsForPortOrUDS
- * with a VirtualService): the first tcp route of the VirtualService routing the host whose match fits this proxy and
- * port sends to its destinations, one cluster or weighted clusters; without one, the service's own cluster.
- * Matches on destinationSubnets (filter chain matches on the destination IP in Istio) are not supported yet: such a
- * match never fits.
+ * The filter chains of a sidecar's TCP listener for one service port (Istio's buildSidecarOutboundTCPTLSFilterChainOpts
+ * with the VirtualService routing the host), and the tcp_proxy filters of tcp and tls routes, which gateways share.
+ *
+ * <p>On a TLS or HTTPS port, each tls route match that fits the proxy (port, gateway {@code mesh}, sourceLabels,
+ * sourceNamespace) gets a chain matching its SNI hosts (and destinationSubnets), proxying without terminating TLS; a
+ * match whose SNI hosts and subnets an earlier one took is skipped, as Envoy rejects equal chain matches. Then tcp
+ * routes: a fitting match without destinationSubnets ends the list (Istio's terminal match); fitting matches with
+ * subnets get a chain on those destination ranges. Last, unless a terminal route came, the default chain to the
+ * service's own cluster, on a TLS port without VIP matched by the service's hostname as SNI (Istio's default for
+ * services sharing {@code 0.0.0.0_PORT}). Matches on sourceSubnet are not supported: such a match never fits.
  */
 public final class TcpRoutes {
     private TcpRoutes() {
     }
 
-    public static Filter filter(ProxyView proxy, PushContext push, Service service, int port) {
+    /**
+     * @param sharedAddress the listener is on the wildcard address, which services without a VIP share: the default
+     *                      chain of a TLS port then matches by SNI
+     */
+    public static List<FilterChain> chains(ProxyView proxy, PushContext push, Service service, int port, boolean sharedAddress) {
         Optional<VirtualService> vs = push.virtualService(proxy.namespace(), service.hostname());
-        if (vs.isPresent()) {
-            for (TcpRoute route : vs.get().tcp()) {
-                if (fits(route, proxy, port) && !route.route().isEmpty()) {
-                    return filter(push, vs.get(), route.route(), port);
+        Protocol protocol = service.port(port).map(ServicePort::protocol).orElse(Protocol.TCP);
+        List<FilterChain> out = new ArrayList<>();
+        boolean tlsRouted = false;
+        if (vs.isPresent() && (protocol == Protocol.TLS || protocol == Protocol.HTTPS)) {
+            Set<String> handled = new HashSet<>();
+            for (TlsRoute route : vs.get().tls()) {
+                for (TlsRoute.TlsMatch m : route.match()) {
+                    if (route.route().isEmpty() || !fits(proxy, port, m.port(), m.gateways(), m.sourceLabels(), m.sourceNamespace())) {
+                        continue;
+                    }
+                    FilterChainMatch match = FilterChainMatch.newBuilder()
+                            .addAllServerNames(new TreeSet<>(m.sniHosts()))
+                            .addAllPrefixRanges(cidrs(m.destinationSubnets()))
+                            .build();
+                    if (handled.add(match.toString())) {
+                        out.add(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter(push, vs.get(), route.route(), port)).build());
+                        tlsRouted = true;
+                    }
                 }
             }
         }
-        return TcpProxyFilter.to(SubsetKey.outbound(service.hostname(), port).toString());
+        if (vs.isPresent()) {
+            for (TcpRoute route : vs.get().tcp()) {
+                if (route.route().isEmpty()) {
+                    continue;
+                }
+                if (route.match().isEmpty()) {
+                    out.add(FilterChain.newBuilder().addFilters(filter(push, vs.get(), route.route(), port)).build());
+                    return out;
+                }
+                List<String> subnets = new ArrayList<>();
+                for (TcpRoute.L4Match m : route.match()) {
+                    if (!m.sourceSubnet().isEmpty() || !fits(proxy, port, m.port(), m.gateways(), m.sourceLabels(), m.sourceNamespace())) {
+                        continue;
+                    }
+                    if (m.destinationSubnets().isEmpty()) {
+                        out.add(FilterChain.newBuilder().addFilters(filter(push, vs.get(), route.route(), port)).build());
+                        return out;
+                    }
+                    subnets.addAll(m.destinationSubnets());
+                }
+                if (!subnets.isEmpty()) {
+                    out.add(FilterChain.newBuilder()
+                            .setFilterChainMatch(FilterChainMatch.newBuilder().addAllPrefixRanges(cidrs(subnets)))
+                            .addFilters(filter(push, vs.get(), route.route(), port))
+                            .build());
+                }
+            }
+        }
+        if (!tlsRouted) {
+            FilterChain.Builder fallback = FilterChain.newBuilder()
+                    .addFilters(TcpProxyFilter.to(SubsetKey.outbound(service.hostname(), port).toString()));
+            if (sharedAddress && (protocol == Protocol.TLS || protocol == Protocol.HTTPS)) {
+                fallback.setFilterChainMatch(FilterChainMatch.newBuilder().addServerNames(service.hostname()));
+            }
+            out.add(fallback.build());
+        }
+        return out;
     }
 
     /**
@@ -61,22 +132,25 @@ public final class TcpRoutes {
         return Optional.empty();
     }
 
-    private static boolean fits(TcpRoute route, ProxyView proxy, int port) {
-        if (route.match().isEmpty()) {
-            return true;
+    /** The matches Istio evaluates while generating (matchTCP, matchTLS); SNI and subnets are left to Envoy. */
+    private static boolean fits(ProxyView proxy, int port, int matchPort, List<String> gateways, Map<String, String> sourceLabels,
+                                String sourceNamespace) {
+        return (matchPort == 0 || matchPort == port)
+                && (gateways.isEmpty() || gateways.contains(VirtualService.MESH_GATEWAY))
+                && (sourceNamespace.isEmpty() || sourceNamespace.equals(proxy.namespace()))
+                && proxy.labels().entrySet().containsAll(sourceLabels.entrySet());
+    }
+
+    /** Subnets as Envoy's ranges; a bare address is a host route (/32 or /128). Validation checked the syntax. */
+    static List<CidrRange> cidrs(List<String> subnets) {
+        List<CidrRange> out = new ArrayList<>(subnets.size());
+        for (String subnet : new TreeSet<>(subnets)) {
+            int slash = subnet.indexOf('/');
+            String address = slash < 0 ? subnet : subnet.substring(0, slash);
+            int length = slash < 0 ? (address.contains(":") ? 128 : 32) : Integer.parseInt(subnet.substring(slash + 1));
+            out.add(CidrRange.newBuilder().setAddressPrefix(address).setPrefixLen(UInt32Value.of(length)).build());
         }
-        for (TcpRoute.L4Match m : route.match()) {
-            boolean fits = (m.port() == 0 || m.port() == port)
-                    && m.destinationSubnets().isEmpty()
-                    && m.sourceSubnet().isEmpty()
-                    && (m.gateways().isEmpty() || m.gateways().contains(VirtualService.MESH_GATEWAY))
-                    && (m.sourceNamespace().isEmpty() || m.sourceNamespace().equals(proxy.namespace()))
-                    && proxy.labels().entrySet().containsAll(m.sourceLabels().entrySet());
-            if (fits) {
-                return true;
-            }
-        }
-        return false;
+        return out;
     }
 
     /** Istio's single-destination and weighted-cluster tcp_proxy; a 0 weight next to others gets no traffic. */

@@ -58,7 +58,8 @@ import java.util.OptionalDouble;
  *
  * <p>Proxyless gRPC gets the same routes, in the form grpc-java reads: the timeout as max_stream_duration, no CORS
  * (grpc-java rejects a route config whose per-route filter it does not know) and no redirect or direct response
- * routes (an RPC cannot follow them). Delegates are not translated yet: such routes are left out.
+ * routes (an RPC cannot follow them). Delegate routes never get here: {@code RuleIndex} has merged them into their
+ * roots; one whose delegate could not be found is left out, as in Istio.
  */
 public final class VirtualServiceRoutes {
     private VirtualServiceRoutes() {

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param route          weighted destinations; empty with a redirect, direct response or delegate
  * @param redirect       answer with a redirect
  * @param directResponse answer directly
- * @param delegate       the VirtualService that holds the routes (held, not translated yet)
+ * @param delegate       the VirtualService that holds the routes ({@link VirtualServiceDelegation} merges them in)
  * @param rewrite        path/authority rewrite before forwarding
  * @param timeout        request timeout; absent means none (Istio disables Envoy's 15 s default)
  * @param retries        retry policy; absent means Istio's default

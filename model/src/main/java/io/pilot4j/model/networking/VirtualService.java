@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param gateways where it applies: gateway names ({@code ns/name}) and {@code mesh} for sidecars; empty means mesh
  * @param exportTo namespaces that see it ("*", "." or names); empty means the mesh's defaultVirtualServiceExportTo
  * @param http     HTTP routes, in order
- * @param tcp      TCP routes (held; not translated yet)
- * @param tls      TLS routes (held; not translated yet)
+ * @param tcp      TCP routes, for sidecars and gateway TCP servers
+ * @param tls      TLS routes by SNI, for sidecars and gateway PASSTHROUGH servers
  */
 public record VirtualService(ConfigMeta meta, List<String> hosts, List<String> gateways, List<String> exportTo,
                              List<HttpRoute> http, List<TcpRoute> tcp, List<TlsRoute> tls) implements TrafficRule {
