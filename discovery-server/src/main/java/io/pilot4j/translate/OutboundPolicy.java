@@ -13,7 +13,7 @@ public final class OutboundPolicy {
 
     /** True for ALLOW_ANY (passthrough), false for REGISTRY_ONLY (blocked). */
     public static boolean allowAny(ProxyView proxy, PushContext push) {
-        String mode = push.sidecar(proxy.namespace(), proxy.labels()).map(Sidecar::outboundTrafficPolicy).orElse("");
+        String mode = proxy.sidecar(push).map(Sidecar::outboundTrafficPolicy).orElse("");
         return mode.isEmpty() ? push.mesh().allowAnyOutbound() : mode.equals("ALLOW_ANY");
     }
 }

@@ -2,11 +2,15 @@ package io.pilot4j.translate;
 
 import io.pilot4j.model.Locality;
 import io.pilot4j.model.Proxy;
+import io.pilot4j.model.PushContext;
+import io.pilot4j.model.Service;
+import io.pilot4j.model.networking.Sidecar;
 import io.pilot4j.translate.listener.InterceptionMode;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -77,7 +81,7 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
      * balancing applies in {@code push}: what generators read of them, so the cache key of a generation. Without such
      * rules, proxies of one namespace share a view again.
      */
-    public ProxyView narrowedFor(io.pilot4j.model.PushContext push) {
+    public ProxyView narrowedFor(PushContext push) {
         Locality keptLocality = locality.isEmpty() || push.localityMatters() ? locality : Locality.NONE;
         Set<String> keys = labels.isEmpty() ? Set.of() : push.workloadLabelKeys();
         if (keys.containsAll(labels.keySet()) && keptLocality == locality) {
@@ -95,6 +99,25 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
     /** Whether the proxy may bind {@code port}: an unprivileged one cannot bind ports below 1024 (Istio's CanBindToPort). */
     public boolean canBind(int port) {
         return !(unprivileged && port < 1024);
+    }
+
+    /**
+     * The services this proxy may see (exportTo), and for sidecars and proxyless gRPC clients only those their Sidecar
+     * admits: Istio applies Sidecar resources to neither kind of gateway, so a router in a namespace with a Sidecar
+     * (the root namespace's mesh-wide one included) still reaches every service exported to it.
+     */
+    public List<Service> visibleServices(PushContext push) {
+        return isRouter() ? push.servicesVisibleTo(namespace) : push.servicesVisibleTo(namespace, labels);
+    }
+
+    /** Whether {@link #visibleServices} holds {@code service}. */
+    public boolean sees(PushContext push, Service service) {
+        return isRouter() ? push.isVisible(service, namespace) : push.isVisible(service, namespace, labels);
+    }
+
+    /** The Sidecar that scopes this proxy; none for routers. */
+    public Optional<Sidecar> sidecar(PushContext push) {
+        return isRouter() ? java.util.Optional.empty() : push.sidecar(namespace, labels);
     }
 
     public boolean isRouter() {

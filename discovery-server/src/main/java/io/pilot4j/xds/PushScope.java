@@ -45,7 +45,7 @@ record PushScope(Set<XdsType> types, Set<String> endpoints) {
         Set<String> endpoints = new HashSet<>();
         boolean inlineEndpoints = false;
         for (String host : changes.endpoints()) {
-            Optional<Service> service = after.service(host).filter(s -> after.isVisible(s, view.namespace(), view.labels()));
+            Optional<Service> service = after.service(host).filter(s -> view.sees(after, s));
             if (service.isPresent()) {
                 endpoints.add(host);
                 inlineEndpoints |= !EndpointGenerator.servesEndpoints(service.get());
@@ -59,7 +59,7 @@ record PushScope(Set<XdsType> types, Set<String> endpoints) {
 
     private static boolean visible(PushContext push, String host, ProxyView view) {
         // The proxy's Sidecar counts: a service its egress hosts leave out is as invisible as one not exported to it.
-        return push.service(host).filter(s -> push.isVisible(s, view.namespace(), view.labels())).isPresent();
+        return push.service(host).filter(s -> view.sees(push, s)).isPresent();
     }
 
     boolean isEmpty() {

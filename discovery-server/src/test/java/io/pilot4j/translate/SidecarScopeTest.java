@@ -66,6 +66,18 @@ class SidecarScopeTest {
     }
 
     @Test
+    void sidecarsDoNotScopeRouters() {
+        // Istio's gateways get the default scope: the root namespace's Sidecar (istio-system, the router's own) and
+        // a workload selector matching its labels change nothing.
+        ProxyView router = ProxyView.of(Proxy.fromNode("router~10.0.0.2~gateway-1.istio-system~istio-system.svc.cluster.local",
+                Map.of(), Map.of("app", "reporting")));
+
+        assertEquals(List.of("outbound|8080||cart.shop.svc.cluster.local", "outbound|15010||istiod.istio-system.svc.cluster.local",
+                "outbound|3306||mysql.db.svc.cluster.local", "outbound|6379||redis.db.svc.cluster.local"), clusters(router));
+        assertEquals(java.util.Optional.empty(), router.sidecar(push()));
+    }
+
+    @Test
     void aWorkloadSelectorWinsOverTheDefault() {
         assertEquals(List.of("outbound|8080||cart.shop.svc.cluster.local", "outbound|3306||mysql.db.svc.cluster.local"),
                 clusters(sidecar("shop", Map.of("app", "reporting"))));

@@ -26,7 +26,7 @@ public final class ClusterGenerator implements XdsGenerator {
     @Override
     public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
-        for (Service service : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
+        for (Service service : proxy.visibleServices(push)) {
             Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), proxy.labels(), service);
             for (ServicePort port : service.ports()) {
                 if (port.protocol() == Protocol.UDP) {

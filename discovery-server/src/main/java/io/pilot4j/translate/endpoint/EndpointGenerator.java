@@ -56,7 +56,7 @@ public final class EndpointGenerator implements XdsGenerator {
             return cla.build();
         }
         Optional<Service> service = push.service(key.hostname())
-                .filter(s -> push.isVisible(s, proxy.namespace(), proxy.labels()))
+                .filter(s -> proxy.sees(push, s))
                 .filter(EndpointGenerator::servesEndpoints);
         Optional<ServicePort> port = service.flatMap(s -> s.port(key.port()));
         if (port.isEmpty()) {
@@ -80,7 +80,7 @@ public final class EndpointGenerator implements XdsGenerator {
     // A wildcard EDS request never comes from a proxy; it serves debug dumps with everything EDS can answer.
     private static List<String> servedClusterNames(ProxyView proxy, PushContext push) {
         List<String> out = new ArrayList<>();
-        for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
+        for (Service s : proxy.visibleServices(push)) {
             if (!servesEndpoints(s)) {
                 continue;
             }

@@ -44,7 +44,7 @@ public final class GrpcClusterGenerator implements XdsGenerator {
     public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
         List<XdsResource> out = new ArrayList<>();
         if (names.wildcard()) {
-            for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
+            for (Service s : proxy.visibleServices(push)) {
                 Optional<DestinationRule> rule = push.destinationRule(proxy.namespace(), proxy.labels(), s);
                 for (ServicePort p : s.ports()) {
                     if (!servable(s, p)) {
@@ -64,7 +64,7 @@ public final class GrpcClusterGenerator implements XdsGenerator {
                 continue;
             }
             Optional<Service> service = push.service(key.get().hostname())
-                    .filter(s -> push.isVisible(s, proxy.namespace(), proxy.labels()));
+                    .filter(s -> proxy.sees(push, s));
             boolean found = service.flatMap(s -> s.port(key.get().port()).filter(p -> servable(s, p))).isPresent();
             if (!found) {
                 continue;

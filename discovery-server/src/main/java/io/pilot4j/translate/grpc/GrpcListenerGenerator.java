@@ -37,7 +37,7 @@ public final class GrpcListenerGenerator implements XdsGenerator {
         List<XdsResource> out = new ArrayList<>();
         if (names.wildcard()) {
             // grpc-java always names its listeners; a wildcard request serves debug dumps, under FQDN:PORT names.
-            for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
+            for (Service s : proxy.visibleServices(push)) {
                 for (ServicePort p : s.ports()) {
                     if (GrpcPorts.routable(p)) {
                         add(out, s.hostname() + ":" + p.port(), s, p);

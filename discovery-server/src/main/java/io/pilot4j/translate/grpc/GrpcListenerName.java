@@ -38,7 +38,7 @@ record GrpcListenerName(String host, int port) {
      */
     Optional<Target> resolve(ProxyView proxy, PushContext push) {
         for (String candidate : candidates(proxy)) {
-            Optional<Service> service = push.service(candidate).filter(s -> push.isVisible(s, proxy.namespace(), proxy.labels()));
+            Optional<Service> service = push.service(candidate).filter(s -> proxy.sees(push, s));
             if (service.isEmpty()) {
                 continue;
             }

@@ -52,7 +52,7 @@ public final class GrpcRouteGenerator implements XdsGenerator {
     // What the wildcard listeners point at; for debug dumps only.
     private static List<String> routeNames(ProxyView proxy, PushContext push) {
         List<String> out = new ArrayList<>();
-        for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
+        for (Service s : proxy.visibleServices(push)) {
             for (ServicePort p : s.ports()) {
                 if (GrpcPorts.routable(p)) {
                     out.add(SubsetKey.outbound(s.hostname(), p.port()).toString());

@@ -68,7 +68,7 @@ public final class ListenerGenerator implements XdsGenerator {
         String wildcard = bindToPort ? OutboundListener.LOCALHOST : OutboundListener.WILDCARD;
         Set<Integer> reserved = reservedPorts(proxy, push);
         Map<String, Listener> byName = new LinkedHashMap<>();
-        List<Service> services = push.servicesVisibleTo(proxy.namespace(), proxy.labels());
+        List<Service> services = proxy.visibleServices(push);
         for (Service s : services) {
             for (ServicePort p : s.ports()) {
                 if (p.protocol().isHttp() && usable(proxy, wildcard, p.port(), bindToPort, reserved)) {

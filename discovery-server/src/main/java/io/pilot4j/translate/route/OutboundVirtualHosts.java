@@ -40,7 +40,7 @@ public final class OutboundVirtualHosts {
                                             Predicate<ServicePort> routable) {
         List<Service> services = new ArrayList<>();
         Set<String> knownFqdns = new HashSet<>();
-        for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
+        for (Service s : proxy.visibleServices(push)) {
             Optional<ServicePort> p = s.port(port);
             if (p.isPresent() && routable.test(p.get())) {
                 services.add(s);

@@ -59,7 +59,7 @@ public final class RouteGenerator implements XdsGenerator {
     // Envoy never subscribes to RDS by wildcard; a wildcard request serves debug dumps with every listener's routes.
     private static Set<String> httpPorts(ProxyView proxy, PushContext push) {
         Set<Integer> ports = new TreeSet<>();
-        for (Service s : push.servicesVisibleTo(proxy.namespace(), proxy.labels())) {
+        for (Service s : proxy.visibleServices(push)) {
             for (ServicePort p : s.ports()) {
                 if (p.protocol().isHttp()) {
                     ports.add(p.port());
