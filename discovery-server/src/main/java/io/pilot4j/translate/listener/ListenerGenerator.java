@@ -21,7 +21,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -83,21 +82,22 @@ public final class ListenerGenerator implements XdsGenerator {
                 if (!p.protocol().isTcp()) {
                     continue;
                 }
-                String address = (bindToPort ? vip(s).filter(ListenerGenerator::isLoopback) : vip(s)).orElse(wildcard);
-                String name = OutboundListener.name(address, p.port());
-                if (byName.containsKey(name) || !usable(proxy, address, p.port(), bindToPort, reserved)) {
-                    continue;
-                }
-                List<FilterChain> chains = TcpRoutes.chains(proxy, push, s, p.port(), address.equals(wildcard));
-                TcpListener held = tcp.get(name);
-                if (held == null) {
-                    tcp.put(name, new TcpListener(address, p.port(), new ArrayList<>(chains)));
-                } else if (allMatched(held.chains()) && allMatched(chains)) {
-                    // Services without a VIP share the wildcard listener when every chain is told apart by SNI or
-                    // destination (TLS ports); an equal match taken by an earlier host stays with it.
-                    Set<FilterChainMatch> taken = new HashSet<>();
-                    held.chains().forEach(c -> taken.add(c.getFilterChainMatch()));
-                    chains.stream().filter(c -> taken.add(c.getFilterChainMatch())).forEach(held.chains()::add);
+                for (String address : listenerAddresses(s, bindToPort, wildcard)) {
+                    String name = OutboundListener.name(address, p.port());
+                    if (byName.containsKey(name) || !usable(proxy, address, p.port(), bindToPort, reserved)) {
+                        continue;
+                    }
+                    List<FilterChain> chains = TcpRoutes.chains(proxy, push, s, p.port(), address.equals(wildcard));
+                    TcpListener held = tcp.get(name);
+                    if (held == null) {
+                        tcp.put(name, new TcpListener(address, p.port(), new ArrayList<>(chains)));
+                    } else if (allMatched(held.chains()) && allMatched(chains)) {
+                        // Services without a VIP share the wildcard listener when every chain is told apart by SNI or
+                        // destination (TLS ports); an equal match taken by an earlier host stays with it.
+                        Set<FilterChainMatch> taken = new HashSet<>();
+                        held.chains().forEach(c -> taken.add(c.getFilterChainMatch()));
+                        chains.stream().filter(c -> taken.add(c.getFilterChainMatch())).forEach(held.chains()::add);
+                    }
                 }
             }
         }
@@ -114,9 +114,19 @@ public final class ListenerGenerator implements XdsGenerator {
         return chains.stream().allMatch(FilterChain::hasFilterChainMatch);
     }
 
-    /** A VIP a listener can sit on: not the unspecified address, and not a CIDR (Istio would add a filter chain match). */
-    private static Optional<String> vip(Service s) {
-        return s.address().filter(a -> !a.equals(OutboundListener.WILDCARD) && !a.contains("/"));
+    /**
+     * Where a TCP service's listeners sit: on each of its VIPs (a ServiceEntry may list several; Istio makes a service
+     * per address), else on the wildcard. Not on the unspecified address or a CIDR (Istio would add a filter chain
+     * match); under {@link InterceptionMode#NONE} only loopback VIPs, which applications can dial without capture.
+     */
+    private static List<String> listenerAddresses(Service s, boolean bindToPort, String wildcard) {
+        List<String> out = new ArrayList<>();
+        for (String a : s.addresses()) {
+            if (!a.equals(OutboundListener.WILDCARD) && !a.contains("/") && (!bindToPort || isLoopback(a))) {
+                out.add(a);
+            }
+        }
+        return out.isEmpty() ? List.of(wildcard) : out;
     }
 
     private static boolean isLoopback(String ip) {

@@ -150,6 +150,17 @@ class ListenerGeneratorTest {
     }
 
     @Test
+    void aTcpServiceWithSeveralAddressesListensOnEachButNotOnACidr() throws Exception {
+        PushContext push = new PushFixture().host("db.example.com", "default").tcp(5432)
+                .vip("240.0.0.1").vip("240.0.0.2").vip("10.10.0.0/16").and().build();
+
+        List<Listener> all = listeners(sidecar, push);
+
+        assertEquals(List.of("virtualOutbound", "240.0.0.1_5432", "240.0.0.2_5432"), names(all));
+        assertEquals("outbound|5432||db.example.com", tcpProxy(onlyFilter(named(all, "240.0.0.2_5432"))).getCluster());
+    }
+
+    @Test
     void tcpPortWithoutVipTakesTheWildcardAddress() throws Exception {
         Listener l = named(listeners(sidecar, mixed()), "0.0.0.0_3306");
 
