@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.Closeables;
 import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.testing.EnvoyProcess;
 import io.pilot4j.testing.FreePorts;
@@ -84,15 +85,7 @@ class EnvoyDeltaSidecarTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {envoy, server, backends}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // Best effort: the next resource still gets closed.
-            }
-        }
+        Closeables.closeAll(envoy, server, backends);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.Closeables;
 import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.testing.EnvoyProcess;
 import io.pilot4j.testing.FreePorts;
@@ -105,15 +106,7 @@ class EnvoyGatewayTest {
         if (tlsBackend != null) {
             tlsBackend.stop(0);
         }
-        for (AutoCloseable c : new AutoCloseable[] {envoy, server, web}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // Best effort: the next resource still gets closed.
-            }
-        }
+        Closeables.closeAll(envoy, server, web);
     }
 
     private String services() {

@@ -3,6 +3,7 @@ package io.pilot4j.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.Closeables;
 import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.testing.EnvoyProcess;
 import io.pilot4j.testing.FreePorts;
@@ -86,15 +87,7 @@ class EnvoySidecarTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {envoy, server, web, db}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // Best effort: the next resource still gets closed.
-            }
-        }
+        Closeables.closeAll(envoy, server, web, db);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pilot4j.e2e;
 
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.Closeables;
 import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.testing.EnvoyProcess;
 import io.pilot4j.testing.FreePorts;
@@ -74,15 +75,7 @@ class EnvoyTrafficTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {envoy, server, web, shadow, flaky, slow}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // Best effort: the next resource still gets closed.
-            }
-        }
+        Closeables.closeAll(envoy, server, web, shadow, flaky, slow);
     }
 
     private String rules() {

@@ -1,11 +1,11 @@
 package io.pilot4j.e2e;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.Closeables;
 import io.pilot4j.testing.EchoBackends;
+import io.pilot4j.testing.GrpcXdsClient;
 import io.pilot4j.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -41,6 +40,7 @@ class GrpcXdsClientTest {
 
     private EchoBackends backends;
     private RunningServer server;
+    private GrpcXdsClient client;
     private ManagedChannel channel;
 
     @BeforeAll
@@ -48,29 +48,13 @@ class GrpcXdsClientTest {
         backends = EchoBackends.start("backend-0", "backend-1", "backend-2");
         server = RunningServer.start(configDir);
         server.writeConfig("echo.yaml", serviceEntry(0, 1, 2));
-        // grpc-java reads this once per JVM; the pom gives this class a JVM of its own.
-        System.setProperty("io.grpc.xds.bootstrapConfig", """
-                {
-                  "xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
-                  "node": {
-                    "id": "sidecar~127.0.0.1~client.default~default.svc.cluster.local",
-                    "metadata": {"GENERATOR": "grpc", "NAMESPACE": "default"}
-                  }
-                }""".formatted(server.grpcTarget()));
-        channel = Grpc.newChannelBuilder(TARGET, InsecureChannelCredentials.create()).build();
+        client = GrpcXdsClient.connect(server.grpcTarget(), "default", "", TARGET);
+        channel = client.channel();
     }
 
     @AfterAll
-    void stop() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (backends != null) {
-            backends.close();
-        }
+    void stop() {
+        Closeables.closeAll(client, server, backends);
     }
 
     @Test

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.istio.api.networking.v1.DestinationRule;
 import io.fabric8.istio.api.networking.v1.VirtualService;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.pilot4j.kube.Yaml;
 import io.pilot4j.kube.testing.MockCluster;
 import io.pilot4j.kube.testing.Objects;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.Closeables;
 import io.pilot4j.testing.EchoBackends;
+import io.pilot4j.testing.GrpcXdsClient;
 import io.pilot4j.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,6 +53,7 @@ class KubeGrpcXdsClientTest {
     private KubernetesClient kube;
     private EchoBackends backends;
     private RunningServer server;
+    private GrpcXdsClient client;
     private ManagedChannel channel;
 
     @BeforeAll
@@ -70,31 +70,13 @@ class KubeGrpcXdsClientTest {
         }
 
         server = RunningServer.startWithKubeconfig(cluster.writeKubeconfig(dir)).awaitReady();
-        System.setProperty("io.grpc.xds.bootstrapConfig", """
-                {
-                  "xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
-                  "node": {
-                    "id": "sidecar~127.0.0.1~client.apps~apps.svc.cluster.local",
-                    "metadata": {"GENERATOR": "grpc", "NAMESPACE": "apps"}
-                  }
-                }""".formatted(server.grpcTarget()));
-        channel = Grpc.newChannelBuilder("xds:///" + HOST + ":7070", InsecureChannelCredentials.create()).build();
+        client = GrpcXdsClient.connect(server.grpcTarget(), "apps", "", "xds:///" + HOST + ":7070");
+        channel = client.channel();
     }
 
     @AfterAll
-    void stop() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (backends != null) {
-            backends.close();
-        }
+    void stop() {
+        Closeables.closeAll(client, server, cluster, backends);
     }
 
     /** A pod per backend, and the slice the EndpointSlice controller would write for it (its port is its own). */

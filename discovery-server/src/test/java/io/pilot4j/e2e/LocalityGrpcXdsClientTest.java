@@ -1,11 +1,11 @@
 package io.pilot4j.e2e;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.Closeables;
 import io.pilot4j.testing.EchoBackends;
+import io.pilot4j.testing.GrpcXdsClient;
 import io.pilot4j.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -49,6 +48,7 @@ class LocalityGrpcXdsClientTest {
 
     private EchoBackends backends;
     private RunningServer server;
+    private GrpcXdsClient client;
     private ManagedChannel channel;
 
     @BeforeAll
@@ -56,29 +56,13 @@ class LocalityGrpcXdsClientTest {
         backends = EchoBackends.start("zone-a", "zone-b");
         server = RunningServer.start(configDir);
         server.writeConfig("echo.yaml", serviceEntry(true) + RULE);
-        System.setProperty("io.grpc.xds.bootstrapConfig", """
-                {
-                  "xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
-                  "node": {
-                    "id": "sidecar~127.0.0.1~client.default~default.svc.cluster.local",
-                    "locality": {"region": "us-east", "zone": "zone-a"},
-                    "metadata": {"GENERATOR": "grpc", "NAMESPACE": "default"}
-                  }
-                }""".formatted(server.grpcTarget()));
-        channel = Grpc.newChannelBuilder(TARGET, InsecureChannelCredentials.create()).build();
+        client = GrpcXdsClient.connect(server.grpcTarget(), "default", "\"locality\": {\"region\": \"us-east\", \"zone\": \"zone-a\"}", TARGET);
+        channel = client.channel();
     }
 
     @AfterAll
-    void stop() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (backends != null) {
-            backends.close();
-        }
+    void stop() {
+        Closeables.closeAll(client, server, backends);
     }
 
     private String serviceEntry(boolean withZoneA) {

@@ -2,15 +2,15 @@ package io.pilot4j.e2e;
 
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.Closeables;
 import io.pilot4j.testing.EchoBackends;
+import io.pilot4j.testing.GrpcXdsClient;
 import io.pilot4j.testing.RunningServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +47,7 @@ class TrafficGrpcXdsClientTest {
     private EchoBackends backends;
     private EchoBackends slow;
     private RunningServer server;
+    private GrpcXdsClient client;
     private ManagedChannel channel;
 
     @BeforeAll
@@ -55,31 +56,13 @@ class TrafficGrpcXdsClientTest {
         slow = EchoBackends.startDelayed(Duration.ofSeconds(3), "slow-a");
         server = RunningServer.start(configDir);
         server.writeConfig("echo.yaml", serviceEntry() + RULES);
-        System.setProperty("io.grpc.xds.bootstrapConfig", """
-                {
-                  "xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}], "server_features": ["xds_v3"]}],
-                  "node": {
-                    "id": "sidecar~127.0.0.1~client.default~default.svc.cluster.local",
-                    "metadata": {"GENERATOR": "grpc", "NAMESPACE": "default"}
-                  }
-                }""".formatted(server.grpcTarget()));
-        channel = Grpc.newChannelBuilder(TARGET, InsecureChannelCredentials.create()).build();
+        client = GrpcXdsClient.connect(server.grpcTarget(), "default", "", TARGET);
+        channel = client.channel();
     }
 
     @AfterAll
-    void stop() throws InterruptedException {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (backends != null) {
-            backends.close();
-        }
-        if (slow != null) {
-            slow.close();
-        }
+    void stop() {
+        Closeables.closeAll(client, server, backends, slow);
     }
 
     private static final String RULES = """
