@@ -105,7 +105,12 @@ public final class EchoBackends implements AutoCloseable {
 
     /** One RPC; returns the name of the backend that answered. */
     public static String who(Channel channel) {
-        return ClientCalls.blockingUnaryCall(channel, WHO, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "who");
+        return who(channel, java.time.Duration.ofSeconds(5));
+    }
+
+    /** The same with another deadline, for calls a fault delays. */
+    public static String who(Channel channel, java.time.Duration deadline) {
+        return ClientCalls.blockingUnaryCall(channel, WHO, CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS), "who");
     }
 
     @Override

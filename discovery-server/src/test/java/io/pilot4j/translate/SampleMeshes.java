@@ -5,6 +5,7 @@ import io.pilot4j.model.Locality;
 import io.pilot4j.model.Protocol;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.Resolution;
+import io.pilot4j.testing.Bookinfo;
 import org.junit.jupiter.params.provider.Arguments;
 
 import java.util.Map;
@@ -421,6 +422,8 @@ public final class SampleMeshes {
                                 Map.of("UNPRIVILEGED_POD", "true"), INGRESS_LABELS)), withGateways(gatewayCertificate()).build()),
                 arguments("sidecar with traffic rules", Proxies.sidecar("shop"), withTrafficRules().build()),
                 arguments("sidecar with tls routes and subnet matches", Proxies.sidecar("default"), withTlsRoutes().build()),
+                arguments("sidecar with the Bookinfo example's rules", Proxies.sidecar("default"),
+                        bookinfo().kube("ratings", "default").http(9080).and().istio(Bookinfo.networking()).build()),
                 arguments("sidecar with tls routes, INTERCEPTION_MODE=NONE",
                         Proxies.sidecar("default", Map.of("INTERCEPTION_MODE", "NONE")), withTlsRoutes().build()),
                 arguments("sidecar with traffic rules, from another namespace", Proxies.sidecar("default"), withTrafficRules().build()),
@@ -436,6 +439,8 @@ public final class SampleMeshes {
     public static Stream<Arguments> grpcCases() {
         return Stream.of(arguments("proxyless gRPC", Proxies.grpc("default"), bookinfo().build()),
                 arguments("proxyless gRPC with tls routes", Proxies.grpc("default"), withTlsRoutes().build()),
+                arguments("proxyless gRPC with the Bookinfo example's rules", Proxies.grpc("default"),
+                        bookinfo().kube("ratings", "default").http(9080).and().istio(Bookinfo.networking()).build()),
                 arguments("proxyless gRPC with traffic rules", Proxies.grpc("shop"), withTrafficRules().build()),
                 arguments("proxyless gRPC with locality load balancing", Proxies.grpc("default"), withLocalityLoadBalancing().build()));
     }
