@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real Envoy sidecar routing HTTP by a VirtualService and a DestinationRule from --configDir: subsets v1 and v2,
  * an 80/20 weighted split, a header match to v2, fault abort and delay, a prefix match with a rewrite and header
  * operations, a redirect, retries over a failing backend, a route timeout and a mirror. After each step Envoy has rejected nothing.
+ * {@link EnvoyGatewayTrafficTest} runs the same through a router Envoy and a Gateway.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,7 +48,15 @@ class EnvoyTrafficTest {
     private HttpBackends slow;
     private RunningServer server;
     private EnvoyProcess envoy;
+    /** The service's port. */
     private int port;
+    /** Where requests go: the sidecar's listener on the service port, or the gateway's port. */
+    private int entry;
+
+    /** Whether requests go through a router Envoy and a Gateway the VirtualService is bound to, not a sidecar. */
+    boolean viaGateway() {
+        return false;
+    }
 
     @BeforeAll
     void start(@TempDir Path configDir, @TempDir Path meshDir, @TempDir Path envoyDir) throws Exception {
@@ -56,7 +65,9 @@ class EnvoyTrafficTest {
         shadow = HttpBackends.start("shadow");
         flaky = HttpBackends.flaky("flaky");
         slow = HttpBackends.slow(Duration.ofSeconds(3), "slow");
-        port = FreePorts.pick(1)[0];
+        int[] ports = FreePorts.pick(2);
+        port = ports[0];
+        entry = viaGateway() ? ports[1] : port;
         Path mesh = meshDir.resolve("mesh.json");
         Files.writeString(mesh, "{\"defaultConfig\": {\"concurrency\": 1}}");
         server = RunningServer.start(configDir, mesh, true);
@@ -64,7 +75,11 @@ class EnvoyTrafficTest {
         Await.until(WAIT, "web in /debug/registryz", () -> server.get("/debug/registryz").body().contains(WEB),
                 () -> server.get("/debug/registryz").body());
         // Delta ADS, discovery bootstrap's default (EnvoySidecarTest covers state of the world).
-        envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--id", "sleep-1.default", "--labels", "app=sleep",
+        envoy = envoyLogs.watch(viaGateway()
+                ? EnvoyProcess.bootstrap(envoyDir, "--type", "router", "--id", "istio-ingressgateway-1.istio-system",
+                "--labels", "istio=ingressgateway", "--meshConfig", mesh.toString(), "--discoveryAddress", server.grpcTarget(),
+                "--proxyLogLevel", "info")
+                : EnvoyProcess.bootstrap(envoyDir, "--id", "sleep-1.default", "--labels", "app=sleep",
                 "--meshConfig", mesh.toString(), "--discoveryAddress", server.grpcTarget(), "--proxyLogLevel", "info"));
     }
 
@@ -119,7 +134,7 @@ class EnvoyTrafficTest {
                 kind: VirtualService
                 metadata: {name: web, namespace: default}
                 spec:
-                  hosts: [%s]
+                  hosts: [%s]%s
                   http:
                   - match: [{headers: {end-user: {exact: jason}}}]
                     route: [{destination: {host: %s, subset: v2}}]
@@ -150,7 +165,18 @@ class EnvoyTrafficTest {
                     - {destination: {host: %s, subset: v1}, weight: 80}
                     - {destination: {host: %s, subset: v2}, weight: 20}
                 """.formatted(WEB, port, web.port(0), web.port(1), web.port(2), flaky.port(0), slow.port(0), port, shadow.port(0),
-                WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB);
+                WEB, WEB, viaGateway() ? "\n  gateways: [istio-system/web]" : "", WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB, WEB)
+                + (viaGateway() ? """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: web, namespace: istio-system}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - port: {number: %d, name: http, protocol: HTTP}
+                    hosts: [%s]
+                """.formatted(entry, WEB) : "");
     }
 
     @Test
@@ -158,13 +184,13 @@ class EnvoyTrafficTest {
     void headerMatchRoutesJasonToV2() {
         Await.until(WAIT, "jason's requests to reach v2", () -> {
             try {
-                return HttpBackends.get("127.0.0.1", port, WEB, Map.of("end-user", "jason")).body().equals("v2-a");
+                return HttpBackends.get("127.0.0.1", entry, WEB, Map.of("end-user", "jason")).body().equals("v2-a");
             } catch (RuntimeException e) {
                 return false;
             }
         });
         for (int i = 0; i < 20; i++) {
-            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, Map.of("end-user", "jason"));
+            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", entry, WEB, Map.of("end-user", "jason"));
             assertEquals("v2-a", reply.body(), "request " + i + ": " + reply);
         }
     }
@@ -174,7 +200,7 @@ class EnvoyTrafficTest {
     void weightedSplitSendsAFifthToV2() {
         Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < 500; i++) {
-            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB);
+            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", entry, WEB);
             assertEquals(200, reply.status(), reply.toString());
             counts.merge(reply.body(), 1, Integer::sum);
         }
@@ -187,7 +213,7 @@ class EnvoyTrafficTest {
     @Order(3)
     void abortFaultAnswersTheConfiguredStatus() {
         for (int i = 0; i < 5; i++) {
-            assertEquals(418, HttpBackends.get("127.0.0.1", port, WEB, Map.of("x-fault", "abort")).status());
+            assertEquals(418, HttpBackends.get("127.0.0.1", entry, WEB, Map.of("x-fault", "abort")).status());
         }
     }
 
@@ -195,7 +221,7 @@ class EnvoyTrafficTest {
     @Order(4)
     void delayFaultHoldsTheRequest() {
         long start = System.nanoTime();
-        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, Map.of("x-fault", "delay"));
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", entry, WEB, Map.of("x-fault", "delay"));
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(200, reply.status(), reply.toString());
         assertTrue(millis >= 450, "the 500ms delay was not applied: " + millis + " ms");
@@ -204,7 +230,7 @@ class EnvoyTrafficTest {
     @Test
     @Order(5)
     void prefixMatchRewritesThePathAndChangesHeaders() {
-        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/api/items", Map.of("x-secret", "s3cr3t"));
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", entry, WEB, "/api/items", Map.of("x-secret", "s3cr3t"));
         assertEquals(200, reply.status(), reply.toString());
         assertTrue(reply.body().startsWith("v1-"), reply.toString());
         assertEquals("/v2/items", reply.header("x-request-path"), reply.toString());
@@ -216,7 +242,7 @@ class EnvoyTrafficTest {
     @Test
     @Order(6)
     void exactMatchRedirects() {
-        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/old", Map.of());
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", entry, WEB, "/old", Map.of());
         assertEquals(302, reply.status(), reply.toString());
         assertTrue(reply.header("location").endsWith(WEB + "/new"), reply.toString());
     }
@@ -225,7 +251,7 @@ class EnvoyTrafficTest {
     @Order(7)
     void retriesHideABackendThatFailsEveryOtherRequest() {
         for (int i = 0; i < 10; i++) {
-            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/flaky", Map.of());
+            HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", entry, WEB, "/flaky", Map.of());
             assertEquals(200, reply.status(), "request " + i + ": " + reply);
         }
         assertTrue(flaky.hits(0) >= 19, "each request took a failed attempt and a retry, or more: " + flaky.hits(0) + " attempts");
@@ -235,7 +261,7 @@ class EnvoyTrafficTest {
     @Order(8)
     void routeTimeoutAnswers504() {
         long start = System.nanoTime();
-        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/slow", Map.of());
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", entry, WEB, "/slow", Map.of());
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(504, reply.status(), reply.toString());
         assertTrue(millis < 2500, "the 300ms route timeout, not the backend's 3s answer, ended it after " + millis + " ms");
@@ -245,7 +271,7 @@ class EnvoyTrafficTest {
     @Order(9)
     void mirrorSendsACopyToTheShadowService() {
         int before = shadow.hits(0);
-        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", port, WEB, "/mirrored", Map.of());
+        HttpBackends.Reply reply = HttpBackends.get("127.0.0.1", entry, WEB, "/mirrored", Map.of());
         assertTrue(reply.body().startsWith("v1-"), "the caller gets the primary's answer: " + reply);
         Await.until(WAIT, "the mirrored request to reach the shadow backend", () -> shadow.hits(0) > before);
     }
