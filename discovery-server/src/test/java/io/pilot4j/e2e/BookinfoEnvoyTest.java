@@ -60,8 +60,14 @@ class BookinfoEnvoyTest {
         envoy = envoyLogs.watch(EnvoyProcess.bootstrap(envoyDir, "--id", "productpage-1.default", "--labels", "app=productpage",
                 "--meshConfig", mesh.toString(), "--discoveryAddress", server.grpcTarget(), "--proxyLogLevel", "info"));
         // The rules are in once jason's request reaches v2 (before them, any version could answer).
-        Await.until(WAIT, "jason's request to reviews answered by v2", () -> reviews("jason").equals("reviews-v2"),
-                () -> server.get("/debug/push_status").body());
+        // Until Envoy has its listener, connections are refused.
+        Await.until(WAIT, "jason's request to reviews answered by v2", () -> {
+            try {
+                return reviews("jason").equals("reviews-v2");
+            } catch (java.io.UncheckedIOException e) {
+                return false;
+            }
+        }, () -> server.get("/debug/push_status").body());
     }
 
     @AfterEach
