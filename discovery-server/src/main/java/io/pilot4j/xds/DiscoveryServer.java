@@ -170,7 +170,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         }
         log.info("Push {} full={} reasons={} configs={}: services changed={} endpoints changed={}{} to {} of {} proxies", push.version(),
                 request.full(), request.reasons(), request.configsUpdated().size(), changes.services().size(), changes.endpoints().size(),
-                changes.mesh() ? " mesh changed" : "", queued, connections.size());
+                changes.mesh() ? " mesh changed" : changes.rules().isEmpty() ? "" : " rules changed=" + changes.rules(), queued,
+                connections.size());
     }
 
     /** A push that waited for its client to read goes back into the queue. */

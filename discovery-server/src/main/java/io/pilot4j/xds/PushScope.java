@@ -1,5 +1,6 @@
 package io.pilot4j.xds;
 
+import io.pilot4j.model.Kind;
 import io.pilot4j.model.PushChanges;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
@@ -17,8 +18,10 @@ import java.util.Set;
  * kinds of objects that changed).
  *
  * <p>Generators read only the services a view can see (exportTo, and the egress hosts of the proxy's Sidecar), their
- * endpoints, the rules and the mesh config. So a change to a service the view cannot see, before or after, cannot change its config and is not pushed to it; a change to
- * endpoints alone changes endpoint assignments only (and the clusters of DNS services, which carry theirs inline).
+ * endpoints, the rules and the mesh config; a changed kind of rule is pushed in full to the views that read it. So a
+ * change to a service the view cannot see, before or after, cannot change its config and is not pushed to it; a
+ * change to endpoints alone changes endpoint assignments only (and the clusters of DNS services, which carry theirs
+ * inline).
  *
  * @param types     types to push, in no particular order (connections push in {@link XdsType#PUSH_ORDER})
  * @param endpoints the services whose cluster assignments changed, for an endpoint push that may send only those;
@@ -34,7 +37,7 @@ record PushScope(Set<XdsType> types, Set<String> endpoints) {
     }
 
     static PushScope of(PushChanges changes, PushContext before, PushContext after, ProxyView view) {
-        if (changes.mesh()) {
+        if (changes.mesh() || readsAny(changes.rules(), view)) {
             return FULL;
         }
         for (String host : changes.services()) {
@@ -55,6 +58,15 @@ record PushScope(Set<XdsType> types, Set<String> endpoints) {
             return NONE;
         }
         return new PushScope(inlineEndpoints ? EnumSet.of(XdsType.CDS, XdsType.EDS) : EnumSet.of(XdsType.EDS), endpoints);
+    }
+
+    /**
+     * Whether the view's generators read a changed kind of rule: all read VirtualServices and DestinationRules; Sidecars
+     * scope sidecars and gRPC clients only, and Gateways configure routers only (Istio's per-kind ProxyNeedsPush).
+     */
+    private static boolean readsAny(Set<Kind> changed, ProxyView view) {
+        Kind notRead = view.isRouter() ? Kind.SIDECAR : Kind.GATEWAY;
+        return changed.stream().anyMatch(k -> k != notRead);
     }
 
     private static boolean visible(PushContext push, String host, ProxyView view) {

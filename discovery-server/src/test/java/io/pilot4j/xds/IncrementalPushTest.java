@@ -14,6 +14,7 @@ import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.TriggerReason;
 import io.pilot4j.model.networking.ConfigMeta;
+import io.pilot4j.model.networking.Gateway;
 import io.pilot4j.model.networking.Sidecar;
 import io.pilot4j.model.networking.TrafficRules;
 import io.pilot4j.monitoring.PilotMetrics;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
@@ -137,6 +139,38 @@ class IncrementalPushTest {
     }
 
     @Test
+    void aGatewayChangeIsPushedToRoutersOnly() throws Exception {
+        server = XdsTestServer.start(registry, XdsTestServer.fast());
+        Envoy sidecar = envoy("default");
+        Envoy router = router();
+        double triggers = server.total(PilotMetrics.PUSH_TRIGGERS);
+
+        changeRules(new TrafficRules(List.of(), List.of(), List.of(), List.of(new Gateway(new ConfigMeta("istio-system", "ingress", null),
+                Map.of("istio", "ingressgateway"), List.of(new Gateway.Server("http", 8080, "http", "HTTP", 0, List.of("*/*"), "",
+                Optional.empty()))))), Kind.GATEWAY);
+
+        Await.until(WAIT, "the push to be queued", () -> server.total(PilotMetrics.PUSH_TRIGGERS) > triggers);
+        assertEquals(triggers + 1, server.total(PilotMetrics.PUSH_TRIGGERS), "one proxy pushed: the router");
+        sidecar.expectOnlyTheAnswerTo("9995");
+    }
+
+    @Test
+    void aSidecarChangeIsNotPushedToRouters() throws Exception {
+        server = XdsTestServer.start(registry, XdsTestServer.fast());
+        Envoy sidecar = envoy("default");
+        Envoy router = router();
+        double triggers = server.total(PilotMetrics.PUSH_TRIGGERS);
+
+        // The root namespace's Sidecar (only istio-system's services) scopes every sidecar; never the router, which is there too.
+        changeRules(new TrafficRules(List.of(), List.of(), List.of(new Sidecar(new ConfigMeta("istio-system", "default", null), Map.of(),
+                List.of(new Sidecar.EgressListener(0, "", "", "", "", List.of("istio-system/*"))), "")), List.of()), Kind.SIDECAR);
+
+        sidecar.ackNext(CDS);
+        assertEquals(triggers + 1, server.total(PilotMetrics.PUSH_TRIGGERS), "one proxy pushed: the sidecar");
+        router.expectOnlyTheAnswerTo("9995");
+    }
+
+    @Test
     void aBurstOfChangesIsOnePush() throws Exception {
         // A quiet period far longer than the burst takes, so a slow machine cannot split it.
         server = XdsTestServer.start(registry, new PushTuning(Duration.ofMillis(500), Duration.ofSeconds(10), 100, 10_000));
@@ -194,6 +228,21 @@ class IncrementalPushTest {
     private void changeEndpoints(String host, String... ips) {
         registry.endpoints(host, MemoryRegistry.endpoints("http-9080", 9080, ips));
         server.discovery().configUpdate(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", host)), Instant.now()));
+    }
+
+    private void changeRules(TrafficRules rules, Kind kind) {
+        registry.rules(rules);
+        server.discovery().configUpdate(PushRequest.full(TriggerReason.CONFIG, Set.of(new ConfigKey(kind, "istio-system", "changed")),
+                Instant.now()));
+    }
+
+    /** An ingress gateway in istio-system, warmed up like a sidecar (it gets every cluster, and no listener yet). */
+    private Envoy router() {
+        Envoy e = new Envoy(new AdsClient(server.target(), "router~10.9.0.99~istio-ingressgateway-1.istio-system~istio-system.svc.cluster.local",
+                Map.of()));
+        envoys.add(e);
+        e.warm(List.of(RATINGS, REVIEWS));
+        return e;
     }
 
     private Envoy envoy(String namespace) {

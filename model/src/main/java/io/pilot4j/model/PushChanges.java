@@ -1,5 +1,8 @@
 package io.pilot4j.model;
 
+import io.pilot4j.model.networking.TrafficRules;
+
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -15,18 +18,21 @@ import java.util.TreeSet;
  * <p>The comparison covers every {@link PushContext} input a generator reads; an input added to the snapshot for
  * generators must be compared here too.
  *
- * <p>A change of any traffic rule counts as a mesh change (a full push to every proxy): rules reach across services
- * and namespaces (exportTo, DestinationRule lookup through the root namespace, wildcard hosts), and telling which
- * views a rule change leaves alone is an optimisation Istio makes per config kind that pilot4j does not yet.
+ * <p>Traffic rules are compared per kind, as Istio scopes config changes per kind: rules reach across services and
+ * namespaces (exportTo, DestinationRule lookup through the root namespace, wildcard hosts), so a changed kind counts
+ * for every proxy that reads that kind at all (see the push scope), not per host.
  *
- * @param mesh      the mesh config or a traffic rule changed: anything may have
+ * @param mesh      the mesh config changed: anything may have
+ * @param rules     the kinds of traffic rule that changed ({@link Kind#VIRTUAL_SERVICE}, {@link Kind#DESTINATION_RULE},
+ *                  {@link Kind#SIDECAR}, {@link Kind#GATEWAY})
  * @param services  hostnames whose service was added, removed or changed
  * @param endpoints hostnames whose endpoints changed while their service did not
  */
-public record PushChanges(boolean mesh, Set<String> services, Set<String> endpoints) {
-    private static final PushChanges EVERYTHING = new PushChanges(true, Set.of(), Set.of());
+public record PushChanges(boolean mesh, Set<Kind> rules, Set<String> services, Set<String> endpoints) {
+    private static final PushChanges EVERYTHING = new PushChanges(true, Set.of(), Set.of(), Set.of());
 
     public PushChanges {
+        rules = rules.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(rules));
         services = Set.copyOf(services);
         endpoints = Set.copyOf(endpoints);
     }
@@ -37,7 +43,7 @@ public record PushChanges(boolean mesh, Set<String> services, Set<String> endpoi
     }
 
     public static PushChanges between(PushContext before, PushContext after) {
-        if (!before.mesh().equals(after.mesh()) || !before.rules().equals(after.rules())) {
+        if (!before.mesh().equals(after.mesh())) {
             return EVERYTHING;
         }
         Set<String> hostnames = new HashSet<>();
@@ -52,7 +58,27 @@ public record PushChanges(boolean mesh, Set<String> services, Set<String> endpoi
                 endpoints.add(host);
             }
         }
-        return new PushChanges(false, services, endpoints);
+        return new PushChanges(false, changedKinds(before.rules(), after.rules()), services, endpoints);
+    }
+
+    private static Set<Kind> changedKinds(TrafficRules a, TrafficRules b) {
+        if (a.equals(b)) {
+            return Set.of();
+        }
+        Set<Kind> out = EnumSet.noneOf(Kind.class);
+        if (!a.virtualServices().equals(b.virtualServices())) {
+            out.add(Kind.VIRTUAL_SERVICE);
+        }
+        if (!a.destinationRules().equals(b.destinationRules())) {
+            out.add(Kind.DESTINATION_RULE);
+        }
+        if (!a.sidecars().equals(b.sidecars())) {
+            out.add(Kind.SIDECAR);
+        }
+        if (!a.gateways().equals(b.gateways())) {
+            out.add(Kind.GATEWAY);
+        }
+        return out;
     }
 
     // Registries hand unchanged endpoint lists over as the same instances, so most hosts compare by identity.
@@ -63,11 +89,15 @@ public record PushChanges(boolean mesh, Set<String> services, Set<String> endpoi
     }
 
     public boolean isEmpty() {
-        return !mesh && services.isEmpty() && endpoints.isEmpty();
+        return !mesh && rules.isEmpty() && services.isEmpty() && endpoints.isEmpty();
     }
 
-    /** Whether anything about this service, or its endpoints, may differ. */
+    /**
+     * Whether an endpoint assignment of this service may differ: its service or endpoints changed, or the mesh config or
+     * a rule that shapes assignments (DestinationRule subsets and locality settings, and the VirtualServices and Sidecars
+     * that decide what is generated at all). Gateways shape listeners and routes only.
+     */
     public boolean touches(String hostname) {
-        return mesh || services.contains(hostname) || endpoints.contains(hostname);
+        return mesh || rules.stream().anyMatch(k -> k != Kind.GATEWAY) || services.contains(hostname) || endpoints.contains(hostname);
     }
 }

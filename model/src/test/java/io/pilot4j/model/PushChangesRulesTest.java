@@ -11,11 +11,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A traffic rule change is pushed to everyone; the same rules again are no change at all. */
+/** A traffic rule change is told by its kind; the same rules again are no change at all. */
 class PushChangesRulesTest {
 
     private static PushContext push(String subset) {
@@ -28,8 +30,19 @@ class PushChangesRulesTest {
     }
 
     @Test
-    void aRuleChangeIsAFullPushAndEqualRulesAreNone() {
-        assertEquals(PushChanges.everything(), PushChanges.between(push("v1"), push("v2")));
+    void aRuleChangeIsNamedByItsKindAndEqualRulesAreNone() {
+        PushChanges changes = PushChanges.between(push("v1"), push("v2"));
+
+        assertEquals(new PushChanges(false, Set.of(Kind.DESTINATION_RULE), Set.of(), Set.of()), changes);
+        assertTrue(changes.touches("any.example.com"), "subsets shape endpoint assignments");
         assertTrue(PushChanges.between(push("v1"), push("v1")).isEmpty());
+    }
+
+    @Test
+    void aGatewayChangeLeavesEndpointAssignmentsAlone() {
+        PushChanges changes = new PushChanges(false, Set.of(Kind.GATEWAY), Set.of(), Set.of("changed.example.com"));
+
+        assertFalse(changes.touches("reviews.default.svc.cluster.local"));
+        assertTrue(changes.touches("changed.example.com"));
     }
 }
