@@ -6,7 +6,7 @@ public enum Kind {
     ENDPOINT_SLICE("EndpointSlice"),
     ENDPOINTS("Endpoints"),
     SERVICE_ENTRY("ServiceEntry"),
-    // Traffic rules (io.pilot4j.model.networking); a change is a full push.
+    // Traffic rules (io.pilot4j.model.networking); a change is a full push to the proxies that read the kind.
     VIRTUAL_SERVICE("VirtualService"),
     DESTINATION_RULE("DestinationRule"),
     SIDECAR("Sidecar"),
