@@ -53,7 +53,7 @@ public final class TcpRoutes {
         List<FilterChain> out = new ArrayList<>();
         boolean tlsRouted = false;
         if (vs.isPresent() && (protocol == Protocol.TLS || protocol == Protocol.HTTPS)) {
-            Set<String> handled = new HashSet<>();
+            Set<FilterChainMatch> handled = new HashSet<>();
             for (TlsRoute route : vs.get().tls()) {
                 for (TlsRoute.TlsMatch m : route.match()) {
                     if (route.route().isEmpty() || !fits(proxy, port, m.port(), m.gateways(), m.sourceLabels(), m.sourceNamespace())) {
@@ -63,7 +63,7 @@ public final class TcpRoutes {
                             .addAllServerNames(new TreeSet<>(m.sniHosts()))
                             .addAllPrefixRanges(cidrs(m.destinationSubnets()))
                             .build();
-                    if (handled.add(match.toString())) {
+                    if (handled.add(match)) {
                         out.add(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter(push, vs.get(), route.route(), port)).build());
                         tlsRouted = true;
                     }
