@@ -117,7 +117,7 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
 
     /** The Sidecar that scopes this proxy; none for routers. */
     public Optional<Sidecar> sidecar(PushContext push) {
-        return isRouter() ? java.util.Optional.empty() : push.sidecar(namespace, labels);
+        return isRouter() ? Optional.empty() : push.sidecar(namespace, labels);
     }
 
     public boolean isRouter() {
