@@ -34,9 +34,13 @@ import java.util.TreeSet;
  * @param locality         where the proxy runs, which locality load balancing prefers; {@link Locality#NONE} in a
  *                         snapshot where no locality load balancing applies ({@link #narrowedFor}), so that proxies of
  *                         every locality share views unless their locality changes what they are sent
+ * @param addresses        a router's own IPs, where its Service's endpoints are: its Gateway ports are translated as
+ *                         that Service maps them; empty for other proxies, whose config does not depend on them, and
+ *                         without loopback addresses ({@link #podAddresses})
  */
 public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpFamily ipFamily, InterceptionMode interceptionMode,
-                        boolean unprivileged, Set<Integer> reservedPorts, Map<String, String> labels, Locality locality) {
+                        boolean unprivileged, Set<Integer> reservedPorts, Map<String, String> labels, Locality locality,
+                        List<String> addresses) {
 
     public static final String UNPRIVILEGED_POD = "UNPRIVILEGED_POD";
     static final String ENVOY_STATUS_PORT = "ENVOY_STATUS_PORT";
@@ -60,12 +64,13 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
         reservedPorts = Set.copyOf(reservedPorts);
         labels = Map.copyOf(labels);
         Objects.requireNonNull(locality, "locality");
+        addresses = List.copyOf(addresses);
     }
 
     /** A view of a proxy without workload labels or locality. */
     public ProxyView(Flavour flavour, String namespace, String dnsDomain, IpFamily ipFamily, InterceptionMode interceptionMode,
                      boolean unprivileged, Set<Integer> reservedPorts) {
-        this(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, Map.of(), Locality.NONE);
+        this(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, Map.of(), Locality.NONE, List.of());
     }
 
     public static ProxyView of(Proxy proxy) {
@@ -73,7 +78,7 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
         return new ProxyView(flavour, proxy.namespace(), proxy.dnsDomain(), ipFamily(proxy.ipAddresses()),
                 InterceptionMode.parse(proxy.metadata().get(InterceptionMode.METADATA_KEY)), isTrue(proxy.metadata().get(UNPRIVILEGED_POD)),
                 ports(proxy.metadata().get(ENVOY_STATUS_PORT), proxy.metadata().get(ENVOY_PROMETHEUS_PORT)), proxy.labels(),
-                proxy.locality());
+                proxy.locality(), flavour == Flavour.ROUTER ? podAddresses(proxy.ipAddresses()) : List.of());
     }
 
     /**
@@ -93,7 +98,8 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
                 kept.put(k, v);
             }
         });
-        return new ProxyView(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, kept, keptLocality);
+        return new ProxyView(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, kept, keptLocality,
+                addresses);
     }
 
     /** Whether the proxy may bind {@code port}: an unprivileged one cannot bind ports below 1024 (Istio's CanBindToPort). */
@@ -126,6 +132,15 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
 
     public boolean isProxylessGrpc() {
         return flavour == Flavour.PROXYLESS_GRPC;
+    }
+
+    /**
+     * The addresses a Service's endpoints may have: not loopback. A router on 127.0.0.1 is a process on this machine
+     * (a laptop's local gateway), not a pod behind a Service, and local backends are often on 127.0.0.1 too: reading
+     * their ports as its own would move its listeners onto the backends' ports.
+     */
+    private static List<String> podAddresses(List<String> addresses) {
+        return addresses.stream().filter(a -> !a.startsWith("127.") && !a.equals("::1")).toList();
     }
 
     /** Istio's SelectDNSLookupFamily without dual stack: IPv6 only for an IPv6-only proxy, else IPv4. */

@@ -417,6 +417,10 @@ public final class SampleMeshes {
                 arguments("router", Proxies.router("istio-system"), bookinfo().build()),
                 arguments("router with Gateways (HTTP, HTTPS with certificate files, TLS termination and passthrough, TCP)",
                         Proxies.router("istio-system", Map.of(), INGRESS_LABELS), withGateways(gatewayCertificate()).build()),
+                arguments("router with Gateways behind a Service mapping 8080 to 18080 and 8443 to 18443 (port translation)",
+                        Proxies.router("istio-system", Map.of(), INGRESS_LABELS), withGateways(gatewayCertificate())
+                                .kube("istio-ingressgateway", "istio-system").http(8080).port("https", 8443, Protocol.HTTPS)
+                                .endpoint("10.0.0.2", 18080, "http-8080").endpoint("10.0.0.2", 18443, "https").and().build()),
                 arguments("IPv6-only unprivileged router with Gateways",
                         ProxyView.of(Proxy.fromNode("router~fd00::2~gateway-1.istio-system~istio-system.svc.cluster.local",
                                 Map.of("UNPRIVILEGED_POD", "true"), INGRESS_LABELS)), withGateways(gatewayCertificate()).build()),

@@ -145,9 +145,40 @@ public final class PushContext {
         return rules.virtualServiceForHost(namespace, hostname);
     }
 
-    /** The Gateways that select a router with these workload labels, merged into its listeners' servers. */
-    public MergedGateway mergedGateway(Map<String, String> labels) {
-        return rules.mergedGateway(labels);
+    /**
+     * The Gateways that select a router with these workload labels, merged into its listeners' servers, their ports
+     * translated as the router's own Service maps them ({@link #targetPorts}).
+     *
+     * @param addresses the router's IPs, where its own Service's endpoints are
+     */
+    public MergedGateway mergedGateway(Map<String, String> labels, Collection<String> addresses) {
+        return rules.mergedGateway(labels, targetPorts(addresses));
+    }
+
+    /**
+     * Service port -> target port for the services with an endpoint at one of {@code addresses} (Istio's ServiceTargets
+     * of a proxy): how the Service in front of a router maps the ports clients use to the ports its pod listens on.
+     * The first service by hostname wins a port two of them map differently.
+     */
+    public Map<Integer, Integer> targetPorts(Collection<String> addresses) {
+        if (addresses.isEmpty()) {
+            return Map.of();
+        }
+        Map<Integer, Integer> out = new HashMap<>();
+        for (Service s : services) {
+            for (ServicePort p : s.ports()) {
+                if (out.containsKey(p.port())) {
+                    continue;
+                }
+                for (Endpoint e : endpoints(s, p)) {
+                    if (addresses.contains(e.address())) {
+                        out.put(p.port(), e.port());
+                        break;
+                    }
+                }
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /** The VirtualServices bound to {@code gateway} ({@code namespace/name}) that a router of {@code namespace} sees. */

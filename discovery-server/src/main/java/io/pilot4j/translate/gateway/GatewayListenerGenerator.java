@@ -32,7 +32,8 @@ import java.util.TreeSet;
 
 /**
  * LDS for routers (Istio's buildGatewayListeners): one listener per port of the Gateways that select the router,
- * {@code 0.0.0.0_PORT} bound on that port ({@code ::_PORT} on an IPv6-only router). Plain text HTTP servers share
+ * {@code 0.0.0.0_PORT} bound on that port ({@code ::_PORT} on an IPv6-only router), or on the target port its own
+ * Service maps it to ({@link MergedGateway#merge(java.util.List, java.util.Map)}). Plain text HTTP servers share
  * one connection manager on route config {@code http.PORT}; each TLS server gets a filter chain matching its hosts by
  * SNI, an HTTPS one a connection manager on its own route config, a TLS one the tcp_proxy of its tcp route; a
  * PASSTHROUGH server gets a chain per matching tls route, by the route's SNI hosts, proxying without terminating; a TCP
@@ -43,7 +44,7 @@ public final class GatewayListenerGenerator implements XdsGenerator {
 
     @Override
     public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
-        MergedGateway merged = push.mergedGateway(proxy.labels());
+        MergedGateway merged = push.mergedGateway(proxy.labels(), proxy.addresses());
         String wildcard = proxy.ipFamily() == ProxyView.IpFamily.IPV6 ? "::" : OutboundListener.WILDCARD;
         List<XdsResource> out = new ArrayList<>();
         for (MergedGateway.ServerPort port : merged.ports()) {

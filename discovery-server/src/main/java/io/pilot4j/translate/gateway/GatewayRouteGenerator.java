@@ -23,7 +23,7 @@ public final class GatewayRouteGenerator implements XdsGenerator {
 
     @Override
     public List<XdsResource> generate(ProxyView proxy, PushContext push, ResourceNames names) {
-        MergedGateway merged = push.mergedGateway(proxy.labels());
+        MergedGateway merged = push.mergedGateway(proxy.labels(), proxy.addresses());
         Collection<String> wanted = names.wildcard() ? merged.routeNames() : names.names();
         List<XdsResource> out = new ArrayList<>();
         for (String name : wanted) {

@@ -342,6 +342,50 @@ class GatewayListenersTest {
     }
 
     @Test
+    void aPortOfTheRoutersOwnServiceListensOnItsTargetPort() throws Exception {
+        // The router (10.0.0.2) is the endpoint of istio-ingressgateway, whose port 80 goes to the pod's 8080: as in
+        // Istio, the Gateway's port 80 becomes listener 0.0.0.0_8080 and route config http.8080; 9443 is no port of
+        // that Service and is bound as written.
+        PushContext push = GatewayRoutesTest.services()
+                .kube("istio-ingressgateway", "istio-system").http(80).endpoint("10.0.0.2", 8080, "http-80").and()
+                .kube("local", "default").http(80).endpoint("127.0.0.1", 7000, "http-80").and()
+                .istio(gateway("gw", "istio-system", """
+                        - port: {number: 80, name: http, protocol: HTTP}
+                          hosts: ["*"]
+                        - port: {number: 9443, name: http-other, protocol: HTTP}
+                          hosts: ["*"]
+                        """) + """
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: reviews, namespace: default}
+                        spec:
+                          hosts: [reviews.example.com]
+                          gateways: [istio-system/gw]
+                          http: [{route: [{destination: {host: reviews.default.svc.cluster.local}}]}]
+                        """).build();
+        ProxyView unprivileged = Proxies.router("istio-system", Map.of("UNPRIVILEGED_POD", "true"), Map.of("istio", "ingressgateway"));
+        ProxyView elsewhere = ProxyView.of(io.pilot4j.model.Proxy.fromNode("router~10.0.0.9~gateway-2.istio-system~istio-system.svc.cluster.local",
+                Map.of(), Map.of("istio", "ingressgateway")));
+
+        List<XdsResource> listeners = new GatewayListenerGenerator().generate(unprivileged, push, ResourceNames.all());
+
+        assertEquals(List.of("0.0.0.0_8080", "0.0.0.0_9443"), listeners.stream().map(XdsResource::name).toList());
+        String rds = ((Listener) listeners.get(0).resource()).getFilterChains(0).getFilters(0).getTypedConfig()
+                .unpack(HttpConnectionManager.class).getRds().getRouteConfigName();
+        assertEquals("http.8080", rds);
+        io.envoyproxy.envoy.config.route.v3.RouteConfiguration rc = (io.envoyproxy.envoy.config.route.v3.RouteConfiguration)
+                new GatewayRouteGenerator().generate(unprivileged, push, ResourceNames.of("http.8080")).get(0).resource();
+        assertEquals(List.of("reviews.example.com"), rc.getVirtualHosts(0).getDomainsList());
+        assertEquals(List.of("0.0.0.0_80", "0.0.0.0_9443"), names(elsewhere, push), "another router is no endpoint of the Service: "
+                + "its ports are bound as written");
+        ProxyView local = ProxyView.of(io.pilot4j.model.Proxy.fromNode("router~127.0.0.1~gateway-3.istio-system~istio-system.svc.cluster.local",
+                Map.of(), Map.of("istio", "ingressgateway")));
+        assertEquals(List.of("0.0.0.0_80", "0.0.0.0_9443"), names(local, push), "a router on loopback is a local process, not the "
+                + "pod behind a Service, even with a backend on 127.0.0.1");
+    }
+
+    @Test
     void theViewKeepsTheLabelsGatewaySelectorsRead() {
         PushContext push = GatewayRoutesTest.services().istio(gateway("gw", "istio-system", """
                 - port: {number: 8080, name: http, protocol: HTTP}

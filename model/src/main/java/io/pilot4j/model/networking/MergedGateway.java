@@ -21,8 +21,7 @@ import java.util.TreeSet;
  * <p>On one port, plain text HTTP servers (of any gateway) share route config {@code http.PORT}; TLS servers share the
  * listener through SNI, one filter chain each, an HTTPS one with its own route config
  * {@code https.PORT.PORT_NAME.GATEWAY.NAMESPACE}; plain text and TLS servers, or two plain TCP servers, cannot share
- * a port. Ports are bound as written: Istio's translation of a Service port to its targetPort needs the router's
- * service instances, which a view does not carry.
+ * a port. A server port that is a port of the router's own Service listens on its target port, as in Istio.
  *
  * @param ports    listener ports, in the order servers first claimed them
  * @param problems servers left out, and why
@@ -140,6 +139,15 @@ public record MergedGateway(List<ServerPort> ports, List<Problem> problems) {
 
     /** Istio's mergeGateways over {@code gateways}, oldest first. */
     public static MergedGateway merge(List<Gateway> gateways) {
+        return merge(gateways, Map.of());
+    }
+
+    /**
+     * @param targetPorts Istio's gateway port translation (resolvePorts): a server port that is a port of the router's
+     *                    own Service listens on that port's target port (80 on 8080), as the router's pod receives it;
+     *                    other ports listen as written
+     */
+    public static MergedGateway merge(List<Gateway> gateways, Map<Integer, Integer> targetPorts) {
         Map<Integer, PortBuilder> byPort = new LinkedHashMap<>();
         Set<String> httpsRouteNames = new HashSet<>();
         List<Problem> problems = new ArrayList<>();
@@ -152,11 +160,12 @@ public record MergedGateway(List<ServerPort> ports, List<Problem> problems) {
                     problems.add(new Problem(g, i, unsupported));
                     continue;
                 }
-                server = new GatewayServer(g, i, s, server.hosts(), routeName(server));
-                PortBuilder port = byPort.get(s.port());
+                int listenPort = targetPorts.getOrDefault(s.port(), s.port());
+                server = new GatewayServer(g, i, s, server.hosts(), routeName(server, listenPort));
+                PortBuilder port = byPort.get(listenPort);
                 if (port == null) {
-                    port = new PortBuilder(s.port(), server.protocol(), !server.isTls());
-                    byPort.put(s.port(), port);
+                    port = new PortBuilder(listenPort, server.protocol(), !server.isTls());
+                    byPort.put(listenPort, port);
                 } else {
                     String conflict = port.conflict(server, httpsRouteNames);
                     if (conflict != null) {
@@ -198,10 +207,10 @@ public record MergedGateway(List<ServerPort> ports, List<Problem> problems) {
         };
     }
 
-    /** Istio's gatewayRDSRouteName (without bind, which is not supported). */
-    private static String routeName(GatewayServer s) {
+    /** Istio's gatewayRDSRouteName (without bind, which is not supported): plain HTTP is named by the listening port. */
+    private static String routeName(GatewayServer s, int listenPort) {
         if (s.protocol().isHttp()) {
-            return "http." + s.server().port();
+            return "http." + listenPort;
         }
         if (s.protocol() == Protocol.HTTPS && s.terminatesTls()) {
             return "https." + s.server().port() + "." + s.server().portName() + "." + s.gateway().meta().name() + "."

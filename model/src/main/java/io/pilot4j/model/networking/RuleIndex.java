@@ -116,7 +116,10 @@ public final class RuleIndex {
     }
 
     /** workload labels -> the Gateways selecting them, merged. */
-    private final Map<Map<String, String>, MergedGateway> mergedGateways = new ConcurrentHashMap<>();
+    private final Map<GatewayKey, MergedGateway> mergedGateways = new ConcurrentHashMap<>();
+
+    private record GatewayKey(Map<String, String> labels, Map<Integer, Integer> targetPorts) {
+    }
     /** proxy namespace + " " + gateway name -> the VirtualServices bound to it that the namespace sees. */
     private final Map<String, List<VirtualService>> gatewayVirtualServices = new ConcurrentHashMap<>();
 
@@ -126,17 +129,22 @@ public final class RuleIndex {
      * unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set.
      */
     public MergedGateway mergedGateway(Map<String, String> labels) {
+        return mergedGateway(labels, Map.of());
+    }
+
+    /** The same for a router whose own Service maps these ports to target ports ({@link MergedGateway#merge(List, Map)}). */
+    public MergedGateway mergedGateway(Map<String, String> labels, Map<Integer, Integer> targetPorts) {
         if (rules.gateways().isEmpty()) {
             return MergedGateway.NONE;
         }
-        return mergedGateways.computeIfAbsent(labels, l -> {
+        return mergedGateways.computeIfAbsent(new GatewayKey(labels, targetPorts), k -> {
             List<Gateway> selected = new ArrayList<>();
             for (Gateway gw : rules.gateways()) {
-                if (l.entrySet().containsAll(gw.selector().entrySet())) {
+                if (k.labels().entrySet().containsAll(gw.selector().entrySet())) {
                     selected.add(gw);
                 }
             }
-            return MergedGateway.merge(selected);
+            return MergedGateway.merge(selected, k.targetPorts());
         });
     }
 
