@@ -184,7 +184,8 @@ public final class ProxyBootstrap {
                 .setNode(node())
                 .setAdmin(Admin.newBuilder().setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
                         .setAddress(ipv6() ? "::1" : "127.0.0.1")
-                        .setPortValue(adminPort))));
+                        .setPortValue(adminPort))))
+                .setLayeredRuntime(RuntimeLayers.istio());
         b.getDynamicResourcesBuilder()
                 .setLdsConfig(ads)
                 .setCdsConfig(ads)

@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.pilot4j.bootstrap.RuntimeLayers;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.translate.listener.RouterFilter;
@@ -107,7 +108,7 @@ public final class EnvoyValidator {
     /** What an Envoy proxy would be sent for this snapshot (wildcard CDS and LDS), with RDS and EDS inlined. */
     public static Bootstrap staticBootstrap(ProxyView proxy, PushContext push) throws InvalidProtocolBufferException {
         Map<String, XdsGenerator> g = Generators.forView(proxy);
-        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(VALIDATOR_NODE);
+        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(VALIDATOR_NODE).setLayeredRuntime(RuntimeLayers.istio());
         for (XdsResource r : g.get(Resources.V3.CLUSTER_TYPE_URL).generate(proxy, push, ResourceNames.all())) {
             b.getStaticResourcesBuilder().addClusters(withInlineEndpoints((Cluster) r.resource(), g, proxy, push));
         }
@@ -124,7 +125,7 @@ public final class EnvoyValidator {
      */
     public static Bootstrap grpcBootstrap(ProxyView proxy, PushContext push, List<String> targets) throws InvalidProtocolBufferException {
         Map<String, XdsGenerator> g = Generators.forView(proxy);
-        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(VALIDATOR_NODE);
+        Bootstrap.Builder b = Bootstrap.newBuilder().setNode(VALIDATOR_NODE).setLayeredRuntime(RuntimeLayers.istio());
         Set<String> routeNames = new TreeSet<>();
         for (XdsResource r : g.get(Resources.V3.LISTENER_TYPE_URL).generate(proxy, push, ResourceNames.of(targets))) {
             routeNames.add(((Listener) r.resource()).getApiListener().getApiListener()

@@ -24,14 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
- * The field conversions every traffic rule shares, each reporting what is wrong with the field's path. Regular
- * expressions are checked with Java's {@link Pattern}, not RE2 as Istio and Envoy do: the two agree on the common
- * syntax, but a few RE2-only constructs are refused here and a few Java-only ones (backreferences, lookaround) pass
- * here and are then rejected by Envoy.
+ * The field conversions every traffic rule shares, each reporting what is wrong with the field's path.
  */
 final class RuleFields {
     private RuleFields() {
@@ -123,15 +118,28 @@ final class RuleFields {
         return Optional.empty();
     }
 
+    /**
+     * Istio's validateStringRegexp: RE2 syntax, which Envoy, Istio (Go's regexp) and grpc-java (RE2/J) all use, so
+     * that a regex Envoy would refuse, and with it the whole route configuration of its port, is refused here instead.
+     * Java's own dialect differs both ways: it has lookaround and backreferences, and lacks {@code (?P<name>...)}.
+     * Beyond the syntax, {@link Re2Limits} refuses what Envoy's RE2 would.
+     */
     static boolean regex(String regex, FieldPath path, FieldErrors errors) {
-        try {
-            Pattern.compile(regex);
-            return true;
-        } catch (PatternSyntaxException e) {
-            errors.add(path, "\"" + regex + "\" is not a valid regular expression: " + e.getDescription()
-                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+        if (regex.length() > Re2Limits.MAX_LENGTH) {
+            errors.add(path, "regex is too large: " + regex.length() + " characters, at most " + Re2Limits.MAX_LENGTH);
             return false;
         }
+        try {
+            com.google.re2j.Pattern.compile(regex);
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            errors.add(path, "\"" + regex + "\" is not a valid RE2 regular expression: " + e.getDescription()
+                    + (e.getPattern().isEmpty() ? "" : ": `" + e.getPattern() + "`")
+                    + " (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)");
+            return false;
+        }
+        Optional<String> limit = Re2Limits.problem(regex);
+        limit.ifPresent(problem -> errors.add(path, "\"" + regex + "\": " + problem));
+        return limit.isEmpty();
     }
 
     static Map<String, StringMatch> stringMatches(Map<String, io.fabric8.istio.api.api.networking.v1alpha3.StringMatch> in,

@@ -103,6 +103,22 @@ class VirtualServiceConversionTest {
         assertEquals(Optional.of(new HttpRedirect("/moved", "", 0, "", "", 302)), vs.http().get(1).redirect());
     }
 
+    /** Named groups in Go's and RE2's spelling, which Java's dialect refused ("Unknown inline modifier"). */
+    @Test
+    void regexesInRe2SyntaxAreAccepted() {
+        Result<io.pilot4j.model.networking.VirtualService> r = convert("""
+                hosts: [a]
+                http:
+                - match: [{uri: {regex: "/u/(?P<id>[0-9]+)"}}, {uri: {regex: "/v/(?<id>[0-9]+)/[[:alpha:]]+"}}]
+                  rewrite: {uriRegexRewrite: {match: "/u/(?P<id>[0-9]+)", rewrite: /users/\\1}}
+                  route: [{destination: {host: a}}]
+                """);
+
+        assertEquals(List.of(), r.errors());
+        assertEquals(StringMatch.regex("/u/(?P<id>[0-9]+)"), r.value().http().get(0).match().get(0).uri().get());
+        assertEquals(StringMatch.regex("/v/(?<id>[0-9]+)/[[:alpha:]]+"), r.value().http().get(0).match().get(1).uri().get());
+    }
+
     @Test
     void aVirtualServiceWithoutHostsIsADelegateAndARootRouteNamesIt() {
         Result<io.pilot4j.model.networking.VirtualService> delegate = convert("""
@@ -163,7 +179,49 @@ class VirtualServiceConversionTest {
                 arguments("bad regex", """
                         hosts: [a]
                         http: [{match: [{uri: {regex: "/api/(v1"}}], route: [{destination: {host: a}}]}]
-                        """, List.of("spec.http[0].match[0].uri.regex: \"/api/(v1\" is not a valid regular expression: Unclosed group near index 8")),
+                        """, List.of("spec.http[0].match[0].uri.regex: \"/api/(v1\" is not a valid RE2 regular expression: missing closing ): "
+                        + "`/api/(v1` (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)")),
+                arguments("Java-only regexes (lookahead, backreference) in every regex field", """
+                        hosts: [a]
+                        http:
+                        - match:
+                          - uri: {regex: "/api/(?=v1).*"}
+                            authority: {regex: "(a+)\\\\1"}
+                            headers: {x-user: {regex: "a*+"}}
+                            withoutHeaders: {x-bot: {regex: "\\\\h"}}
+                            queryParams: {q: {regex: "\\\\Z"}}
+                          rewrite: {uriRegexRewrite: {match: "/(a+)/\\\\1", rewrite: /b}}
+                          corsPolicy: {allowOrigins: [{regex: "https://(?<!x)a"}]}
+                          route: [{destination: {host: a}}]
+                        """, List.of(
+                        "spec.http[0].match[0].uri.regex: \"/api/(?=v1).*\" is not a valid RE2 regular expression: invalid or unsupported Perl syntax: "
+                                + "`(?=` (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)",
+                        "spec.http[0].match[0].authority.regex: \"(a+)\\1\" is not a valid RE2 regular expression: invalid escape sequence: "
+                                + "`\\1` (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)",
+                        "spec.http[0].match[0].headers[x-user].regex: \"a*+\" is not a valid RE2 regular expression: invalid nested repetition operator: "
+                                + "`*+` (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)",
+                        "spec.http[0].match[0].withoutHeaders[x-bot].regex: \"\\h\" is not a valid RE2 regular expression: invalid escape sequence: "
+                                + "`\\h` (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)",
+                        "spec.http[0].match[0].queryParams[q].regex: \"\\Z\" is not a valid RE2 regular expression: invalid escape sequence: "
+                                + "`\\Z` (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)",
+                        "spec.http[0].rewrite.uriRegexRewrite.match: \"/(a+)/\\1\" is not a valid RE2 regular expression: invalid escape sequence: "
+                                + "`\\1` (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)",
+                        "spec.http[0].corsPolicy.allowOrigins[0].regex: \"https://(?<!x)a\" is not a valid RE2 regular expression: invalid named capture: "
+                                + "`(?<!x)a` (Envoy and Istio use RE2 syntax, https://github.com/google/re2/wiki/Syntax)")),
+                arguments("regexes RE2/J takes and Envoy's RE2 refuses, and one longer than Istio allows", """
+                        hosts: [a]
+                        http:
+                        - match:
+                          - uri: {regex: "(a{10}){101}"}
+                          - uri: {regex: "\\\\x{100}"}
+                          - uri: {regex: "%s"}
+                          route: [{destination: {host: a}}]
+                        """.formatted("a".repeat(1025)), List.of(
+                        "spec.http[0].match[0].uri.regex: \"(a{10}){101}\": repetition {101} nests to 1010 repeats, more than RE2's 1000 "
+                                + "(Envoy: invalid repetition size)",
+                        "spec.http[0].match[1].uri.regex: \"\\x{100}\": \\x{100}: Envoy's RE2 takes character codes up to \\x{FF} only "
+                                + "(invalid escape sequence); write the character itself",
+                        "spec.http[0].match[2].uri.regex: regex is too large: 1025 characters, at most 1024")),
                 arguments("bad duration", """
                         hosts: [a]
                         http: [{timeout: 10x, route: [{destination: {host: a}}]}]
