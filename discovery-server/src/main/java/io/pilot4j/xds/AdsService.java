@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -12,16 +13,23 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.pilot4j.log.Scope;
 import org.slf4j.Logger;
 
 import java.util.function.Consumer;
 
-/** The gRPC face of ADS: one {@link SotwConnection} per state-of-the-world stream, one {@link DeltaConnection} per delta stream. */
-public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
+/**
+ * The gRPC face of ADS: one {@link SotwConnection} per state-of-the-world stream, one {@link DeltaConnection} per delta
+ * stream. Requests are read with {@link InboundRequest}'s marshaller, so that bytes that are no request end their
+ * stream with INVALID_ARGUMENT rather than gRPC's UNKNOWN.
+ */
+public final class AdsService implements BindableService {
     private static final Logger log = Scope.ADS.logger();
     /** The peer's address, put into each call's context by {@link #peerInterceptor()}, for logs and syncz. */
     private static final Context.Key<Object> PEER = Context.key("pilot4j-peer");
@@ -33,7 +41,20 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
     }
 
     @Override
-    public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responseObserver) {
+    public ServerServiceDefinition bindService() {
+        return ServerServiceDefinition.builder(AggregatedDiscoveryServiceGrpc.SERVICE_NAME)
+                .addMethod(AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod().toBuilder(
+                                InboundRequest.marshaller(DiscoveryRequest.getDefaultInstance()),
+                                ProtoUtils.marshaller(DiscoveryResponse.getDefaultInstance())).build(),
+                        ServerCalls.asyncBidiStreamingCall(this::streamAggregatedResources))
+                .addMethod(AggregatedDiscoveryServiceGrpc.getDeltaAggregatedResourcesMethod().toBuilder(
+                                InboundRequest.marshaller(DeltaDiscoveryRequest.getDefaultInstance()),
+                                ProtoUtils.marshaller(DeltaDiscoveryResponse.getDefaultInstance())).build(),
+                        ServerCalls.asyncBidiStreamingCall(this::deltaAggregatedResources))
+                .build();
+    }
+
+    private StreamObserver<InboundRequest<DiscoveryRequest>> streamAggregatedResources(StreamObserver<DiscoveryResponse> responseObserver) {
         if (refuseUntilReady(responseObserver)) {
             return closed();
         }
@@ -45,8 +66,8 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
         return requests(connection, connection::onRequest);
     }
 
-    @Override
-    public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responseObserver) {
+    private StreamObserver<InboundRequest<DeltaDiscoveryRequest>> deltaAggregatedResources(
+            StreamObserver<DeltaDiscoveryResponse> responseObserver) {
         if (refuseUntilReady(responseObserver)) {
             return closed();
         }
@@ -87,11 +108,16 @@ public final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedD
     }
 
     /** The request side of a stream: each request to the connection, and the end of the stream. */
-    private static <Q> StreamObserver<Q> requests(Connection<?> connection, Consumer<Q> onRequest) {
+    private static <Q extends com.google.protobuf.Message> StreamObserver<InboundRequest<Q>> requests(Connection<?> connection,
+                                                                                                   Consumer<Q> onRequest) {
         return new StreamObserver<>() {
             @Override
-            public void onNext(Q request) {
-                onRequest.accept(request);
+            public void onNext(InboundRequest<Q> request) {
+                if (request.isMalformed()) {
+                    connection.refuseMalformed(request.malformed());
+                } else {
+                    onRequest.accept(request.message());
+                }
             }
 
             @Override

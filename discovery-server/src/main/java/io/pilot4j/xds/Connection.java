@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pilot4j.log.Scope;
+import io.pilot4j.model.ClientText;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.translate.Generators;
@@ -145,6 +146,18 @@ abstract class Connection<R extends Message> {
         });
     }
 
+    /** A request that is no protobuf of its type: the stream ends, with one line in the log. */
+    void refuseMalformed(String reason) {
+        executor.execute(() -> {
+            if (closed) {
+                return;
+            }
+            log.warn("{}: ending the stream with INVALID_ARGUMENT: a request is {}", id != null ? id : "ADS stream from " + peer, reason);
+            fail(Status.INVALID_ARGUMENT.withDescription("request is " + reason));
+            close();
+        });
+    }
+
     /** The push waiting for the client to read again, if any; safe from any thread. */
     PushEvent pendingPush() {
         return pendingPush;
@@ -177,7 +190,7 @@ abstract class Connection<R extends Message> {
         }
         XdsType type = XdsType.forTypeUrl(typeUrl);
         if (type == null) {
-            log.debug("{}: ignoring request for unsupported type {}", id, typeUrl);
+            log.debug("{}: ignoring request for unsupported type {}", id, ClientText.abbreviate(typeUrl));
         }
         return type;
     }
@@ -204,11 +217,12 @@ abstract class Connection<R extends Message> {
         WatchedResource watch = watched.get(type);
         switch (decision) {
             case NACK -> {
-                log.warn("{}: {} NACK nonce={} version={}: {}", id, type, nonce, clientVersion, error);
+                log.warn("{}: {} NACK nonce={} version={}: {}", id, type, ClientText.abbreviate(nonce), ClientText.abbreviate(clientVersion),
+                        ClientText.abbreviate(error));
                 server.recordNack(type);
             }
             case STALE -> {
-                log.debug("{}: {} stale nonce {} (sent {})", id, type, nonce, watch.nonceSent());
+                log.debug("{}: {} stale nonce {} (sent {})", id, type, ClientText.abbreviate(nonce), watch.nonceSent());
                 server.recordExpiredNonce(type);
             }
             default -> log.debug("{}: {} {} names={} nonce={}", id, type, decision, watch == null ? "[]" : watch.names().names(), nonce);
@@ -310,13 +324,14 @@ abstract class Connection<R extends Message> {
             fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
             return false;
         }
-        id = proxy.id().isEmpty() ? proxy.nodeId() + "-" + IDS.incrementAndGet() : proxy.id() + "-" + IDS.incrementAndGet();
+        // Istio's conID, in every log line of the connection: the node id itself is logged once, below.
+        id = ClientText.abbreviate(proxy.id().isEmpty() ? proxy.nodeId() : proxy.id()) + "-" + IDS.incrementAndGet();
         view = ProxyView.of(proxy);
         generators = Generators.forView(view);
         // Registered before the first response reads the push snapshot, so no push can slip between the two.
         server.register(this);
         registered = true;
-        log.info("new connection for node:{} {} from {} ({})", proxy.nodeId(), id, peer, protocol());
+        log.info("new connection for node:{} {} from {} ({})", ClientText.abbreviate(proxy.nodeId()), id, peer, protocol());
         return true;
     }
 

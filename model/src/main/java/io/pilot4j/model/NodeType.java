@@ -14,7 +14,7 @@ public enum NodeType {
             case "sidecar": return SIDECAR;
             case "router": return ROUTER;
             default:
-                throw new IllegalArgumentException("unknown node type '" + value + "': want sidecar or router");
+                throw new IllegalArgumentException("unknown node type '" + ClientText.abbreviate(value) + "': want sidecar or router");
         }
     }
 

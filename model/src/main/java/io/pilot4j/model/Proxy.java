@@ -53,7 +53,7 @@ public record Proxy(
 
     /**
      * Parses Istio's node id. Rejects ids that do not have four '~'-separated fields, an unknown type, or a
-     * malformed IP, with a message that quotes the id.
+     * malformed IP, with a message that quotes the id ({@link ClientText#abbreviate abbreviated}).
      */
     public static Proxy fromNode(String nodeId, Map<String, String> metadata, Map<String, String> labels) {
         return fromNode(nodeId, metadata, labels, Locality.NONE);
@@ -69,20 +69,21 @@ public record Proxy(
         }
         String[] parts = nodeId.split("~", -1);
         if (parts.length != 4) {
-            throw new IllegalArgumentException("node id '" + nodeId + "' has " + parts.length
+            throw new IllegalArgumentException("node id '" + ClientText.abbreviate(nodeId) + "' has " + parts.length
                     + " '~'-separated fields, want 4: type~ip~id~domain");
         }
         NodeType type;
         try {
             type = NodeType.parse(parts[0]);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("node id '" + nodeId + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("node id '" + ClientText.abbreviate(nodeId) + "': " + e.getMessage(), e);
         }
         String ips = metadata.getOrDefault(INSTANCE_IPS, parts[1]);
         List<String> ipAddresses = ips.isEmpty() ? List.of() : List.of(ips.split(","));
         for (String ip : ipAddresses) {
             if (!isIpAddress(ip)) {
-                throw new IllegalArgumentException("node id '" + nodeId + "': '" + ip + "' is not an IP address");
+                throw new IllegalArgumentException("node id '" + ClientText.abbreviate(nodeId) + "': '" + ClientText.abbreviate(ip)
+                        + "' is not an IP address");
             }
         }
         String id = parts[2];
