@@ -93,9 +93,7 @@ final class DebugViews {
         out.put("pushes", discovery.pushCount());
         out.put("pilot_total_xds_rejects", discovery.nackCount());
         out.put("pilot_xds_expired_nonce", discovery.expiredNonceCount());
-        List<ConfigError> errors = new java.util.ArrayList<>(discovery.environment().configErrors());
-        errors.addAll(push.conflicts());
-        errors.addAll(push.ruleAnalysis());
+        List<ConfigError> errors = discovery.configErrors();
         out.put("virtualServices", push.rules().virtualServices().size());
         out.put("destinationRules", push.rules().destinationRules().size());
         ArrayNode errorNodes = out.putArray("configErrors");

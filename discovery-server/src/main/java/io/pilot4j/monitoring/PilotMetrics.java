@@ -41,13 +41,14 @@ public final class PilotMetrics {
     public static final String PROXY_CONVERGENCE_TIME = "pilot_proxy_convergence_time";
     public static final String DEBOUNCE_TIME = "pilot_debounce_time";
     public static final String INBOUND_UPDATES = "pilot_inbound_updates";
+    public static final String TOTAL_REJECTED_CONFIGS = "pilot_total_rejected_configs";
     /** Istio's XDS cache series carry no pilot_ prefix. */
     public static final String XDS_CACHE_READS = "xds_cache_reads";
     public static final String XDS_CACHE_SIZE = "xds_cache_size";
 
     /** Istio's sums: exposed as counters without the {@code _total} suffix. */
     static final Set<String> COUNTERS = Set.of(XDS_PUSHES, TOTAL_XDS_REJECTS, XDS_EXPIRED_NONCE, PUSH_TRIGGERS, INBOUND_UPDATES,
-            XDS_CACHE_READS);
+            XDS_CACHE_READS, TOTAL_REJECTED_CONFIGS);
     /** Istio's distributions: exposed as histograms, with none of the {@code _max} gauges Micrometer adds. */
     static final Set<String> HISTOGRAMS = Set.of(XDS_PUSH_TIME, XDS_CONFIG_SIZE_BYTES, PROXY_CONVERGENCE_TIME, DEBOUNCE_TIME);
     private static final Set<String> FAMILIES = families();
@@ -140,6 +141,16 @@ public final class PilotMetrics {
     /** A NACK: the proxy rejected a response of this type. */
     public void rejected(String type) {
         rejects(type).increment();
+    }
+
+    /**
+     * {@code pilot_total_rejected_configs{type,name}}: a config object rejected or ignored, counted when it is first
+     * reported (or reported for a new reason). {@code type} is its kind in lower case, as Istio's "gateway";
+     * {@code name} is namespace/name.
+     */
+    public void rejectedConfig(String kind, String name) {
+        Counter.builder(TOTAL_REJECTED_CONFIGS).description("Total number of configs that Pilot had to reject or ignore.")
+                .tag(TYPE, kind.toLowerCase(java.util.Locale.ROOT)).tag("name", name).register(registry).increment();
     }
 
     /** A request answering a nonce that a newer response superseded. */

@@ -6,6 +6,7 @@ import io.pilot4j.mesh.MeshConfigException;
 import io.pilot4j.mesh.MeshConfigParser;
 import io.pilot4j.mesh.ParsedMeshConfig;
 import io.pilot4j.model.ConfigError;
+import io.pilot4j.model.Kind;
 import io.pilot4j.push.MeshHolder;
 import org.slf4j.Logger;
 
@@ -133,7 +134,7 @@ final class MeshWatcher implements MeshHolder, AutoCloseable {
             log.info("mesh config reloaded from {}", path);
             onChange.accept(current);
         } catch (MeshConfigException e) {
-            rejected = new ConfigError(path.toString(), -1, "MeshConfig", "", "", e.fieldPath().isEmpty()
+            rejected = new ConfigError(path.toString(), -1, Kind.MESH_CONFIG.kubeKind(), "", "", e.fieldPath().isEmpty()
                     ? e.problem() + " (the previous mesh config stays in effect)"
                     : e.fieldPath() + ": " + e.problem() + " (the previous mesh config stays in effect)");
             log.error("invalid mesh config, keeping the previous one: {}", e.getMessage());

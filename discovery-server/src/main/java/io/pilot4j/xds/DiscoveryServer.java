@@ -6,6 +6,8 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pilot4j.log.Scope;
+import io.pilot4j.model.ConfigError;
+import io.pilot4j.model.Kind;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushChanges;
 import io.pilot4j.model.PushContext;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +74,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private volatile PushSnapshot current;
     /** Set once the registries have synced and the first snapshot is built; streams are refused before. */
     private volatile boolean ready;
+    /** What {@link #countRejectedConfigs} counted last; guarded by this. */
+    private Set<ConfigError> countedRejections = Set.of();
 
     /** With metrics that nobody scrapes and Istio's default limits (tests, tools). */
     public DiscoveryServer(Environment environment, Duration debounceAfter, Duration debounceMax, Clock clock, String identifier) {
@@ -120,7 +125,36 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         cache.install(push, PushChanges.everything());
         current = new PushSnapshot(push, 0);
         ready = true;
+        countRejectedConfigs();
         log.info("initial push context {}: {} services", push.version(), push.services().size());
+    }
+
+    /**
+     * What /debug/push_status lists, as of the current snapshot: objects the registries rejected (and a rejected mesh
+     * edit), declarations another one hid, and what the snapshot's rule analysis found.
+     */
+    public List<ConfigError> configErrors() {
+        PushContext push = current.push();
+        List<ConfigError> errors = new ArrayList<>(environment.configErrors());
+        errors.addAll(push.conflicts());
+        errors.addAll(push.ruleAnalysis());
+        return errors;
+    }
+
+    /**
+     * Counts in {@code pilot_total_rejected_configs} each config object reported since the last snapshot. Registries
+     * ask for a push when what they reject changes, so every rejection passes here. The mesh file is not a config
+     * object: its rejected edits are logged and listed only.
+     */
+    private void countRejectedConfigs() {
+        List<ConfigError> now = configErrors();
+        for (ConfigError e : now) {
+            if (!countedRejections.contains(e) && !e.kind().equals(Kind.MESH_CONFIG.kubeKind())) {
+                metrics.rejectedConfig(e.kind().isEmpty() ? "file" : e.kind(),
+                        e.name().isEmpty() ? e.source() : e.namespace().isEmpty() ? e.name() : e.namespace() + "/" + e.name());
+            }
+        }
+        countedRejections = Set.copyOf(now);
     }
 
     /** Whether xDS streams are served (Istio's IsServerReady). */
@@ -156,6 +190,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
             cache.install(push, changes);
             snapshot = new PushSnapshot(push, current.sequence() + 1);
             current = snapshot;
+            countRejectedConfigs();
         }
         pushes.incrementAndGet();
         Map<ProxyView, PushScope> scopes = new HashMap<>();

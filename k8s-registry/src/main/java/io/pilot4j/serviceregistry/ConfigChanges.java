@@ -45,13 +45,16 @@ public final class ConfigChanges {
     }
 
     /**
-     * Nothing when no object changed. Endpoints only: an EDS push, except for headless services, whose listeners
-     * depend on their endpoints (Istio pushes those in full too). Otherwise a full push.
+     * Nothing when no object changed, and nothing was newly rejected or fixed. Endpoints only: an EDS push, except for
+     * headless services, whose listeners depend on their endpoints (Istio pushes those in full too). Otherwise a full
+     * push. A rejection alone (a bad file keeps its last good content) changes nothing served, but the push's snapshot
+     * is where rejections are counted (pilot_total_rejected_configs): it sends nothing to proxies.
      */
     public static Optional<PushRequest> pushRequest(RegistryState before, RegistryState after, Instant now) {
         Set<ConfigKey> changed = changedKeys(before, after);
         if (changed.isEmpty()) {
-            return Optional.empty();
+            return before.snapshot().errors().equals(after.snapshot().errors()) ? Optional.empty()
+                    : Optional.of(PushRequest.full(TriggerReason.CONFIG, Set.of(), now));
         }
         boolean endpointsOnly = true;
         boolean services = false;

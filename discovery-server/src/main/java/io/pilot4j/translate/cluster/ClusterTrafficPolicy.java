@@ -189,9 +189,16 @@ public final class ClusterTrafficPolicy {
         c.setCommonLbConfig(c.getCommonLbConfig().toBuilder().setHealthyPanicThreshold(Percent.newBuilder().setValue(od.minHealthPercent())));
     }
 
-    /** Istio's applyUpstreamTLSSettings for DISABLE, SIMPLE and MUTUAL with files. */
+    /**
+     * Istio's applyUpstreamTLSSettings for DISABLE, SIMPLE and MUTUAL with files. ISTIO_MUTUAL and credentialName
+     * never get here: the conversion rejects their rules, since leaving them out would send plain text.
+     */
     static void applyTls(Cluster.Builder c, ClientTlsSettings tls) {
-        if (tls.mode() == ClientTlsSettings.Mode.DISABLE || tls.mode() == ClientTlsSettings.Mode.ISTIO_MUTUAL) {
+        if (tls.mode() == ClientTlsSettings.Mode.ISTIO_MUTUAL || !tls.credentialName().isEmpty()) {
+            throw new IllegalArgumentException("tls " + tls.mode() + " with credentialName \"" + tls.credentialName()
+                    + "\" cannot be served; the conversion should have rejected the rule");
+        }
+        if (tls.mode() == ClientTlsSettings.Mode.DISABLE) {
             return;
         }
         CommonTlsContext.Builder common = CommonTlsContext.newBuilder();

@@ -69,6 +69,15 @@ class FileRegistryWatchTest {
         return registry.snapshot().endpoints().getOrDefault(host, List.of()).size();
     }
 
+    /**
+     * A rejection alone changes no object: the update it raises names none, so that the pusher's snapshot (where
+     * rejections are counted) takes it in while no proxy is sent anything.
+     */
+    private void assertRejectionOnlyUpdate(int seen) {
+        PushRequest rejection = updater.awaitRequest(seen);
+        assertEquals(Set.of(), rejection.configsUpdated(), "a rejected file changes no object: " + updater.requests());
+    }
+
     /** Proves that nothing before it raised an update: the next update is the sentinel's. */
     private void assertNextUpdateIsOnlyTheSentinel(int seen) {
         write(dir, "zz-sentinel.yaml", serviceEntry("sentinel", "sentinel.example.com", 80));
@@ -135,10 +144,11 @@ class FileRegistryWatchTest {
                 "spec.ports[0].port: want an integer, got \"abc\"")), registry.snapshot().errors());
         assertTrue(hasHost(REVIEWS), "the last good content stays");
         assertFalse(hasHost("ratings.default.svc.cluster.local"));
-        assertNextUpdateIsOnlyTheSentinel(0);
+        assertRejectionOnlyUpdate(0);
+        assertNextUpdateIsOnlyTheSentinel(1);
 
         replace(dir, "reviews.yaml", service("reviews", "10.96.0.5", 9080) + "---\n" + service("ratings", "10.96.0.6", 9080));
-        PushRequest push = updater.awaitRequest(1);
+        PushRequest push = updater.awaitRequest(2);
 
         assertEquals(Set.of(new ConfigKey(Kind.SERVICE, "default", "ratings")), push.configsUpdated());
         assertEquals(List.of(), registry.snapshot().errors());
@@ -151,7 +161,8 @@ class FileRegistryWatchTest {
 
         waitUntil("the error shows", () -> registry.snapshot().errors().size() == 1);
         assertFalse(hasHost("api.example.com"));
-        assertNextUpdateIsOnlyTheSentinel(0);
+        assertRejectionOnlyUpdate(0);
+        assertNextUpdateIsOnlyTheSentinel(1);
     }
 
     @Test

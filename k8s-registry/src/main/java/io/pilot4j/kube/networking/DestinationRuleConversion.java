@@ -261,12 +261,21 @@ public final class DestinationRuleConversion {
         }
         ClientTlsSettings.Mode mode = t.getMode() == null ? ClientTlsSettings.Mode.DISABLE : ClientTlsSettings.Mode.valueOf(t.getMode().name());
         boolean credential = t.getCredentialName() != null && !t.getCredentialName().isEmpty();
+        // Never a weaker config than asked for: what cannot be honoured yet rejects the rule, not its TLS.
+        if (mode == ClientTlsSettings.Mode.ISTIO_MUTUAL) {
+            errors.add(path.child("mode"), "ISTIO_MUTUAL is not supported yet: pilot4j issues no workload certificates, and the rule is "
+                    + "rejected rather than its traffic sent in plain text");
+        }
+        if (credential) {
+            errors.add(path.child("credentialName"), "\"" + t.getCredentialName() + "\" is not supported yet: pilot4j serves no SDS "
+                    + "secrets; give clientCertificate, privateKey and caCertificates as files, or the rule is rejected");
+        }
         if (mode == ClientTlsSettings.Mode.MUTUAL && !credential) {
             if (t.getClientCertificate() == null || t.getClientCertificate().isEmpty()) {
-                errors.add(path.child("clientCertificate"), "required with mode MUTUAL (or credentialName)");
+                errors.add(path.child("clientCertificate"), "required with mode MUTUAL");
             }
             if (t.getPrivateKey() == null || t.getPrivateKey().isEmpty()) {
-                errors.add(path.child("privateKey"), "required with mode MUTUAL (or credentialName)");
+                errors.add(path.child("privateKey"), "required with mode MUTUAL");
             }
         }
         return Optional.of(new ClientTlsSettings(mode, t.getClientCertificate(), t.getPrivateKey(), t.getCaCertificates(),

@@ -106,8 +106,21 @@ class DestinationRuleConversionTest {
                 arguments("MUTUAL needs its files", """
                         host: reviews
                         trafficPolicy: {tls: {mode: MUTUAL}}
-                        """, List.of("spec.trafficPolicy.tls.clientCertificate: required with mode MUTUAL (or credentialName)",
-                        "spec.trafficPolicy.tls.privateKey: required with mode MUTUAL (or credentialName)")),
+                        """, List.of("spec.trafficPolicy.tls.clientCertificate: required with mode MUTUAL",
+                        "spec.trafficPolicy.tls.privateKey: required with mode MUTUAL")),
+                arguments("TLS that cannot be honoured yet, at every level, rejects the rule rather than going out in plain text", """
+                        host: reviews
+                        trafficPolicy:
+                          tls: {mode: ISTIO_MUTUAL}
+                          portLevelSettings: [{port: {number: 9080}, tls: {mode: SIMPLE, credentialName: reviews-ca}}]
+                        subsets: [{name: v1, labels: {version: v1}, trafficPolicy: {tls: {mode: MUTUAL, credentialName: reviews-client}}}]
+                        """, List.of(
+                        "spec.trafficPolicy.portLevelSettings[0].tls.credentialName: \"reviews-ca\" is not supported yet: pilot4j serves no SDS "
+                                + "secrets; give clientCertificate, privateKey and caCertificates as files, or the rule is rejected",
+                        "spec.trafficPolicy.tls.mode: ISTIO_MUTUAL is not supported yet: pilot4j issues no workload certificates, and the rule is "
+                                + "rejected rather than its traffic sent in plain text",
+                        "spec.subsets[0].trafficPolicy.tls.credentialName: \"reviews-client\" is not supported yet: pilot4j serves no SDS "
+                                + "secrets; give clientCertificate, privateKey and caCertificates as files, or the rule is rejected")),
                 arguments("port level settings", """
                         host: reviews
                         trafficPolicy:
