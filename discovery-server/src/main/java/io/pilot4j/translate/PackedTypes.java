@@ -9,6 +9,8 @@ import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspe
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport;
+import io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
@@ -32,7 +34,9 @@ public final class PackedTypes {
             CorsPolicy.getDescriptor(),
             UpstreamTlsContext.getDescriptor(),
             DownstreamTlsContext.getDescriptor(),
-            TlsInspector.getDescriptor());
+            TlsInspector.getDescriptor(),
+            ProxyProtocolUpstreamTransport.getDescriptor(),
+            RawBuffer.getDescriptor());
 
     private PackedTypes() {
     }

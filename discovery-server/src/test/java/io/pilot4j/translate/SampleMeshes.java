@@ -148,6 +148,24 @@ public final class SampleMeshes {
                             trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 60s}}}}
                         ---
                         apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: productpage, namespace: default}
+                        spec:
+                          host: productpage
+                          trafficPolicy:
+                            loadBalancer: {warmup: {duration: 30s, minimumPercent: 10, aggression: 2}}
+                            connectionPool: {tcp: {tcpKeepalive: {probes: 3, time: 60s, interval: 10s}}}
+                            retryBudget: {percent: 25, minRetryConcurrency: 5}
+                            proxyProtocol: {version: V2}
+                            tls: {mode: SIMPLE, insecureSkipVerify: true}
+                          subsets:
+                          - name: v1
+                            labels: {version: v1}
+                            trafficPolicy:
+                              loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}
+                              tls: {mode: SIMPLE, subjectAltNames: [details.example, "spiffe://cluster.local/ns/default/sa/details"]}
+                        ---
+                        apiVersion: networking.istio.io/v1
                         kind: VirtualService
                         metadata: {name: ratings, namespace: shop}
                         spec:

@@ -6,11 +6,18 @@ import com.google.protobuf.UInt64Value;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.UpstreamConnectionOptions;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.ProxyProtocolConfig;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.config.core.v3.RuntimeDouble;
+import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.core.v3.UpstreamHttpProtocolOptions;
+import io.envoyproxy.envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport;
+import io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
@@ -19,6 +26,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContex
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.type.v3.Percent;
+import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.model.Protocol;
 import io.pilot4j.model.networking.ClientTlsSettings;
 import io.pilot4j.model.networking.ConnectionPoolSettings;
@@ -30,10 +38,11 @@ import java.util.Optional;
 
 /**
  * A DestinationRule's traffic policy (already merged for one port and subset) applied to an Envoy cluster, as
- * Istio's cluster_traffic_policy.go does: load balancer, connection pool (circuit breakers, HTTP options), outlier
- * detection and upstream TLS with file paths. Locality settings are applied by
- * {@link io.pilot4j.translate.endpoint.LocalityLoadBalancer}, also to clusters no rule covers. Fields Istio also reads
- * that are not applied: warmup, TCP keepalive, tunnel, proxy protocol, credentialName (SDS) and ISTIO_MUTUAL (no mesh certificates).
+ * Istio's cluster_traffic_policy.go and cluster_tls.go do: load balancer (with warmup), connection pool (circuit
+ * breakers, HTTP options, TCP keepalive), retry budget, outlier detection, upstream TLS with file paths, and the PROXY
+ * protocol. Locality settings are applied by {@link io.pilot4j.translate.endpoint.LocalityLoadBalancer}, also to
+ * clusters no rule covers. What cannot be honoured yet (tunnel, credentialName, ISTIO_MUTUAL) never gets here: the
+ * conversion rejects such rules.
  */
 public final class ClusterTrafficPolicy {
     private static final UInt32Value UNLIMITED = UInt32Value.of(-1);
@@ -49,8 +58,10 @@ public final class ClusterTrafficPolicy {
     public static void apply(Cluster.Builder c, TrafficPolicy policy, Protocol protocol, boolean http2) {
         policy.loadBalancer().ifPresent(lb -> applyLoadBalancer(c, lb));
         policy.connectionPool().ifPresent(cp -> applyConnectionPool(c, cp, protocol, http2));
+        policy.retryBudget().ifPresent(budget -> applyRetryBudget(c, budget));
         policy.outlierDetection().ifPresent(od -> applyOutlierDetection(c, od));
-        policy.tls().ifPresent(tls -> applyTls(c, tls));
+        policy.tls().ifPresent(tls -> applyTls(c, tls, protocol.isHttp(), http2));
+        policy.proxyProtocol().ifPresent(version -> applyProxyProtocol(c, version));
     }
 
     /** Istio's applyLoadBalancer; without a simple policy pilot4j keeps its ROUND_ROBIN default. */
@@ -60,25 +71,42 @@ public final class ClusterTrafficPolicy {
             return;
         }
         switch (lb.simple()) {
-            case LEAST_CONN, LEAST_REQUEST -> c.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST);
+            case LEAST_CONN, LEAST_REQUEST -> {
+                c.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST);
+                lb.warmup().ifPresent(w -> c.setLeastRequestLbConfig(Cluster.LeastRequestLbConfig.newBuilder().setSlowStartConfig(slowStart(w))));
+            }
             case RANDOM -> c.setLbPolicy(Cluster.LbPolicy.RANDOM);
-            case ROUND_ROBIN -> c.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+            case ROUND_ROBIN, UNSPECIFIED -> {
+                // pilot4j's default is ROUND_ROBIN, which warms up as an explicit one does.
+                c.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+                lb.warmup().ifPresent(w -> c.setRoundRobinLbConfig(Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(slowStart(w))));
+            }
             case PASSTHROUGH -> {
                 c.setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED).setType(Cluster.DiscoveryType.ORIGINAL_DST)
                         .clearEdsClusterConfig().clearLoadAssignment();
             }
-            case UNSPECIFIED -> {
-            }
         }
         lb.consistentHash().ifPresent(hash -> {
             if (hash.maglev()) {
-                c.setLbPolicy(Cluster.LbPolicy.MAGLEV);
+                c.setLbPolicy(Cluster.LbPolicy.MAGLEV).clearRoundRobinLbConfig();
+                if (hash.maglevTableSize() > 0) {
+                    c.setMaglevLbConfig(Cluster.MaglevLbConfig.newBuilder().setTableSize(UInt64Value.of(hash.maglevTableSize())));
+                }
             } else {
                 long size = hash.minimumRingSize() > 0 ? hash.minimumRingSize() : DEFAULT_MINIMUM_RING_SIZE;
                 c.setLbPolicy(Cluster.LbPolicy.RING_HASH)
                         .setRingHashLbConfig(Cluster.RingHashLbConfig.newBuilder().setMinimumRingSize(UInt64Value.of(size)));
             }
         });
+    }
+
+    /** Envoy's slow start: new endpoints' weight ramps up over the window (Istio's setSlowStartConfig and warmup). */
+    private static Cluster.SlowStartConfig slowStart(LoadBalancerSettings.Warmup w) {
+        Cluster.SlowStartConfig.Builder out = Cluster.SlowStartConfig.newBuilder().setSlowStartWindow(proto(w.duration()));
+        w.aggression().ifPresent(a -> out.setAggression(RuntimeDouble.newBuilder().setDefaultValue(a)
+                .setRuntimeKey("upstream.istio.slow_start_aggression")));
+        w.minimumPercent().ifPresent(m -> out.setMinWeightPercent(Percent.newBuilder().setValue(m)));
+        return out.build();
     }
 
     /** Istio's applyConnectionPool: limits become the circuit breaker thresholds, the rest HTTP protocol options. */
@@ -123,6 +151,7 @@ public final class ClusterTrafficPolicy {
             if (idleTimeout.isEmpty()) {
                 idleTimeout = tcp.idleTimeout().map(ClusterTrafficPolicy::proto);
             }
+            tcp.tcpKeepalive().ifPresent(k -> c.setUpstreamConnectionOptions(UpstreamConnectionOptions.newBuilder().setTcpKeepalive(tcpKeepalive(k))));
         }
         c.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(t));
 
@@ -162,6 +191,28 @@ public final class ClusterTrafficPolicy {
         c.putTypedExtensionProtocolOptions(UpstreamHttpOptions.KEY, Any.pack(options.build()));
     }
 
+    /** Istio's applyTCPKeepalive: what the rule gives, in whole seconds; the kernel's settings for the rest. */
+    private static TcpKeepalive tcpKeepalive(ConnectionPoolSettings.TcpKeepalive k) {
+        TcpKeepalive.Builder out = TcpKeepalive.newBuilder();
+        if (k.probes() > 0) {
+            out.setKeepaliveProbes(UInt32Value.of(k.probes()));
+        }
+        k.time().ifPresent(t -> out.setKeepaliveTime(UInt32Value.of((int) Math.max(1, t.toSeconds()))));
+        k.interval().ifPresent(i -> out.setKeepaliveInterval(UInt32Value.of((int) Math.max(1, i.toSeconds()))));
+        return out.build();
+    }
+
+    /** Istio's retryBudget: the circuit breaker's retry budget, in place of max_retries. */
+    static void applyRetryBudget(Cluster.Builder c, TrafficPolicy.RetryBudget budget) {
+        if (c.getCircuitBreakers().getThresholdsCount() == 0) {
+            c.setCircuitBreakers(DefaultCircuitBreakers.get());
+        }
+        CircuitBreakers.Thresholds.RetryBudget.Builder b = CircuitBreakers.Thresholds.RetryBudget.newBuilder();
+        budget.percent().ifPresent(p -> b.setBudgetPercent(Percent.newBuilder().setValue(p)));
+        budget.minRetryConcurrency().ifPresent(m -> b.setMinRetryConcurrency(UInt32Value.of(m)));
+        c.getCircuitBreakersBuilder().getThresholdsBuilder(0).setRetryBudget(b);
+    }
+
     /** Istio's applyOutlierDetection: consecutive-error ejection only, success-rate ejection off, no panic mode. */
     static void applyOutlierDetection(Cluster.Builder c, OutlierDetection od) {
         io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.Builder out = io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
@@ -190,10 +241,13 @@ public final class ClusterTrafficPolicy {
     }
 
     /**
-     * Istio's applyUpstreamTLSSettings for DISABLE, SIMPLE and MUTUAL with files. ISTIO_MUTUAL and credentialName
-     * never get here: the conversion rejects their rules, since leaving them out would send plain text.
+     * Istio's applyUpstreamTLSSettings for DISABLE, SIMPLE and MUTUAL with files (constructUpstreamTLS): the server's
+     * certificate is verified against the given roots, else the system's, and its names (the rule's subjectAltNames,
+     * else, on HTTP clusters without an SNI, the request's host), unless insecureSkipVerify; a CRL when given; h2 by
+     * ALPN on HTTP/2 clusters. ISTIO_MUTUAL and credentialName never get here: the conversion rejects their rules,
+     * since leaving them out would send plain text.
      */
-    static void applyTls(Cluster.Builder c, ClientTlsSettings tls) {
+    static void applyTls(Cluster.Builder c, ClientTlsSettings tls, boolean http, boolean http2) {
         if (tls.mode() == ClientTlsSettings.Mode.ISTIO_MUTUAL || !tls.credentialName().isEmpty()) {
             throw new IllegalArgumentException("tls " + tls.mode() + " with credentialName \"" + tls.credentialName()
                     + "\" cannot be served; the conversion should have rejected the rule");
@@ -202,30 +256,68 @@ public final class ClusterTrafficPolicy {
             return;
         }
         CommonTlsContext.Builder common = CommonTlsContext.newBuilder();
-        if (!tls.caCertificates().isEmpty() || !tls.subjectAltNames().isEmpty()) {
-            CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder();
-            if (!tls.caCertificates().isEmpty()) {
-                validation.setTrustedCa(DataSource.newBuilder().setFilename(tls.caCertificates()));
-            }
+        if (!tls.insecureSkipVerify()) {
+            CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder()
+                    .setTrustedCa(file(tls.caCertificates().isEmpty() ? SYSTEM_ROOTS : tls.caCertificates()));
             for (String san : tls.subjectAltNames()) {
                 validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
-                        .setSanType(SubjectAltNameMatcher.SanType.DNS)
+                        .setSanType(sanType(san))
                         .setMatcher(StringMatcher.newBuilder().setExact(san)));
+            }
+            if (!tls.caCrl().isEmpty()) {
+                validation.setCrl(file(tls.caCrl()));
             }
             common.setValidationContext(validation);
         }
-        if (tls.mode() == ClientTlsSettings.Mode.MUTUAL && !tls.clientCertificate().isEmpty()) {
+        if (tls.mode() == ClientTlsSettings.Mode.MUTUAL) {
             common.addTlsCertificates(TlsCertificate.newBuilder()
-                    .setCertificateChain(DataSource.newBuilder().setFilename(tls.clientCertificate()))
-                    .setPrivateKey(DataSource.newBuilder().setFilename(tls.privateKey())));
+                    .setCertificateChain(file(tls.clientCertificate()))
+                    .setPrivateKey(file(tls.privateKey())));
+        }
+        if (http2) {
+            common.addAlpnProtocols("h2");
         }
         UpstreamTlsContext.Builder context = UpstreamTlsContext.newBuilder().setCommonTlsContext(common);
         if (!tls.sni().isEmpty()) {
             context.setSni(tls.sni());
+        } else if (http) {
+            // Istio's setAutoSniAndAutoSanValidation: the SNI, and the names checked, follow each request's host.
+            boolean autoSan = tls.subjectAltNames().isEmpty() && !tls.insecureSkipVerify();
+            UpstreamHttpOptions.withUpstreamOptions(c, http2, UpstreamHttpProtocolOptions.newBuilder()
+                    .setAutoSni(true).setAutoSanValidation(autoSan).build());
         }
         c.setTransportSocket(TransportSocket.newBuilder()
                 .setName("envoy.transport_sockets.tls")
                 .setTypedConfig(Any.pack(context.build())));
+    }
+
+    /** Istio's applyUpstreamProxyProtocol: the PROXY header first, then what the transport socket sends (TLS or raw). */
+    static void applyProxyProtocol(Cluster.Builder c, TrafficPolicy.ProxyProtocol version) {
+        TransportSocket inner = c.hasTransportSocket() ? c.getTransportSocket() : TransportSocket.newBuilder()
+                .setName("envoy.transport_sockets.raw_buffer")
+                .setTypedConfig(Any.pack(RawBuffer.getDefaultInstance()))
+                .build();
+        c.setTransportSocket(TransportSocket.newBuilder()
+                .setName("envoy.transport_sockets.upstream_proxy_protocol")
+                .setTypedConfig(Any.pack(ProxyProtocolUpstreamTransport.newBuilder()
+                        .setConfig(ProxyProtocolConfig.newBuilder().setVersion(version == TrafficPolicy.ProxyProtocol.V2
+                                ? ProxyProtocolConfig.Version.V2 : ProxyProtocolConfig.Version.V1))
+                        .setTransportSocket(inner)
+                        .build())));
+    }
+
+    /** Where Debian, Ubuntu and Alpine, Istio's proxy image among them, keep the system's roots. */
+    static final String SYSTEM_ROOTS = "/etc/ssl/certs/ca-certificates.crt";
+
+    private static SubjectAltNameMatcher.SanType sanType(String san) {
+        if (san.contains("://")) {
+            return SubjectAltNameMatcher.SanType.URI;
+        }
+        return IpAddresses.isIp(san) ? SubjectAltNameMatcher.SanType.IP_ADDRESS : SubjectAltNameMatcher.SanType.DNS;
+    }
+
+    private static DataSource file(String path) {
+        return DataSource.newBuilder().setFilename(path).build();
     }
 
     static com.google.protobuf.Duration proto(java.time.Duration d) {

@@ -1,9 +1,12 @@
 package io.pilot4j.translate.cluster;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.UpstreamHttpProtocolOptions;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.pilot4j.model.Protocol;
 
@@ -46,5 +49,31 @@ public final class UpstreamHttpOptions {
 
     public static Map<String, Any> useDownstreamProtocol() {
         return DOWNSTREAM;
+    }
+
+    /**
+     * Adds {@code upstream} to the cluster's options, keeping what they already say; a cluster without any gets the
+     * upstream protocol chosen too, which Envoy requires of options.
+     */
+    static void withUpstreamOptions(Cluster.Builder c, boolean http2, UpstreamHttpProtocolOptions upstream) {
+        HttpProtocolOptions.Builder options;
+        Any existing = c.getTypedExtensionProtocolOptionsMap().get(KEY);
+        if (existing != null) {
+            try {
+                options = existing.unpack(HttpProtocolOptions.class).toBuilder();
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("the cluster's own " + KEY + " does not unpack", e);
+            }
+        } else {
+            HttpProtocolOptions.ExplicitHttpConfig.Builder explicit = HttpProtocolOptions.ExplicitHttpConfig.newBuilder();
+            if (http2) {
+                explicit.setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance());
+            } else {
+                explicit.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
+            }
+            options = HttpProtocolOptions.newBuilder().setExplicitHttpConfig(explicit);
+        }
+        options.setUpstreamHttpProtocolOptions(options.getUpstreamHttpProtocolOptions().toBuilder().mergeFrom(upstream));
+        c.putTypedExtensionProtocolOptions(KEY, Any.pack(options.build()));
     }
 }

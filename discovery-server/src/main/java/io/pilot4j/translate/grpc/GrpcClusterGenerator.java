@@ -13,6 +13,7 @@ import io.pilot4j.model.SubsetKey;
 import io.pilot4j.model.networking.ConnectionPoolSettings;
 import io.pilot4j.model.networking.DestinationRule;
 import io.pilot4j.model.networking.LoadBalancerSettings;
+import io.pilot4j.model.networking.RuleAnalysis;
 import io.pilot4j.model.networking.TrafficPolicy;
 import io.pilot4j.translate.AdsConfigSource;
 import io.pilot4j.translate.ProxyView;
@@ -30,7 +31,9 @@ import java.util.Optional;
  * each an EDS cluster over ADS, subsets included when the DestinationRule that applies defines them. Of the rule's
  * traffic policy grpc-java honours the load balancer (ROUND_ROBIN, LEAST_REQUEST, RING_HASH; RANDOM falls back to
  * ROUND_ROBIN and maglev to a ring hash, which grpc-java has instead) and the request limit
- * ({@code http2MaxRequests} as the circuit breaker's max_requests); the rest is not sent.
+ * ({@code http2MaxRequests} as the circuit breaker's max_requests); the rest is not sent. A cluster whose policy asks for
+ * TLS is not sent at all: grpc-java takes upstream TLS only from certificate providers of its own bootstrap, and the
+ * cluster without it would carry the client's traffic in plain text ({@code RuleAnalysis} reports such rules).
  *
  * <p>DNS services are left out: grpc-java has no STRICT_DNS, and its LOGICAL_DNS resolves a single name, so such a
  * cluster could not express the service's endpoints (Istio sends an EDS cluster that then never gets endpoints;
@@ -50,9 +53,9 @@ public final class GrpcClusterGenerator implements XdsGenerator {
                     if (!servable(s, p)) {
                         continue;
                     }
-                    out.add(resource(SubsetKey.outbound(s.hostname(), p.port()), rule));
+                    resource(SubsetKey.outbound(s.hostname(), p.port()), rule).ifPresent(out::add);
                     for (DestinationRule.Subset subset : rule.map(DestinationRule::subsets).orElse(List.of())) {
-                        out.add(resource(new SubsetKey(SubsetKey.Direction.OUTBOUND, p.port(), subset.name(), s.hostname()), rule));
+                        resource(new SubsetKey(SubsetKey.Direction.OUTBOUND, p.port(), subset.name(), s.hostname()), rule).ifPresent(out::add);
                     }
                 }
             }
@@ -73,7 +76,7 @@ public final class GrpcClusterGenerator implements XdsGenerator {
             if (!key.get().subset().isEmpty() && rule.flatMap(r -> r.subset(key.get().subset())).isEmpty()) {
                 continue;
             }
-            out.add(resource(key.get(), rule));
+            resource(key.get(), rule).ifPresent(out::add);
         }
         return out;
     }
@@ -82,10 +85,13 @@ public final class GrpcClusterGenerator implements XdsGenerator {
         return port.protocol() != Protocol.UDP && EndpointGenerator.servesEndpoints(service);
     }
 
-    private static XdsResource resource(SubsetKey key, Optional<DestinationRule> rule) {
+    private static Optional<XdsResource> resource(SubsetKey key, Optional<DestinationRule> rule) {
         String name = key.toString();
         TrafficPolicy policy = rule.map(r -> r.policyFor(key.subset(), key.port())).orElse(TrafficPolicy.NONE);
-        return new XdsResource(name, edsCluster(name, policy));
+        if (policy.tls().filter(RuleAnalysis::originatesTls).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(new XdsResource(name, edsCluster(name, policy)));
     }
 
     static Cluster edsCluster(String name, TrafficPolicy policy) {

@@ -4,6 +4,8 @@ import com.google.protobuf.TextFormat;
 import com.google.protobuf.TypeRegistry;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport;
+import io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.pilot4j.model.PushContext;
@@ -33,6 +35,8 @@ class DestinationRuleClustersTest {
             .setTypeRegistry(TypeRegistry.newBuilder()
                     .add(HttpProtocolOptions.getDescriptor())
                     .add(UpstreamTlsContext.getDescriptor())
+                    .add(ProxyProtocolUpstreamTransport.getDescriptor())
+                    .add(RawBuffer.getDescriptor())
                     .build())
             .build();
     private static final String EDS = """
@@ -157,8 +161,133 @@ class DestinationRuleClustersTest {
                             }
                           }
                         }
-                        """));
+                        """),
+                arguments("SIMPLE without roots verifies against the system's, and the request's host as SNI and name", dr("""
+                        trafficPolicy: {tls: {mode: SIMPLE}}
+                        """), DEFAULT, "name: \"" + DEFAULT + "\"\n" + EDS.formatted(DEFAULT) + """
+                        lb_policy: ROUND_ROBIN
+                        circuit_breakers {
+                        """ + UNLIMITED + """
+                        }
+                        transport_socket {
+                          name: "envoy.transport_sockets.tls"
+                          typed_config {
+                            [type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext] {
+                              common_tls_context { validation_context { trusted_ca { filename: "/etc/ssl/certs/ca-certificates.crt" } } }
+                            }
+                          }
+                        }
+                        typed_extension_protocol_options {
+                          key: "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
+                          value {
+                            [type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions] {
+                              upstream_http_protocol_options { auto_sni: true auto_san_validation: true }
+                              explicit_http_config { http_protocol_options {} }
+                            }
+                          }
+                        }
+                        """),
+                arguments("insecureSkipVerify: no verification; a CRL, SAN types, and the PROXY protocol around TLS", dr("""
+                        trafficPolicy:
+                          tls: {mode: SIMPLE, insecureSkipVerify: true, sni: reviews.example}
+                          proxyProtocol: {version: V2}
+                        subsets:
+                        - name: v1
+                          labels: {version: v1}
+                          trafficPolicy:
+                            tls: {mode: SIMPLE, caCertificates: /certs/ca.pem, caCrl: /certs/crl.pem, sni: reviews.example,
+                                  subjectAltNames: ["spiffe://cluster.local/ns/default/sa/reviews", 10.0.0.1]}
+                        """), v1, "name: \"" + v1 + "\"\n" + EDS.formatted(v1) + """
+                        lb_policy: ROUND_ROBIN
+                        circuit_breakers {
+                        """ + UNLIMITED + """
+                        }
+                        transport_socket {
+                          name: "envoy.transport_sockets.upstream_proxy_protocol"
+                          typed_config {
+                            [type.googleapis.com/envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport] {
+                              config { version: V2 }
+                              transport_socket {
+                                name: "envoy.transport_sockets.tls"
+                                typed_config {
+                                  [type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext] {
+                                    common_tls_context {
+                                      validation_context {
+                                        trusted_ca { filename: "/certs/ca.pem" }
+                                        match_typed_subject_alt_names { san_type: URI matcher { exact: "spiffe://cluster.local/ns/default/sa/reviews" } }
+                                        match_typed_subject_alt_names { san_type: IP_ADDRESS matcher { exact: "10.0.0.1" } }
+                                        crl { filename: "/certs/crl.pem" }
+                                      }
+                                    }
+                                    sni: "reviews.example"
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                        """),
+                arguments("warmup, TCP keepalive and a retry budget", dr("""
+                        trafficPolicy:
+                          loadBalancer: {warmup: {duration: 30s, minimumPercent: 10, aggression: 2}}
+                          connectionPool: {tcp: {tcpKeepalive: {probes: 3, time: 60s, interval: 1500ms}}}
+                          retryBudget: {percent: 25, minRetryConcurrency: 5}
+                          proxyProtocol: {}
+                        """), DEFAULT, "name: \"" + DEFAULT + "\"\n" + EDS.formatted(DEFAULT) + """
+                        lb_policy: ROUND_ROBIN
+                        round_robin_lb_config {
+                          slow_start_config {
+                            slow_start_window { seconds: 30 }
+                            aggression { default_value: 2.0 runtime_key: "upstream.istio.slow_start_aggression" }
+                            min_weight_percent { value: 10.0 }
+                          }
+                        }
+                        circuit_breakers {
+                          thresholds {
+                            max_connections { value: 4294967295 }
+                            max_pending_requests { value: 4294967295 }
+                            max_requests { value: 4294967295 }
+                            max_retries { value: 4294967295 }
+                            track_remaining: true
+                            retry_budget { budget_percent { value: 25.0 } min_retry_concurrency { value: 5 } }
+                          }
+                        }
+                        upstream_connection_options { tcp_keepalive { keepalive_probes { value: 3 } keepalive_time { value: 60 } keepalive_interval { value: 1 } } }
+                        transport_socket {
+                          name: "envoy.transport_sockets.upstream_proxy_protocol"
+                          typed_config {
+                            [type.googleapis.com/envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyProtocolUpstreamTransport] {
+                              config {}
+                              transport_socket {
+                                name: "envoy.transport_sockets.raw_buffer"
+                                typed_config { [type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer] {} }
+                              }
+                            }
+                          }
+                        }
+                        """),
+                arguments("maglev with a table size, least request warming up", dr("""
+                        trafficPolicy:
+                          loadBalancer: {consistentHash: {httpHeaderName: x-user, maglev: {tableSize: 65537}}}
+                        subsets:
+                        - name: v1
+                          labels: {version: v1}
+                          trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST, warmupDurationSecs: 10s}}
+                        """), DEFAULT, "name: \"" + DEFAULT + "\"\n" + EDS.formatted(DEFAULT) + """
+                        lb_policy: MAGLEV
+                        maglev_lb_config { table_size { value: 65537 } }
+                        circuit_breakers {
+                        """ + UNLIMITED + "}\n"),
+                arguments("least request warming up", dr("""
+                        trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST, warmupDurationSecs: 10s}}
+                        """), DEFAULT, "name: \"" + DEFAULT + "\"\n" + EDS.formatted(DEFAULT) + """
+                        lb_policy: LEAST_REQUEST
+                        least_request_lb_config { slow_start_config { slow_start_window { seconds: 10 } } }
+                        circuit_breakers {
+                        """ + UNLIMITED + "}\n"));
     }
+
+    private static final String DEFAULT = "outbound|9080||reviews.default.svc.cluster.local";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
@@ -198,6 +327,27 @@ class DestinationRuleClustersTest {
         }
         assertEquals(Map.of("", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"), "v2", List.of("10.0.0.2"), "canary", List.of("10.0.0.2"),
                 "none", List.of(), "undefined", List.of()), addresses);
+    }
+
+    /** grpc-java would speak plain text on a cluster without its certificate providers: such clusters are not sent. */
+    @Test
+    void proxylessGrpcGetsNoClusterWhoseRuleAsksForTls() {
+        PushContext push = push(dr("""
+                trafficPolicy: {tls: {mode: SIMPLE, caCertificates: /certs/ca.pem}}
+                subsets:
+                - {name: v1, labels: {version: v1}, trafficPolicy: {tls: {mode: DISABLE}}}
+                - {name: v2, labels: {version: v2}}
+                """));
+        String v1 = "outbound|9080|v1|reviews.default.svc.cluster.local";
+        List<String> sent = new GrpcClusterGenerator().generate(Proxies.grpc("default"), push,
+                        ResourceNames.of(DEFAULT, v1, "outbound|9080|v2|reviews.default.svc.cluster.local"))
+                .stream().map(r -> r.name()).toList();
+
+        assertEquals(List.of(v1), sent, "only the subset whose policy turns TLS off");
+        assertEquals(List.of("analysis DestinationRule default/reviews: spec.trafficPolicy.tls: TLS is not sent to proxyless gRPC clients "
+                        + "(grpc-java takes it from certificate providers in its bootstrap); they get no cluster where it applies rather than "
+                        + "one in plain text"),
+                push.ruleAnalysis().stream().map(Object::toString).toList());
     }
 
     @Test

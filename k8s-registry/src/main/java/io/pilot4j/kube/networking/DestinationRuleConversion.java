@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -116,10 +117,39 @@ public final class DestinationRuleConversion {
                     outlierDetection(s.getOutlierDetection(), pp.child("outlierDetection"), errors),
                     tls(s.getTls(), pp.child("tls"), errors)));
         }
+        if (p.getTunnel() != null) {
+            errors.add(path.child("tunnel"), "not supported yet: pilot4j does not tunnel upstream connections (HTTP CONNECT), and the rule "
+                    + "is rejected rather than its traffic sent untunnelled");
+        }
         return new TrafficPolicy(loadBalancer(p.getLoadBalancer(), path.child("loadBalancer"), errors),
                 connectionPool(p.getConnectionPool(), path.child("connectionPool"), errors),
                 outlierDetection(p.getOutlierDetection(), path.child("outlierDetection"), errors),
-                tls(p.getTls(), path.child("tls"), errors), ports);
+                tls(p.getTls(), path.child("tls"), errors), proxyProtocol(p.getProxyProtocol()),
+                retryBudget(p.getRetryBudget(), path.child("retryBudget"), errors), ports);
+    }
+
+    private static Optional<TrafficPolicy.ProxyProtocol> proxyProtocol(io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicyProxyProtocol p) {
+        if (p == null) {
+            return Optional.empty();
+        }
+        // Istio's default version is V1.
+        return Optional.of(p.getVersion() != null && p.getVersion().name().equals("V2") ? TrafficPolicy.ProxyProtocol.V2 : TrafficPolicy.ProxyProtocol.V1);
+    }
+
+    private static Optional<TrafficPolicy.RetryBudget> retryBudget(io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicyRetryBudget b,
+                                                                  FieldPath path, FieldErrors errors) {
+        if (b == null) {
+            return Optional.empty();
+        }
+        if (b.getPercent() != null && (b.getPercent() < 0 || b.getPercent() > 100 || b.getPercent().isNaN())) {
+            errors.add(path.child("percent"), b.getPercent() + " is out of range 0-100");
+        }
+        if (b.getMinRetryConcurrency() != null && b.getMinRetryConcurrency() < 0) {
+            errors.add(path.child("minRetryConcurrency"), b.getMinRetryConcurrency() + " must not be negative");
+        }
+        return Optional.of(new TrafficPolicy.RetryBudget(
+                b.getPercent() == null ? OptionalDouble.empty() : OptionalDouble.of(b.getPercent()),
+                b.getMinRetryConcurrency() == null ? OptionalInt.empty() : OptionalInt.of(RuleFields.intValue(b.getMinRetryConcurrency()))));
     }
 
     private static Optional<LoadBalancerSettings> loadBalancer(io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettings lb,
@@ -154,18 +184,46 @@ public final class DestinationRuleConversion {
                     field.isEmpty() ? settingPath : FieldPath.of(settingPath + (field.startsWith("[") ? "" : ".") + field), message));
             locality = Optional.of(setting);
         }
-        Optional<Duration> warmup = RuleFields.duration(lb.getWarmupDurationSecs(), path.child("warmupDurationSecs"), errors);
-        return Optional.of(new LoadBalancerSettings(simple, hash, locality, warmup));
+        return Optional.of(new LoadBalancerSettings(simple, hash, locality, warmup(lb, path, errors)));
+    }
+
+    /** Istio's warmup, else the deprecated warmupDurationSecs; only ROUND_ROBIN and LEAST_REQUEST warm up, as in Envoy. */
+    private static Optional<LoadBalancerSettings.Warmup> warmup(io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettings lb,
+                                                              FieldPath path, FieldErrors errors) {
+        if (lb.getWarmup() != null) {
+            var w = lb.getWarmup();
+            FieldPath p = path.child("warmup");
+            Optional<Duration> duration = RuleFields.duration(w.getDuration(), p.child("duration"), errors);
+            if (duration.isEmpty() && (w.getDuration() == null || w.getDuration().isEmpty())) {
+                errors.required(p.child("duration"));
+            }
+            if (w.getMinimumPercent() != null && (w.getMinimumPercent() < 0 || w.getMinimumPercent() > 100)) {
+                errors.add(p.child("minimumPercent"), w.getMinimumPercent() + " is out of range 0-100");
+            }
+            if (w.getAggression() != null && w.getAggression() < 1) {
+                errors.add(p.child("aggression"), w.getAggression() + " must be at least 1");
+            }
+            return duration.map(d -> new LoadBalancerSettings.Warmup(d,
+                    w.getMinimumPercent() == null ? OptionalDouble.empty() : OptionalDouble.of(w.getMinimumPercent()),
+                    w.getAggression() == null ? OptionalDouble.empty() : OptionalDouble.of(w.getAggression())));
+        }
+        return RuleFields.duration(lb.getWarmupDurationSecs(), path.child("warmupDurationSecs"), errors)
+                .map(d -> new LoadBalancerSettings.Warmup(d, OptionalDouble.empty(), OptionalDouble.empty()));
     }
 
     private static Optional<LoadBalancerSettings.ConsistentHash> consistentHash(
             io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLB ch, FieldPath path, FieldErrors errors) {
         long ringSize = ch.getMinimumRingSize() == null ? 0 : ch.getMinimumRingSize();
         boolean maglev = ch.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBMaglev;
+        long tableSize = 0;
+        if (ch.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBMaglev m && m.getMaglev() != null
+                && m.getMaglev().getTableSize() != null) {
+            tableSize = m.getMaglev().getTableSize();
+        }
         Object key = ch.getHashKey();
         if (key instanceof LoadBalancerSettingsConsistentHashLBHttpHeaderName h && h.getHttpHeaderName() != null) {
             return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.HTTP_HEADER_NAME,
-                    h.getHttpHeaderName(), "", Optional.empty(), ringSize, maglev));
+                    h.getHttpHeaderName(), "", Optional.empty(), ringSize, maglev, tableSize));
         }
         if (key instanceof LoadBalancerSettingsConsistentHashLBHttpCookie c && c.getHttpCookie() != null) {
             var cookie = c.getHttpCookie();
@@ -174,16 +232,16 @@ public final class DestinationRuleConversion {
             }
             return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.HTTP_COOKIE,
                     cookie.getName(), cookie.getPath(), RuleFields.duration(cookie.getTtl(), path.child("httpCookie").child("ttl"), errors),
-                    ringSize, maglev));
+                    ringSize, maglev, tableSize));
         }
         if (key instanceof LoadBalancerSettingsConsistentHashLBUseSourceIp s && Boolean.TRUE.equals(s.getUseSourceIp())) {
             return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.USE_SOURCE_IP,
-                    "", "", Optional.empty(), ringSize, maglev));
+                    "", "", Optional.empty(), ringSize, maglev, tableSize));
         }
         if (key instanceof LoadBalancerSettingsConsistentHashLBHttpQueryParameterName q && q.getHttpQueryParameterName() != null) {
             return Optional.of(new LoadBalancerSettings.ConsistentHash(
                     LoadBalancerSettings.ConsistentHash.HashKey.HTTP_QUERY_PARAMETER_NAME, q.getHttpQueryParameterName(), "",
-                    Optional.empty(), ringSize, maglev));
+                    Optional.empty(), ringSize, maglev, tableSize));
         }
         errors.add(path, "one of httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName is required");
         return Optional.empty();
@@ -278,7 +336,7 @@ public final class DestinationRuleConversion {
                 errors.add(path.child("privateKey"), "required with mode MUTUAL");
             }
         }
-        return Optional.of(new ClientTlsSettings(mode, t.getClientCertificate(), t.getPrivateKey(), t.getCaCertificates(),
+        return Optional.of(new ClientTlsSettings(mode, t.getClientCertificate(), t.getPrivateKey(), t.getCaCertificates(), t.getCaCrl(),
                 t.getCredentialName(), RuleFields.list(t.getSubjectAltNames()), t.getSni(), Boolean.TRUE.equals(t.getInsecureSkipVerify())));
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 
@@ -70,18 +71,50 @@ class DestinationRuleConversionTest {
                 p.connectionPool());
         assertEquals(Optional.of(new OutlierDetection(OptionalInt.of(7), OptionalInt.empty(), 0, false, Optional.of(Duration.ofMinutes(5)),
                 Optional.of(Duration.ofMinutes(15)), 50, 0)), p.outlierDetection());
-        assertEquals(Optional.of(new ClientTlsSettings(ClientTlsSettings.Mode.SIMPLE, "", "", "/etc/certs/ca.pem", "", List.of(),
+        assertEquals(Optional.of(new ClientTlsSettings(ClientTlsSettings.Mode.SIMPLE, "", "", "/etc/certs/ca.pem", "", "", List.of(),
                 "reviews.example", false)), p.tls());
         assertEquals(List.of("v1", "v2"), dr.subsets().stream().map(io.pilot4j.model.networking.DestinationRule.Subset::name).toList());
         assertEquals(Map.of("version", "v2"), dr.subsets().get(1).labels());
 
         // Port 9080 takes the port-level hash; subset v2 then replaces the load balancer with RANDOM.
         LoadBalancerSettings.ConsistentHash hash = new LoadBalancerSettings.ConsistentHash(
-                LoadBalancerSettings.ConsistentHash.HashKey.HTTP_HEADER_NAME, "x-user", "", Optional.empty(), 2048, false);
+                LoadBalancerSettings.ConsistentHash.HashKey.HTTP_HEADER_NAME, "x-user", "", Optional.empty(), 2048, false, 0);
         assertEquals(Optional.of(hash), dr.policyFor("v1", 9080).loadBalancer().flatMap(LoadBalancerSettings::consistentHash));
         assertEquals(LoadBalancerSettings.Simple.LEAST_REQUEST, dr.policyFor("v1", 9090).loadBalancer().orElseThrow().simple());
         assertEquals(LoadBalancerSettings.Simple.RANDOM, dr.policyFor("v2", 9080).loadBalancer().orElseThrow().simple());
         assertEquals(p.connectionPool(), dr.policyFor("v2", 9080).connectionPool(), "fields the subset does not set stay the rule's");
+    }
+
+    /** What Istio's newer fields ask for arrives in the model (the translation applies each; DestinationRuleClustersTest). */
+    @Test
+    void newerTrafficPolicyFieldsConvert() {
+        Result<io.pilot4j.model.networking.DestinationRule> r = convert("""
+                host: reviews
+                trafficPolicy:
+                  loadBalancer: {simple: ROUND_ROBIN, warmup: {duration: 30s, minimumPercent: 10, aggression: 2}}
+                  proxyProtocol: {version: V2}
+                  retryBudget: {percent: 25, minRetryConcurrency: 5}
+                  tls: {mode: SIMPLE, caCrl: /etc/certs/crl.pem, insecureSkipVerify: true}
+                  portLevelSettings:
+                  - port: {number: 81}
+                    loadBalancer: {consistentHash: {httpHeaderName: x, maglev: {tableSize: 65537}}}
+                  - port: {number: 82}
+                    loadBalancer: {warmupDurationSecs: 15s}
+                """);
+
+        assertEquals(List.of(), r.errors());
+        TrafficPolicy p = r.value().trafficPolicy();
+        assertEquals(Optional.of(new LoadBalancerSettings.Warmup(Duration.ofSeconds(30), OptionalDouble.of(10), OptionalDouble.of(2))),
+                p.loadBalancer().orElseThrow().warmup());
+        assertEquals(Optional.of(TrafficPolicy.ProxyProtocol.V2), p.proxyProtocol());
+        assertEquals(Optional.of(new TrafficPolicy.RetryBudget(OptionalDouble.of(25), OptionalInt.of(5))), p.retryBudget());
+        assertEquals("/etc/certs/crl.pem", p.tls().orElseThrow().caCrl());
+        assertTrue(p.tls().orElseThrow().insecureSkipVerify());
+        LoadBalancerSettings.ConsistentHash maglev = r.value().policyFor("", 81).loadBalancer().orElseThrow().consistentHash().orElseThrow();
+        assertTrue(maglev.maglev());
+        assertEquals(65537, maglev.maglevTableSize());
+        assertEquals(Optional.of(new LoadBalancerSettings.Warmup(Duration.ofSeconds(15), OptionalDouble.empty(), OptionalDouble.empty())),
+                r.value().policyFor("", 82).loadBalancer().orElseThrow().warmup());
     }
 
     static Stream<Arguments> invalid() {
@@ -121,6 +154,20 @@ class DestinationRuleConversionTest {
                                 + "rejected rather than its traffic sent in plain text",
                         "spec.subsets[0].trafficPolicy.tls.credentialName: \"reviews-client\" is not supported yet: pilot4j serves no SDS "
                                 + "secrets; give clientCertificate, privateKey and caCertificates as files, or the rule is rejected")),
+                arguments("tunnel is rejected; warmup and retryBudget ranges", """
+                        host: reviews
+                        trafficPolicy:
+                          tunnel: {protocol: CONNECT, targetHost: egress.example.com, targetPort: 8443}
+                          loadBalancer: {warmup: {minimumPercent: 120, aggression: 0.5}}
+                          retryBudget: {percent: 101, minRetryConcurrency: -1}
+                        """, List.of(
+                        "spec.trafficPolicy.tunnel: not supported yet: pilot4j does not tunnel upstream connections (HTTP CONNECT), and the rule "
+                                + "is rejected rather than its traffic sent untunnelled",
+                        "spec.trafficPolicy.loadBalancer.warmup.duration: required",
+                        "spec.trafficPolicy.loadBalancer.warmup.minimumPercent: 120.0 is out of range 0-100",
+                        "spec.trafficPolicy.loadBalancer.warmup.aggression: 0.5 must be at least 1",
+                        "spec.trafficPolicy.retryBudget.percent: 101.0 is out of range 0-100",
+                        "spec.trafficPolicy.retryBudget.minRetryConcurrency: -1 must not be negative")),
                 arguments("port level settings", """
                         host: reviews
                         trafficPolicy:

@@ -48,7 +48,46 @@ public final class RuleAnalysis {
             }
         }
         out.addAll(gatewayProblems(index));
+        for (DestinationRule dr : index.rules().destinationRules()) {
+            grpcTls(dr).ifPresent(out::add);
+        }
         return out;
+    }
+
+    /**
+     * A DestinationRule asking for TLS, which proxyless gRPC clients are not sent: grpc-java takes upstream TLS only
+     * from certificate providers named in its own bootstrap, and a cluster without it would go out in plain text.
+     * Their clusters of the rule's host (on the ports and subsets with TLS) are left out; Envoy proxies get the TLS.
+     */
+    static Optional<ConfigError> grpcTls(DestinationRule dr) {
+        List<String> paths = new ArrayList<>();
+        tlsPaths(dr.trafficPolicy(), "spec.trafficPolicy", paths);
+        for (int i = 0; i < dr.subsets().size(); i++) {
+            int at = i;
+            dr.subsets().get(i).trafficPolicy().ifPresent(p -> tlsPaths(p, "spec.subsets[" + at + "].trafficPolicy", paths));
+        }
+        if (paths.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigError(SOURCE, -1, "DestinationRule", dr.meta().namespace(), dr.meta().name(), String.join(", ", paths)
+                + ": TLS is not sent to proxyless gRPC clients (grpc-java takes it from certificate providers in its bootstrap); "
+                + "they get no cluster where it applies rather than one in plain text"));
+    }
+
+    private static void tlsPaths(TrafficPolicy policy, String path, List<String> out) {
+        if (policy.tls().filter(RuleAnalysis::originatesTls).isPresent()) {
+            out.add(path + ".tls");
+        }
+        for (int i = 0; i < policy.portLevelSettings().size(); i++) {
+            if (policy.portLevelSettings().get(i).tls().filter(RuleAnalysis::originatesTls).isPresent()) {
+                out.add(path + ".portLevelSettings[" + i + "].tls");
+            }
+        }
+    }
+
+    /** Whether the proxy would speak TLS to the destination under these settings. */
+    public static boolean originatesTls(ClientTlsSettings tls) {
+        return tls.mode() != ClientTlsSettings.Mode.DISABLE;
     }
 
     /**
