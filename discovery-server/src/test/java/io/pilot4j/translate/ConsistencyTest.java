@@ -17,6 +17,7 @@ import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.model.networking.RuleAnalysis;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -100,9 +101,24 @@ class ConsistencyTest {
         Set<String> clusters = names(g.get(Resources.V3.CLUSTER_TYPE_URL).generate(proxy, push, ResourceNames.of(referencedClusters)));
         assertFalse(clusters.isEmpty());
         referencedClusters.removeAll(clusters);
-        // DNS services have no gRPC cluster (see GrpcClusterGenerator); nothing else may dangle.
+        referencedClusters.removeAll(withTls(proxy, push, referencedClusters));
+        // DNS services have no gRPC cluster, nor do clusters whose rule asks for TLS (see GrpcClusterGenerator); nothing
+        // else may dangle.
         assertTrue(dnsServiceClusters(proxy, push).containsAll(referencedClusters), "dangling cluster references " + referencedClusters);
         assertEdsAnswered(g, proxy, push);
+    }
+
+    /** The clusters among {@code names} whose DestinationRule policy, for the proxy, asks for TLS. */
+    private static Set<String> withTls(ProxyView proxy, PushContext push, Set<String> names) {
+        Set<String> out = new TreeSet<>();
+        for (String name : names) {
+            SubsetKey key = SubsetKey.parse(name).orElseThrow();
+            push.service(key.hostname()).flatMap(s -> push.destinationRule(proxy.namespace(), proxy.labels(), s))
+                    .flatMap(rule -> rule.policyFor(key.subset(), key.port()).tls())
+                    .filter(RuleAnalysis::originatesTls)
+                    .ifPresent(tls -> out.add(name));
+        }
+        return out;
     }
 
     private static RouteConfiguration onlyRouteConfig(Map<String, XdsGenerator> g, ProxyView proxy, PushContext push, String name) {
