@@ -37,7 +37,7 @@ import java.util.TreeSet;
  * routes: a fitting match without destinationSubnets ends the list (Istio's terminal match); fitting matches with
  * subnets get a chain on those destination ranges. Last, unless a terminal route came, the default chain to the
  * service's own cluster, on a TLS port without VIP matched by the service's hostname as SNI (Istio's default for
- * services sharing {@code 0.0.0.0_PORT}). Matches on sourceSubnet are not supported: such a match never fits.
+ * services sharing {@code 0.0.0.0_PORT}).
  */
 public final class TcpRoutes {
     private TcpRoutes() {
@@ -81,7 +81,7 @@ public final class TcpRoutes {
                 }
                 List<String> subnets = new ArrayList<>();
                 for (TcpRoute.L4Match m : route.match()) {
-                    if (!m.sourceSubnet().isEmpty() || !fits(proxy, port, m.port(), m.gateways(), m.sourceLabels(), m.sourceNamespace())) {
+                    if (!fits(proxy, port, m.port(), m.gateways(), m.sourceLabels(), m.sourceNamespace())) {
                         continue;
                     }
                     if (m.destinationSubnets().isEmpty()) {

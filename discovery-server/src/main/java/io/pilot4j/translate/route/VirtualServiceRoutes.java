@@ -124,8 +124,11 @@ public final class VirtualServiceRoutes {
             name = name + "." + match.name();
         }
         Route.Builder out = Route.newBuilder().setName(name).setMatch(match(match));
+        if (match != null && !match.statPrefix().isEmpty()) {
+            out.setStatPrefix(match.statPrefix());
+        }
         if (http.redirect().isPresent()) {
-            out.setRedirect(redirect(http.redirect().get()));
+            out.setRedirect(redirect(http.redirect().get(), port));
         } else if (http.directResponse().isPresent()) {
             out.setDirectResponse(directResponse(http.directResponse().get()));
         } else {
@@ -388,7 +391,8 @@ public final class VirtualServiceRoutes {
         };
     }
 
-    private static RedirectAction redirect(HttpRedirect r) {
+    /** Istio's redirect: {@code derivePort: FROM_REQUEST_PORT} keeps the port the request came to. */
+    private static RedirectAction redirect(HttpRedirect r, int port) {
         RedirectAction.Builder out = RedirectAction.newBuilder().setHostRedirect(r.authority());
         if (!r.uri().isEmpty()) {
             out.setPathRedirect(r.uri());
@@ -398,6 +402,8 @@ public final class VirtualServiceRoutes {
         }
         if (r.port() != 0) {
             out.setPortRedirect(r.port());
+        } else if (r.derivePort().equals("FROM_REQUEST_PORT")) {
+            out.setPortRedirect(port);
         }
         out.setResponseCode(switch (r.redirectCode()) {
             case 302 -> RedirectAction.RedirectResponseCode.FOUND;
@@ -421,7 +427,7 @@ public final class VirtualServiceRoutes {
         return out.build();
     }
 
-    /** Istio's translateFault; an exponential delay or an HTTP/2 error abort is left out, as Istio does. */
+    /** Istio's translateFault (conversions reject an exponential delay and an HTTP/2 error abort, as Istio's validation does). */
     static Optional<HTTPFault> fault(HttpFault f) {
         HTTPFault.Builder out = HTTPFault.newBuilder();
         if (f.delay().isPresent() && f.delay().get().fixedDelay().isPresent()) {

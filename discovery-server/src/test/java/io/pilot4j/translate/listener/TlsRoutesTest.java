@@ -98,12 +98,7 @@ class TlsRoutesTest {
                         - match: [{port: 443}]
                           route: [{destination: {host: secure, subset: a}}]
                         """), List.of("ranges=[10.9.0.0/16] -> outbound|443|b|secure.default.svc.cluster.local",
-                        "* -> outbound|443|a|secure.default.svc.cluster.local"), false),
-                arguments("a sourceSubnet match never fits (not supported)", vs("""
-                        tcp:
-                        - match: [{sourceSubnet: 10.0.0.0/8}]
-                          route: [{destination: {host: secure, subset: b}}]
-                        """), List.of("* -> outbound|443||secure.default.svc.cluster.local"), false));
+                        "* -> outbound|443|a|secure.default.svc.cluster.local"), false));
     }
 
     @ParameterizedTest(name = "{0}")

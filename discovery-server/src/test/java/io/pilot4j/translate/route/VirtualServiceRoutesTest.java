@@ -243,6 +243,21 @@ class VirtualServiceRoutesTest {
                         request_headers_to_add { header { key: "x-dest" value: "one" } append_action: OVERWRITE_IF_EXISTS_OR_ADD }
                         decorator { operation: "reviews.default.svc.cluster.local:9080/*" }
                         """)),
+                arguments("redirects keeping the request's port or the scheme's, and a stat prefix", vs("""
+                        - match: [{uri: {exact: /keep}, statPrefix: keep-port}]
+                          redirect: {scheme: https, derivePort: FROM_REQUEST_PORT}
+                        - match: [{uri: {exact: /default}}]
+                          redirect: {scheme: https, derivePort: FROM_PROTOCOL_DEFAULT}
+                        """), List.of("""
+                        match { path: "/keep" }
+                        redirect { host_redirect: "" scheme_redirect: "https" port_redirect: 9080 }
+                        decorator { operation: "reviews:9080/keep" }
+                        stat_prefix: "keep-port"
+                        """, """
+                        match { path: "/default" }
+                        redirect { scheme_redirect: "https" }
+                        decorator { operation: "reviews:9080/default" }
+                        """)),
                 arguments("redirect and CORS", vs("""
                         - match: [{uri: {exact: /old}}]
                           redirect: {uri: /new, authority: example.com, redirectCode: 308}

@@ -108,7 +108,12 @@ public final class VirtualServiceConversion {
             for (int j = 0; j < specMatch.size(); j++) {
                 var m = specMatch.get(j);
                 int port = port(m.getPort(), path.child("match").index(j).child("port"), errors);
-                matches.add(new TcpRoute.L4Match(RuleFields.list(m.getDestinationSubnets()), port, m.getSourceSubnet(),
+                if (m.getSourceSubnet() != null && !m.getSourceSubnet().isEmpty()) {
+                    // Leaving it out would let every client through a match meant to admit some.
+                    errors.add(path.child("match").index(j).child("sourceSubnet"), "not supported yet: pilot4j does not match "
+                            + "connections by their source address, and the rule is rejected rather than applied to every source");
+                }
+                matches.add(new TcpRoute.L4Match(RuleFields.list(m.getDestinationSubnets()), port,
                         RuleFields.labels(m.getSourceLabels()), RuleFields.gateways(m.getGateways(), namespace), m.getSourceNamespace()));
             }
             tcp.add(new TcpRoute(matches, routeDestinations(r.getRoute(), path.child("route"), c)));
@@ -293,7 +298,7 @@ public final class VirtualServiceConversion {
         if (m == null) {
             errors.add(path, "must not be null");
             return new HttpMatchRequest("", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 0, java.util.Map.of(), List.of(), "", false);
+                    java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 0, java.util.Map.of(), List.of(), "", false, "");
         }
         Optional<StringMatch> uri = RuleFields.stringMatch(m.getUri(), path.child("uri"), errors);
         if (uri.isPresent() && uri.get().type() == StringMatch.Type.PREFIX && uri.get().value().isEmpty()) {
@@ -308,7 +313,7 @@ public final class VirtualServiceConversion {
                 RuleFields.stringMatches(m.getWithoutHeaders(), path.child("withoutHeaders"), true, errors),
                 RuleFields.stringMatches(m.getQueryParams(), path.child("queryParams"), false, errors),
                 port, RuleFields.labels(m.getSourceLabels()), RuleFields.gateways(m.getGateways(), namespace), m.getSourceNamespace(),
-                Boolean.TRUE.equals(m.getIgnoreUriCase()));
+                Boolean.TRUE.equals(m.getIgnoreUriCase()), m.getStatPrefix());
     }
 
     private static int port(Long port, FieldPath path, FieldErrors errors) {
@@ -392,15 +397,14 @@ public final class VirtualServiceConversion {
             OptionalDouble pct = d.getPercentage() != null ? RuleFields.percent(d.getPercentage(), p.child("percentage"), errors)
                     : RuleFields.intPercent(d.getPercent(), p.child("percent"), errors);
             Optional<Duration> fixed = Optional.empty();
-            Optional<Duration> exponential = Optional.empty();
             if (d.getHttpDelayType() instanceof HTTPFaultInjectionDelayFixedDelay fd && fd.getFixedDelay() != null) {
                 fixed = RuleFields.timeout(fd.getFixedDelay(), p.child("fixedDelay"), errors);
             } else if (d.getHttpDelayType() instanceof HTTPFaultInjectionDelayExponentialDelay ed && ed.getExponentialDelay() != null) {
-                exponential = RuleFields.timeout(ed.getExponentialDelay(), p.child("exponentialDelay"), errors);
+                errors.add(p.child("exponentialDelay"), "not supported yet (as in Istio): use fixedDelay");
             } else {
                 errors.add(p, "fixedDelay is required");
             }
-            delay = Optional.of(new HttpFault.Delay(fixed, exponential, pct));
+            delay = Optional.of(new HttpFault.Delay(fixed, pct));
         }
         Optional<HttpFault.Abort> abort = Optional.empty();
         if (f.getAbort() != null) {
@@ -412,15 +416,15 @@ public final class VirtualServiceConversion {
                 if (status < 200 || status > 599) {
                     errors.add(p.child("httpStatus"), status + " is out of range 200-599");
                 }
-                abort = Optional.of(new HttpFault.Abort(status, "", "", pct));
+                abort = Optional.of(new HttpFault.Abort(status, "", pct));
             } else if (a.getErrorType() instanceof HTTPFaultInjectionAbortGrpcStatus g && g.getGrpcStatus() != null) {
                 if (GrpcCode.parse(g.getGrpcStatus()).isEmpty()) {
                     errors.add(p.child("grpcStatus"), "\"" + g.getGrpcStatus() + "\" is not a gRPC status: want one of "
                             + java.util.Arrays.toString(GrpcCode.values()));
                 }
-                abort = Optional.of(new HttpFault.Abort(0, g.getGrpcStatus(), "", pct));
+                abort = Optional.of(new HttpFault.Abort(0, g.getGrpcStatus(), pct));
             } else if (a.getErrorType() instanceof HTTPFaultInjectionAbortHttp2Error e && e.getHttp2Error() != null) {
-                abort = Optional.of(new HttpFault.Abort(0, "", e.getHttp2Error(), pct));
+                errors.add(p.child("http2Error"), "not supported yet (as in Istio): use httpStatus or grpcStatus");
             } else {
                 errors.add(p, "httpStatus or grpcStatus is required");
             }

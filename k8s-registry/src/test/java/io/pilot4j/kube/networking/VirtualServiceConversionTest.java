@@ -59,6 +59,7 @@ class VirtualServiceConversionTest {
                     method: {exact: GET}
                     queryParams: {debug: {regex: "t.*"}}
                     ignoreUriCase: true
+                    statPrefix: jason-api
                   route:
                   - destination: {host: reviews, subset: v2}
                     weight: 80
@@ -84,7 +85,7 @@ class VirtualServiceConversionTest {
         HttpRoute first = new HttpRoute("jason",
                 List.of(new HttpMatchRequest("user", Optional.of(StringMatch.prefix("/api")), Optional.empty(),
                         Optional.of(StringMatch.exact("GET")), Optional.empty(), Map.of("end-user", StringMatch.exact("jason")),
-                        Map.of(), Map.of("debug", StringMatch.regex("t.*")), 0, Map.of(), List.of(), "", true)),
+                        Map.of(), Map.of("debug", StringMatch.regex("t.*")), 0, Map.of(), List.of(), "", true, "jason-api")),
                 List.of(new HttpRouteDestination(new Destination("reviews.default.svc.cluster.local", "v2", 0), 80,
                                 new Headers(new Headers.Operations(Map.of("x-subset", "v2"), Map.of(), List.of()), null)),
                         new HttpRouteDestination(new Destination("reviews.other.svc.cluster.local", "v3", 9080), 20, Headers.NONE)),
@@ -93,8 +94,8 @@ class VirtualServiceConversionTest {
                 Optional.of(Duration.ofMillis(1500)),
                 Optional.of(new HttpRetry(3, Optional.of(Duration.ofMillis(500)), "5xx,503", Optional.empty(), Optional.empty(), Optional.empty())),
                 Optional.of(new HttpFault(
-                        Optional.of(new HttpFault.Delay(Optional.of(Duration.ofSeconds(7)), Optional.empty(), OptionalDouble.of(10))),
-                        Optional.of(new HttpFault.Abort(0, "UNAVAILABLE", "", OptionalDouble.of(100))))),
+                        Optional.of(new HttpFault.Delay(Optional.of(Duration.ofSeconds(7)), OptionalDouble.of(10))),
+                        Optional.of(new HttpFault.Abort(0, "UNAVAILABLE", OptionalDouble.of(100))))),
                 List.of(new HttpMirrorPolicy(new Destination("shadow.default.svc.cluster.local", "", 0), OptionalDouble.of(12.5))),
                 Optional.of(new CorsPolicy(List.of(StringMatch.exact("https://a.example")), List.of("GET"), List.of(), List.of(),
                         Optional.of(Duration.ofHours(24)), Optional.empty(), "")),
@@ -222,6 +223,16 @@ class VirtualServiceConversionTest {
                         "spec.http[0].match[1].uri.regex: \"\\x{100}\": \\x{100}: Envoy's RE2 takes character codes up to \\x{FF} only "
                                 + "(invalid escape sequence); write the character itself",
                         "spec.http[0].match[2].uri.regex: regex is too large: 1025 characters, at most 1024")),
+                arguments("what Envoy could not honour as written: a source subnet, an exponential delay, an HTTP/2 error", """
+                        hosts: [a]
+                        http:
+                        - route: [{destination: {host: a}}]
+                          fault: {delay: {exponentialDelay: 1s}, abort: {http2Error: REFUSED_STREAM}}
+                        tcp: [{match: [{sourceSubnet: 10.0.0.0/8}], route: [{destination: {host: a}}]}]
+                        """, List.of("spec.http[0].fault.delay.exponentialDelay: not supported yet (as in Istio): use fixedDelay",
+                        "spec.http[0].fault.abort.http2Error: not supported yet (as in Istio): use httpStatus or grpcStatus",
+                        "spec.tcp[0].match[0].sourceSubnet: not supported yet: pilot4j does not match connections by their source "
+                                + "address, and the rule is rejected rather than applied to every source")),
                 arguments("bad duration", """
                         hosts: [a]
                         http: [{timeout: 10x, route: [{destination: {host: a}}]}]

@@ -22,12 +22,13 @@ import java.util.TreeMap;
  * @param gateways        gateways this match is limited to ({@code mesh} for sidecars); empty means the rule's
  * @param sourceNamespace namespace the calling workload must be in, empty for any
  * @param ignoreUriCase   uri matching ignores case
+ * @param statPrefix      the prefix of the route's stats in Envoy, empty for none
  */
 public record HttpMatchRequest(String name, Optional<StringMatch> uri, Optional<StringMatch> scheme, Optional<StringMatch> method,
                                Optional<StringMatch> authority, Map<String, StringMatch> headers,
                                Map<String, StringMatch> withoutHeaders, Map<String, StringMatch> queryParams, int port,
                                Map<String, String> sourceLabels, List<String> gateways, String sourceNamespace,
-                               boolean ignoreUriCase) {
+                               boolean ignoreUriCase, String statPrefix) {
     public HttpMatchRequest {
         name = Objects.requireNonNullElse(name, "");
         Objects.requireNonNull(uri, "uri");
@@ -40,6 +41,7 @@ public record HttpMatchRequest(String name, Optional<StringMatch> uri, Optional<
         sourceLabels = Map.copyOf(sourceLabels);
         gateways = List.copyOf(gateways);
         sourceNamespace = Objects.requireNonNullElse(sourceNamespace, "");
+        statPrefix = Objects.requireNonNullElse(statPrefix, "");
     }
 
     private static <V> Map<String, V> sorted(Map<String, V> map) {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param uri          new path; empty keeps it
  * @param authority    new host; empty keeps it
  * @param port         new port, 0 to keep it
- * @param derivePort   FROM_PROTOCOL_DEFAULT or FROM_REQUEST_PORT, held (not translated yet); empty when not given
+ * @param derivePort   FROM_PROTOCOL_DEFAULT (Envoy's default port for the scheme) or FROM_REQUEST_PORT; empty when not given
  * @param scheme       new scheme; empty keeps it
  * @param redirectCode 301 when not given, else 302, 303, 307 or 308
  */

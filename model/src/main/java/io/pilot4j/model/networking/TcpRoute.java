@@ -7,12 +7,11 @@ import java.util.Objects;
 /** Istio's TCPRoute: connections matching any of {@code match} (or all, when empty) go to {@code route}. */
 public record TcpRoute(List<L4Match> match, List<RouteDestination> route) {
 
-    /** Istio's L4MatchAttributes; {@code port} 0 for any. */
-    public record L4Match(List<String> destinationSubnets, int port, String sourceSubnet, Map<String, String> sourceLabels,
+    /** Istio's L4MatchAttributes; {@code port} 0 for any. Conversions reject a {@code sourceSubnet}, not matched yet. */
+    public record L4Match(List<String> destinationSubnets, int port, Map<String, String> sourceLabels,
                           List<String> gateways, String sourceNamespace) {
         public L4Match {
             destinationSubnets = List.copyOf(destinationSubnets);
-            sourceSubnet = Objects.requireNonNullElse(sourceSubnet, "");
             sourceLabels = Map.copyOf(sourceLabels);
             gateways = List.copyOf(gateways);
             sourceNamespace = Objects.requireNonNullElse(sourceNamespace, "");

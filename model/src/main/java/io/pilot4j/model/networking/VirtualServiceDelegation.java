@@ -153,7 +153,8 @@ public final class VirtualServiceDelegation {
                 union(root.withoutHeaders(), leaf.withoutHeaders()), union(root.queryParams(), leaf.queryParams()),
                 leaf.port() != 0 ? leaf.port() : root.port(), union(root.sourceLabels(), leaf.sourceLabels()),
                 leaf.gateways().isEmpty() ? root.gateways() : leaf.gateways(),
-                leaf.sourceNamespace().isEmpty() ? root.sourceNamespace() : leaf.sourceNamespace(), leaf.ignoreUriCase());
+                leaf.sourceNamespace().isEmpty() ? root.sourceNamespace() : leaf.sourceNamespace(), leaf.ignoreUriCase(),
+                leaf.statPrefix().isEmpty() ? root.statPrefix() : leaf.statPrefix());
     }
 
     private static String joinNames(String root, String leaf) {

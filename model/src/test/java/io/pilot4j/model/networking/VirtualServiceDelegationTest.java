@@ -22,7 +22,7 @@ class VirtualServiceDelegationTest {
     private static HttpMatchRequest match(Optional<StringMatch> uri, Map<String, StringMatch> headers, int port,
                                           Map<String, String> sourceLabels, List<String> gateways, boolean ignoreUriCase) {
         return new HttpMatchRequest("", uri, Optional.empty(), Optional.empty(), Optional.empty(), headers, Map.of(), Map.of(),
-                port, sourceLabels, gateways, "", ignoreUriCase);
+                port, sourceLabels, gateways, "", ignoreUriCase, "");
     }
 
     private static HttpMatchRequest any() {
