@@ -20,19 +20,17 @@ import io.envoyproxy.envoy.extensions.transport_sockets.proxy_protocol.v3.ProxyP
 import io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.envoyproxy.envoy.type.v3.Percent;
-import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.model.Protocol;
 import io.pilot4j.model.networking.ClientTlsSettings;
 import io.pilot4j.model.networking.ConnectionPoolSettings;
 import io.pilot4j.model.networking.LoadBalancerSettings;
 import io.pilot4j.model.networking.OutlierDetection;
 import io.pilot4j.model.networking.TrafficPolicy;
+import io.pilot4j.translate.SubjectAltNames;
 
 import java.util.Optional;
 
@@ -259,11 +257,7 @@ public final class ClusterTrafficPolicy {
         if (!tls.insecureSkipVerify()) {
             CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder()
                     .setTrustedCa(file(tls.caCertificates().isEmpty() ? SYSTEM_ROOTS : tls.caCertificates()));
-            for (String san : tls.subjectAltNames()) {
-                validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
-                        .setSanType(sanType(san))
-                        .setMatcher(StringMatcher.newBuilder().setExact(san)));
-            }
+            tls.subjectAltNames().forEach(san -> validation.addMatchTypedSubjectAltNames(SubjectAltNames.matcher(san)));
             if (!tls.caCrl().isEmpty()) {
                 validation.setCrl(file(tls.caCrl()));
             }
@@ -308,13 +302,6 @@ public final class ClusterTrafficPolicy {
 
     /** Where Debian, Ubuntu and Alpine, Istio's proxy image among them, keep the system's roots. */
     static final String SYSTEM_ROOTS = "/etc/ssl/certs/ca-certificates.crt";
-
-    private static SubjectAltNameMatcher.SanType sanType(String san) {
-        if (san.contains("://")) {
-            return SubjectAltNameMatcher.SanType.URI;
-        }
-        return IpAddresses.isIp(san) ? SubjectAltNameMatcher.SanType.IP_ADDRESS : SubjectAltNameMatcher.SanType.DNS;
-    }
 
     private static DataSource file(String path) {
         return DataSource.newBuilder().setFilename(path).build();

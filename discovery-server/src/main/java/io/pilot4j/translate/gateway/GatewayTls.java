@@ -7,15 +7,15 @@ import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
-import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.pilot4j.model.networking.Gateway;
+import io.pilot4j.translate.SubjectAltNames;
 
 /**
  * The TLS a gateway server terminates (Istio's BuildListenerTLSContext for SIMPLE, MUTUAL and OPTIONAL_MUTUAL with
- * certificate files): Envoy reads the files named in the Gateway itself, where Istio hands the paths to the agent's
+ * certificate files, every tlsCertificates pair, and for clients the CA, CRL, names, SPKI and hash pins; cipher
+ * suites and protocol versions): Envoy reads the files named in the Gateway itself, where Istio hands the paths to the agent's
  * SDS server; so the files must exist where the router runs, and Envoy rejects the listener if they do not.
  */
 final class GatewayTls {
@@ -34,24 +34,26 @@ final class GatewayTls {
     }
 
     static DownstreamTlsContext downstreamContext(Gateway.ServerTlsSettings tls) {
-        CommonTlsContext.Builder common = CommonTlsContext.newBuilder()
-                .addAllAlpnProtocols(ALPN_HTTP)
-                .addTlsCertificates(TlsCertificate.newBuilder()
-                        .setCertificateChain(DataSource.newBuilder().setFilename(tls.serverCertificate()))
-                        .setPrivateKey(DataSource.newBuilder().setFilename(tls.privateKey())));
+        CommonTlsContext.Builder common = CommonTlsContext.newBuilder().addAllAlpnProtocols(ALPN_HTTP);
+        for (Gateway.CertificateFiles c : tls.certificates()) {
+            common.addTlsCertificates(TlsCertificate.newBuilder()
+                    .setCertificateChain(DataSource.newBuilder().setFilename(c.certificateChain()))
+                    .setPrivateKey(DataSource.newBuilder().setFilename(c.privateKey())));
+        }
         boolean mutual = tls.mode().equals("MUTUAL");
         boolean validateClient = mutual || tls.mode().equals("OPTIONAL_MUTUAL");
         if (validateClient && !tls.caCertificates().isEmpty()) {
             CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder()
-                    .setTrustedCa(DataSource.newBuilder().setFilename(tls.caCertificates()));
-            for (String san : tls.subjectAltNames()) {
-                validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
-                        .setSanType(SubjectAltNameMatcher.SanType.DNS)
-                        .setMatcher(StringMatcher.newBuilder().setExact(san)));
+                    .setTrustedCa(DataSource.newBuilder().setFilename(tls.caCertificates()))
+                    .addAllVerifyCertificateSpki(tls.verifyCertificateSpki())
+                    .addAllVerifyCertificateHash(tls.verifyCertificateHash());
+            tls.subjectAltNames().forEach(san -> validation.addMatchTypedSubjectAltNames(SubjectAltNames.matcher(san)));
+            if (!tls.caCrl().isEmpty()) {
+                validation.setCrl(DataSource.newBuilder().setFilename(tls.caCrl()));
             }
             common.setValidationContext(validation);
         }
-        TlsParameters.Builder params = TlsParameters.newBuilder();
+        TlsParameters.Builder params = TlsParameters.newBuilder().addAllCipherSuites(tls.cipherSuites());
         if (!tls.minProtocolVersion().isEmpty() && !tls.minProtocolVersion().equals("TLS_AUTO")) {
             params.setTlsMinimumProtocolVersion(version(tls.minProtocolVersion()));
         }

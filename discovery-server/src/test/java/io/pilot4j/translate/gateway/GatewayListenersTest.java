@@ -146,6 +146,35 @@ class GatewayListenersTest {
                         }
                         traffic_direction: OUTBOUND
                         """ + SNI)),
+                arguments("server TLS: every tlsCertificates pair, the client CA's CRL, SPKI and hash pins, typed SANs, cipher suites",
+                        gateway("gw", "istio-system", """
+                        - port: {number: 8443, name: https, protocol: HTTPS}
+                          hosts: [api.example.com]
+                          tls: {mode: MUTUAL, caCrl: /certs/crl.pem, cipherSuites: [ECDHE-ECDSA-AES128-GCM-SHA256],
+                                subjectAltNames: ["spiffe://example.com/client", 10.0.0.1],
+                                verifyCertificateSpki: [spki], verifyCertificateHash: [hash],
+                                tlsCertificates: [{serverCertificate: /certs/rsa.pem, privateKey: /certs/rsa.key, caCertificates: /certs/ca.pem},
+                                                  {serverCertificate: /certs/ec.pem, privateKey: /certs/ec.key}]}
+                        """), List.of("""
+                        name: "0.0.0.0_8443"
+                        address { socket_address { address: "0.0.0.0" port_value: 8443 } }
+                        filter_chains {
+                          filter_chain_match { server_names: "api.example.com" }
+                        """ + hcm("outbound_0.0.0.0_8443", "https.8443.https.gw.istio-system") + tls("/certs/rsa.pem", "/certs/rsa.key", """
+                        tls_certificates { certificate_chain { filename: "/certs/ec.pem" } private_key { filename: "/certs/ec.key" } }
+                        tls_params { cipher_suites: "ECDHE-ECDSA-AES128-GCM-SHA256" }
+                        validation_context {
+                          trusted_ca { filename: "/certs/ca.pem" }
+                          verify_certificate_spki: "spki"
+                          verify_certificate_hash: "hash"
+                          match_typed_subject_alt_names { san_type: URI matcher { exact: "spiffe://example.com/client" } }
+                          match_typed_subject_alt_names { san_type: IP_ADDRESS matcher { exact: "10.0.0.1" } }
+                          crl { filename: "/certs/crl.pem" }
+                        }
+                        """) + """
+                        }
+                        traffic_direction: OUTBOUND
+                        """ + SNI)),
                 arguments("TCP server: the tcp route of a VirtualService bound to the gateway whose host the server admits",
                         gateway("gw", "istio-system", """
                         - port: {number: 9000, name: tcp, protocol: TCP}

@@ -91,6 +91,27 @@ public final class GatewayConversion {
         String cert = nonNull(t.getServerCertificate());
         String key = nonNull(t.getPrivateKey());
         String ca = nonNull(t.getCaCertificates());
+        List<Gateway.CertificateFiles> more = new java.util.ArrayList<>();
+        var specCertificates = RuleFields.list(t.getTlsCertificates());
+        for (int i = 0; i < specCertificates.size(); i++) {
+            var c = specCertificates.get(i);
+            FieldPath p = path.child("tlsCertificates").index(i);
+            if (c == null || nonNull(c.getServerCertificate()).isEmpty() || nonNull(c.getPrivateKey()).isEmpty()) {
+                errors.add(p, "serverCertificate and privateKey are required");
+                continue;
+            }
+            String entryCa = nonNull(c.getCaCertificates());
+            if (!entryCa.isEmpty()) {
+                // One client CA for the server, as Envoy validates with one context.
+                if (ca.isEmpty()) {
+                    ca = entryCa;
+                } else if (!ca.equals(entryCa)) {
+                    errors.add(p.child("caCertificates"), "\"" + entryCa + "\" differs from the server's caCertificates \"" + ca
+                            + "\": one client CA per server");
+                }
+            }
+            more.add(new Gateway.CertificateFiles(c.getServerCertificate(), c.getPrivateKey()));
+        }
         String credential = nonNull(t.getCredentialName());
         if (credential.isEmpty() && !RuleFields.list(t.getCredentialNames()).isEmpty()) {
             credential = RuleFields.list(t.getCredentialNames()).get(0);
@@ -106,13 +127,13 @@ public final class GatewayConversion {
             }
             case "SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL" -> {
                 if (credential.isEmpty()) {
-                    if (cert.isEmpty()) {
+                    if (cert.isEmpty() && more.isEmpty()) {
                         errors.add(path.child("serverCertificate"), "required with mode " + mode + " (or credentialName)");
                     }
-                    if (key.isEmpty()) {
+                    if (key.isEmpty() && more.isEmpty()) {
                         errors.add(path.child("privateKey"), "required with mode " + mode + " (or credentialName)");
                     }
-                    if (!mode.equals("SIMPLE") && ca.isEmpty()) {
+                    if (!mode.equals("SIMPLE") && ca.isEmpty() && nonNull(t.getCaCertCredentialName()).isEmpty()) {
                         errors.add(path.child("caCertificates"), "required with mode " + mode + ": the CA that signs client certificates");
                     }
                 } else if (!cert.isEmpty() || !key.isEmpty()) {
@@ -125,8 +146,10 @@ public final class GatewayConversion {
         }
         String min = t.getMinProtocolVersion() == null ? "" : t.getMinProtocolVersion().name();
         String max = t.getMaxProtocolVersion() == null ? "" : t.getMaxProtocolVersion().name();
-        return new Gateway.ServerTlsSettings(mode, Boolean.TRUE.equals(t.getHttpsRedirect()), cert, key, ca, credential,
-                RuleFields.list(t.getSubjectAltNames()), min, max);
+        return new Gateway.ServerTlsSettings(mode, Boolean.TRUE.equals(t.getHttpsRedirect()), cert, key, more, ca, nonNull(t.getCaCrl()),
+                credential, nonNull(t.getCaCertCredentialName()), RuleFields.list(t.getSubjectAltNames()),
+                RuleFields.list(t.getVerifyCertificateSpki()), RuleFields.list(t.getVerifyCertificateHash()), min, max,
+                RuleFields.list(t.getCipherSuites()));
     }
 
     /**

@@ -40,7 +40,9 @@ class GatewayConversionTest {
                   name: web
                   hosts: ["shop/*.example.com", "./a.example.com"]
                   tls: {mode: MUTUAL, serverCertificate: /c.pem, privateKey: /c.key, caCertificates: /ca.pem,
-                        subjectAltNames: [client], minProtocolVersion: TLSV1_2}
+                        subjectAltNames: [client], minProtocolVersion: TLSV1_2, caCrl: /crl.pem, cipherSuites: [ECDHE-ECDSA-AES128-GCM-SHA256],
+                        tlsCertificates: [{serverCertificate: /ec.pem, privateKey: /ec.key, caCertificates: /ca.pem}],
+                        verifyCertificateSpki: [spki], verifyCertificateHash: [hash]}
                 - port: {number: 80, name: http, protocol: HTTP}
                   hosts: ["*"]
                   tls: {httpsRedirect: true}
@@ -50,7 +52,9 @@ class GatewayConversionTest {
         assertEquals(Map.of("istio", "ingressgateway"), gw.selector());
         assertEquals(new io.pilot4j.model.networking.Gateway.Server("web", 443, "https", "HTTPS", 0,
                 List.of("shop/*.example.com", "./a.example.com"), "", Optional.of(new io.pilot4j.model.networking.Gateway.ServerTlsSettings(
-                "MUTUAL", false, "/c.pem", "/c.key", "/ca.pem", "", List.of("client"), "TLSV1_2", ""))), gw.servers().get(0));
+                "MUTUAL", false, "/c.pem", "/c.key", List.of(new io.pilot4j.model.networking.Gateway.CertificateFiles("/ec.pem", "/ec.key")),
+                "/ca.pem", "/crl.pem", "", "", List.of("client"), List.of("spki"), List.of("hash"), "TLSV1_2", "",
+                List.of("ECDHE-ECDSA-AES128-GCM-SHA256")))), gw.servers().get(0));
         assertEquals(true, gw.servers().get(1).tls().orElseThrow().httpsRedirect());
     }
 

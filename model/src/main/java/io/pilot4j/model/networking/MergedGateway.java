@@ -200,6 +200,10 @@ public record MergedGateway(List<ServerPort> ports, List<Problem> problems) {
             return "tls.credentialName \"" + tls.credentialName() + "\" is not supported (pilot4j serves no SDS secrets): "
                     + "use serverCertificate and privateKey files; the server is skipped";
         }
+        if (!tls.caCertCredentialName().isEmpty()) {
+            return "tls.caCertCredentialName \"" + tls.caCertCredentialName() + "\" is not supported (pilot4j serves no SDS secrets): "
+                    + "use a caCertificates file; the server is skipped";
+        }
         return switch (tls.mode()) {
             case "SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL", "PASSTHROUGH" -> null;
             case "ISTIO_MUTUAL" -> "tls.mode ISTIO_MUTUAL is not supported (pilot4j issues no mesh certificates); the server is skipped";
