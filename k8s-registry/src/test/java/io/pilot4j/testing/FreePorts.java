@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Ports nothing listens on right now, for services whose port a local Envoy binds itself (INTERCEPTION_MODE NONE):
- * fixed numbers would collide with whatever else runs on the machine, other test JVMs included.
+ * Ports nothing listens on right now, for processes that bind a port they are told (a local Envoy's services with
+ * INTERCEPTION_MODE NONE, etcd and kube-apiserver): fixed numbers would collide with whatever else runs on the
+ * machine, other test JVMs included.
  *
  * <p>They come from below the kernel's ephemeral range. A port the kernel hands out for "any port" (a server bound to
  * port 0, the local end of an outgoing connection) could be given again as soon as it is released, so a test that
