@@ -21,4 +21,12 @@ public interface ServiceRegistry {
     default String syncStatus() {
         return "";
     }
+
+    /**
+     * Once synced, what keeps the registry from being current while it serves ("not watching namespaces: forbidden:
+     * ..."), for /ready's body; empty when nothing does. Serving goes on meanwhile, so /ready stays 200.
+     */
+    default String degradedStatus() {
+        return "";
+    }
 }

@@ -90,6 +90,11 @@ final class InformerCache implements ClusterCache {
         istio.put(kind, watch);
     }
 
+    /** Forgets a kind (its CRD is gone) if {@code watch} is still the one reading it. */
+    synchronized boolean removeIstio(IstioKind kind, ResourceWatch<? extends HasMetadata> watch) {
+        return istio.remove(kind, watch);
+    }
+
     synchronized boolean watchesIstio(IstioKind kind) {
         return istio.containsKey(kind);
     }

@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -94,10 +95,9 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
     private volatile InformerCache cache;
     private volatile String connectStatus;
     private volatile boolean closed;
+    private final WatchHealth health;
     private List<ConfigError> reportedErrors = List.of();
     private long retryMillis;
-    private int missedWatchChecks;
-    private boolean apiServerLost;
 
     /**
      * @param discoverySelectors the mesh config's current discoverySelectors, read at every rebuild
@@ -132,6 +132,8 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
             return t;
         });
         this.retryMillis = retry;
+        this.health = new WatchHealth(new WatchProbe(client), worker, clock, LOG, apiServer, options.maxRetryInterval(),
+                () -> state.snapshot().services().size(), this::crdGone);
     }
 
     /** Starts connecting in the background; see {@link #synced()}. */
@@ -181,6 +183,28 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
             }
         }
         return waiting.isEmpty() ? "building the first state" : "waiting for " + String.join("; ", waiting);
+    }
+
+    /**
+     * Once synced: the resources whose watch is closed for a reason other than a renewal (RBAC refuses it, the API
+     * server is unreachable), each with the server's reason. Their last listed state is served meanwhile.
+     */
+    @Override
+    public String degradedStatus() {
+        Map<String, String> degraded = health.degraded();
+        if (degraded.isEmpty()) {
+            return "";
+        }
+        Map<String, List<String>> byReason = new TreeMap<>();
+        degraded.forEach((resource, reason) -> byReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(resource));
+        List<String> parts = new ArrayList<>();
+        byReason.forEach((reason, resources) -> parts.add(String.join(", ", resources) + ": " + reason));
+        return "not watching " + String.join("; ", parts);
+    }
+
+    /** The resources whose watch is degraded (see {@link #degradedStatus()}), for a gauge per resource. */
+    public Set<String> degradedWatches() {
+        return health.degraded().keySet();
     }
 
     @Override
@@ -248,7 +272,7 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
             // The RBAC role is written from RESOURCES_READ: a resource missing there would be refused in every cluster.
             throw new IllegalStateException(resource + " is not in RESOURCES_READ");
         }
-        return new ResourceWatch<>(client, resource, type, namespaced, indexers, this::changed, LOG);
+        return new ResourceWatch<>(client, resource, type, namespaced, indexers, this::changed, clock, LOG);
     }
 
     /**
@@ -303,25 +327,33 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
         return out;
     }
 
-    /**
-     * Logs when the watches drop (the API server is gone: the last known state keeps being served) and when they are
-     * back. Two misses in a row, so that a watch being renewed, as informers do every few minutes, is not an outage.
-     */
+    /** Looks at the watches once the registry has synced: see {@link WatchHealth}. */
     private void checkConnection() {
         InformerCache c = cache;
-        if (c == null || !synced.isDone()) {
-            return;
+        if (c != null && synced.isDone() && !closed) {
+            health.check(c.all());
         }
-        boolean watching = c.all().stream().filter(ResourceWatch::hasSynced).allMatch(ResourceWatch::isWatching);
-        missedWatchChecks = watching ? 0 : missedWatchChecks + 1;
-        if (missedWatchChecks == 2 && !apiServerLost) {
-            apiServerLost = true;
-            LOG.warn("lost the watch on the API server at {}: serving the last known state ({} services) while reconnecting",
-                    apiServer, state.snapshot().services().size());
-        } else if (watching && apiServerLost) {
-            apiServerLost = false;
-            LOG.info("watching the API server at {} again; only real changes are pushed", apiServer);
+    }
+
+    /**
+     * The API server no longer serves a resource that was watched: for an Istio kind, its CRD has been deleted. As in
+     * Istio, whose informers then see every object of the kind deleted (Kubernetes deletes a CRD's objects before the
+     * CRD), the kind is dropped; it is read again once its CRD is back, looked for every crdCheckInterval. Returns
+     * false for any other resource.
+     */
+    private boolean crdGone(ResourceWatch<?> watch) {
+        InformerCache c = cache;
+        Optional<IstioKind> kind = Arrays.stream(IstioKind.values()).filter(k -> k.resource().equals(watch.resource())).findFirst();
+        if (c == null || kind.isEmpty() || !c.removeIstio(kind.get(), watch)) {
+            return false;
         }
+        int cached = watch.list().size();
+        watch.close();
+        LOG.warn("the {} CRD was deleted (Kubernetes deletes its objects with it): no longer serving objects of that kind{}; "
+                        + "looking for the CRD every {}", watch.resource(), cached == 0 ? "" : " (" + cached + " dropped)",
+                Durations.format(options.crdCheckInterval()));
+        changed();
+        return true;
     }
 
     /** True while every informer's watch is open; false during an outage (the last state is served meanwhile). */
