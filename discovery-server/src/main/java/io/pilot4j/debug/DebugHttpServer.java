@@ -56,7 +56,7 @@ public final class DebugHttpServer implements AutoCloseable {
         Map<String, HttpListener.Handler> routes = new LinkedHashMap<>();
         routes.put("/ready", request -> readiness.notReadyReason()
                 .map(r -> Reply.text(503, "not ready: " + r + "\n"))
-                .orElseGet(() -> Reply.text(200, "ready\n")));
+                .orElseGet(() -> Reply.text(200, readyBody(readiness.degraded()))));
         routes.put("/debug/config_dump", request -> configDump(request.query().get("proxyID"), discovery, clock));
         for (Map.Entry<String, Supplier<JsonNode>> e : debug.entrySet()) {
             routes.put("/debug/" + e.getKey(), request -> json(mapper, e.getValue().get()));
@@ -106,5 +106,14 @@ public final class DebugHttpServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+    }
+
+    /** "ready", and one "degraded: ..." line per thing served from a state no watch keeps current. */
+    private static String readyBody(List<String> degraded) {
+        StringBuilder body = new StringBuilder("ready\n");
+        for (String d : degraded) {
+            body.append("degraded: ").append(d).append('\n');
+        }
+        return body.toString();
     }
 }

@@ -14,11 +14,13 @@ import io.pilot4j.model.TriggerReason;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Istio's pilot metrics (pilot/pkg/xds/monitoring.go, pkg/xds/monitoring.go) on a Micrometer registry: Istio's names,
@@ -42,6 +44,11 @@ public final class PilotMetrics {
     public static final String DEBOUNCE_TIME = "pilot_debounce_time";
     public static final String INBOUND_UPDATES = "pilot_inbound_updates";
     public static final String TOTAL_REJECTED_CONFIGS = "pilot_total_rejected_configs";
+    /**
+     * pilot4j's own, not Istio's (istiod has no such series): 1 while a Kubernetes resource's watch is closed for a
+     * reason other than a renewal (RBAC refuses it, the API server is unreachable) and its last listed state is served.
+     */
+    public static final String K8S_WATCH_DEGRADED = "pilot4j_k8s_watch_degraded";
     /** Istio's XDS cache series carry no pilot_ prefix. */
     public static final String XDS_CACHE_READS = "xds_cache_reads";
     public static final String XDS_CACHE_SIZE = "xds_cache_size";
@@ -87,6 +94,16 @@ public final class PilotMetrics {
     /** {@code pilot_services}, read at every scrape. */
     public void bindServices(IntSupplier services) {
         Gauge.builder(SERVICES, services::getAsInt).description("Total services known to pilot.").register(registry);
+    }
+
+    /** {@code pilot4j_k8s_watch_degraded{resource}}: one gauge per resource the registry may read, read at every scrape. */
+    public void bindWatchDegraded(List<String> resources, Supplier<Set<String>> degraded) {
+        for (String resource : resources) {
+            Gauge.builder(K8S_WATCH_DEGRADED, () -> degraded.get().contains(resource) ? 1 : 0)
+                    .description("1 while the watch on this Kubernetes resource is closed for a reason other than a renewal "
+                            + "(RBAC refuses it, the API server is unreachable) and its last listed state is served.")
+                    .tag("resource", resource).register(registry);
+        }
     }
 
     /** {@code xds_cache_size}: entries of the current push snapshot in the XDS cache, read at every scrape. */

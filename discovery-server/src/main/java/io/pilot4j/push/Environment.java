@@ -58,6 +58,18 @@ public final class Environment {
         return out;
     }
 
+    /** Synced registries serving a state that is not kept current, for /ready's body: "Kubernetes: not watching ...". */
+    public List<String> degraded() {
+        List<String> out = new ArrayList<>();
+        for (ServiceRegistry r : registries) {
+            String status = r.hasSynced() ? r.degradedStatus() : "";
+            if (!status.isEmpty()) {
+                out.add(r.provider() + ": " + status);
+            }
+        }
+        return out;
+    }
+
     /**
      * Config currently refused (a bad mesh file edit, objects the registries reject), read live: a bad edit
      * changes nothing that is pushed, but users must see it at once.

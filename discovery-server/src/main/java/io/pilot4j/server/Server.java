@@ -117,14 +117,27 @@ public final class Server implements AutoCloseable {
         }
         closeables.add(monitoring);
         log.info("monitoring (metrics) listening on {}", display(monitoring.boundAddress()));
+        if (kube != null) {
+            monitoring.pilotMetrics().bindWatchDegraded(KubeRegistry.RESOURCES_READ, kube::degradedWatches);
+        }
 
         Environment environment = new Environment(mesh, registries, clock);
         discovery = new DiscoveryServer(environment, monitoring.pilotMetrics(), args.tuning(), clock, identifier());
         closeables.add(discovery);
         discoveryRef.set(discovery);
 
-        Readiness readiness = () -> ready ? Optional.empty()
-                : Optional.of(environment.unsynced().isEmpty() ? "initial push context not built" : "registries not synced: " + environment.unsynced());
+        Readiness readiness = new Readiness() {
+            @Override
+            public Optional<String> notReadyReason() {
+                return ready ? Optional.empty() : Optional.of(environment.unsynced().isEmpty()
+                        ? "initial push context not built" : "registries not synced: " + environment.unsynced());
+            }
+
+            @Override
+            public List<String> degraded() {
+                return environment.degraded();
+            }
+        };
         try {
             http = DebugHttpServer.start(args.httpAddr(), readiness, discovery, stores,
                     Map.of("mesh", () -> MeshConfigJson.toTree(mesh.mesh())), clock);
