@@ -60,6 +60,8 @@ import java.util.stream.StreamSupport;
  * backoff while it cannot, saying why), starts every informer together, and {@link #synced()} completes when they
  * have all listed. After that the caches survive API server outages: the last known state keeps being served,
  * fabric8 reconnects (relisting after a 410 Gone without emptying the caches), and only real differences are pushed.
+ * A watch that stays closed is asked about and reported with the server's reason ({@link WatchHealth}): an outage,
+ * a watch RBAC refuses, an Istio CRD deleted (its kind is then dropped until the CRD is back).
  *
  * <p>Threading: informer callbacks only mark the state dirty; one thread rebuilds it from the caches, compares it
  * with the previous one and raises the push, so there is never more than one rebuild at a time and a burst of
@@ -89,13 +91,13 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private final Instant created;
+    private final WatchHealth health;
 
     // Written on the worker thread only; volatile for readers elsewhere.
     private volatile RegistryState state = RegistryState.empty(PROVIDER);
     private volatile InformerCache cache;
     private volatile String connectStatus;
     private volatile boolean closed;
-    private final WatchHealth health;
     private List<ConfigError> reportedErrors = List.of();
     private long retryMillis;
 
