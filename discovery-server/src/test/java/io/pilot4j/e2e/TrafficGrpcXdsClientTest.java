@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * grpc-java's xDS client against VirtualService and DestinationRule from --configDir: subsets v1 and v2 of
- * {@code echo.example.com:7070}, an 80/20 weighted split, a header match to v2, a 100% abort fault and a route
- * timeout (against a backend that answers after 3s),
+ * {@code echo.example.com:7070}, an 80/20 weighted split, a header match to v2, a 100% abort fault, a direct
+ * response and a redirect, and a route timeout (against a backend that answers after 3s),
  * all as Istio's proxyless gRPC clients get them. One server, one channel, steps in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -88,6 +88,10 @@ class TrafficGrpcXdsClientTest {
               - match: [{headers: {x-tag: {exact: abort}}}]
                 fault: {abort: {grpcStatus: RESOURCE_EXHAUSTED, percentage: {value: 100}}}
                 route: [{destination: {host: echo.example.com, subset: v1}}]
+              - match: [{headers: {x-tag: {exact: denied}}}]
+                directResponse: {status: 403}
+              - match: [{headers: {x-tag: {exact: moved}}}]
+                redirect: {authority: elsewhere.example.com}
               - match: [{headers: {x-tag: {exact: slow}}}]
                 timeout: 300ms
                 route: [{destination: {host: echo.example.com, subset: slow}}]
@@ -160,6 +164,18 @@ class TrafficGrpcXdsClientTest {
         for (int i = 0; i < 20; i++) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> EchoBackends.who(abort));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.toString());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void directResponseAndRedirectRoutesFailTheirCallsWithTheAnswersStatus() {
+        // Left out, their calls would fall through to the weighted default and succeed.
+        for (int i = 0; i < 10; i++) {
+            StatusRuntimeException denied = assertThrows(StatusRuntimeException.class, () -> EchoBackends.who(tagged("denied")));
+            assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode(), "HTTP 403, as grpc-java maps it: " + denied);
+            StatusRuntimeException moved = assertThrows(StatusRuntimeException.class, () -> EchoBackends.who(tagged("moved")));
+            assertEquals(Status.Code.UNKNOWN, moved.getStatus().getCode(), "HTTP 301, as grpc-java maps it: " + moved);
         }
     }
 

@@ -57,8 +57,8 @@ import java.util.OptionalDouble;
  * redirect, header operations, mirrors and CORS.
  *
  * <p>Proxyless gRPC gets the same routes, in the form grpc-java reads: the timeout as max_stream_duration, no CORS
- * (grpc-java rejects a route config whose per-route filter it does not know) and no redirect or direct response
- * routes (an RPC cannot follow them). Delegate routes never get here: {@code RuleIndex} has merged them into their
+ * (grpc-java rejects a route config whose per-route filter it does not know), and a redirect or direct response,
+ * which grpc-java also rejects, as an abort with its status. Delegate routes never get here: {@code RuleIndex} has merged them into their
  * roots; one whose delegate could not be found is left out, as in Istio.
  */
 public final class VirtualServiceRoutes {
@@ -72,7 +72,7 @@ public final class VirtualServiceRoutes {
      * @param port    the route config's port
      */
     public static List<Route> build(ProxyView proxy, PushContext push, VirtualService vs, Service service, int port) {
-        return build(proxy, push, vs, port, VirtualService.MESH_GATEWAY);
+        return build(proxy, push, vs, port, VirtualService.MESH_GATEWAY, service);
     }
 
     /**
@@ -82,21 +82,23 @@ public final class VirtualServiceRoutes {
      * @param port the port the routes serve: the sidecar's route config port, or the gateway server's port
      */
     public static List<Route> build(ProxyView proxy, PushContext push, VirtualService vs, int port, String gateway) {
+        return build(proxy, push, vs, port, gateway, null);
+    }
+
+    /** @param service the service whose virtual host this is, for a sidecar or gRPC client; null for a gateway */
+    private static List<Route> build(ProxyView proxy, PushContext push, VirtualService vs, int port, String gateway, Service service) {
         List<Route> out = new ArrayList<>();
         for (HttpRoute http : vs.http()) {
             if (http.delegate().isPresent()) {
                 continue;
             }
-            if ((http.redirect().isPresent() || http.directResponse().isPresent()) && proxy.isProxylessGrpc()) {
-                continue;
-            }
             if (http.match().isEmpty()) {
-                out.add(route(proxy, push, vs, http, null, port));
+                out.add(route(proxy, push, vs, http, null, port, service));
                 continue;
             }
             for (HttpMatchRequest match : http.match()) {
                 if (applies(match, proxy, port, gateway)) {
-                    out.add(route(proxy, push, vs, http, match, port));
+                    out.add(route(proxy, push, vs, http, match, port, service));
                 }
             }
         }
@@ -118,7 +120,8 @@ public final class VirtualServiceRoutes {
         return proxy.labels().entrySet().containsAll(match.sourceLabels().entrySet());
     }
 
-    private static Route route(ProxyView proxy, PushContext push, VirtualService vs, HttpRoute http, HttpMatchRequest match, int port) {
+    private static Route route(ProxyView proxy, PushContext push, VirtualService vs, HttpRoute http, HttpMatchRequest match,
+                               int port, Service service) {
         String name = http.name();
         if (match != null && !match.name().isEmpty()) {
             name = name + "." + match.name();
@@ -126,6 +129,9 @@ public final class VirtualServiceRoutes {
         Route.Builder out = Route.newBuilder().setName(name).setMatch(match(match));
         if (match != null && !match.statPrefix().isEmpty()) {
             out.setStatPrefix(match.statPrefix());
+        }
+        if (proxy.isProxylessGrpc() && service != null && (http.redirect().isPresent() || http.directResponse().isPresent())) {
+            return answeredByFault(out, http, SubsetKey.outbound(service.hostname(), port).toString());
         }
         if (http.redirect().isPresent()) {
             out.setRedirect(redirect(http.redirect().get(), port));
@@ -413,6 +419,24 @@ public final class VirtualServiceRoutes {
             default -> RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY;
         });
         return out.build();
+    }
+
+    /**
+     * A redirect or direct response for a gRPC client. grpc-java rejects a route config holding either, and with it
+     * every route of the service, while leaving the route out would let its calls fall through to the next route.
+     * So the calls fail as the answer would fail them: a certain abort with the route's HTTP status, which grpc-java
+     * maps to a gRPC code as for a server answering it (403 PERMISSION_DENIED, 503 UNAVAILABLE, a redirect UNKNOWN),
+     * before its action, to the service's own cluster, is ever taken.
+     */
+    private static Route answeredByFault(Route.Builder out, HttpRoute http, String cluster) {
+        int status = http.directResponse().map(HttpRoute.DirectResponse::status)
+                .orElseGet(() -> http.redirect().get().redirectCode() == 0 ? 301 : http.redirect().get().redirectCode());
+        HTTPFault abort = HTTPFault.newBuilder().setAbort(FaultAbort.newBuilder().setHttpStatus(status)
+                .setPercentage(FractionalPercent.newBuilder().setNumerator(100).setDenominator(FractionalPercent.DenominatorType.HUNDRED)))
+                .build();
+        return out.setRoute(RouteAction.newBuilder().setCluster(cluster))
+                .putTypedPerFilterConfig(HttpFilters.FAULT, Any.pack(abort))
+                .build();
     }
 
     /** Istio's applyDirectResponse: the status, and the body inline as text or bytes. */

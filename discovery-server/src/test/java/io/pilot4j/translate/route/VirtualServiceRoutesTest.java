@@ -382,15 +382,18 @@ class VirtualServiceRoutesTest {
 
     static Stream<Arguments> grpcCases() {
         return Stream.of(
-                arguments("timeout as max_stream_duration, fault kept, CORS and redirects left out", vs("""
+                arguments("timeout as max_stream_duration, fault kept, CORS left out; a redirect or direct response aborts with its "
+                        + "status (grpc-java rejects both, and a route left out would let its calls fall through)", vs("""
                         - match: [{uri: {prefix: /old}}]
                           redirect: {uri: /new}
+                        - match: [{uri: {prefix: /gone}}]
+                          directResponse: {status: 403, body: {string: denied}}
                         - match: [{headers: {x-tag: {exact: canary}}}]
                           route: [{destination: {host: reviews, subset: v2}}]
                           timeout: 250ms
                           fault: {abort: {grpcStatus: UNAVAILABLE, percentage: {value: 100}}}
                           corsPolicy: {allowOrigins: [{exact: "https://a.example"}]}
-                        """), List.of("""
+                        """), List.of(abort("/old", 301), abort("/gone", 403), """
                         match {
                           prefix: "/"
                           headers { name: "x-tag" string_match { exact: "canary" } }
@@ -410,6 +413,21 @@ class VirtualServiceRoutesTest {
                           }
                         }
                         """)));
+    }
+
+    private static String abort(String prefix, int status) {
+        return """
+                match { prefix: "%s" }
+                route { cluster: "outbound|9080||reviews.default.svc.cluster.local" }
+                typed_per_filter_config {
+                  key: "envoy.filters.http.fault"
+                  value {
+                    [type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault] {
+                      abort { http_status: %d percentage { numerator: 100 } }
+                    }
+                  }
+                }
+                """.formatted(prefix, status);
     }
 
     @ParameterizedTest(name = "{0}")
