@@ -118,7 +118,7 @@ class IncrementalPushTest {
     void aChangeOutsideAProxysSidecarIsNotPushedToIt() throws Exception {
         // Proxies of namespace "other" may reach their own namespace and ratings only.
         registry.rules(new TrafficRules(List.of(), List.of(), List.of(new Sidecar(new ConfigMeta("other", "default", null), Map.of(),
-                List.of(new Sidecar.EgressListener(0, "", "", "", "", List.of("./*", "default/" + RATINGS_HOST))), "")), List.of()));
+                List.of(new Sidecar.EgressListener(List.of("./*", "default/" + RATINGS_HOST))), "")), List.of()));
         server = XdsTestServer.start(registry, XdsTestServer.fast());
         Envoy inside = envoy("default");
         Envoy scoped = new Envoy(new AdsClient(server.target(), "sidecar~10.9.0.9~app-9.other~other.svc.cluster.local", Map.of()));
@@ -163,7 +163,7 @@ class IncrementalPushTest {
 
         // The root namespace's Sidecar (only istio-system's services) scopes every sidecar; never the router, which is there too.
         changeRules(new TrafficRules(List.of(), List.of(), List.of(new Sidecar(new ConfigMeta("istio-system", "default", null), Map.of(),
-                List.of(new Sidecar.EgressListener(0, "", "", "", "", List.of("istio-system/*"))), "")), List.of()), Kind.SIDECAR);
+                List.of(new Sidecar.EgressListener(List.of("istio-system/*"))), "")), List.of()), Kind.SIDECAR);
 
         sidecar.ackNext(CDS);
         assertEquals(triggers + 1, server.total(PilotMetrics.PUSH_TRIGGERS), "one proxy pushed: the sidecar");

@@ -87,17 +87,32 @@ class DocumentParserTest {
     @Test
     void unknownKindsAreSkipped() {
         List<Document> docs = parser.parse("x.yaml", """
-                apiVersion: security.istio.io/v1
-                kind: AuthorizationPolicy
-                metadata: {name: reviews}
-                ---
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: reviews-v1}
                 """);
+        assertEquals(List.of(new Document.Skipped(0, "apps/v1", "Deployment", "reviews-v1")), docs);
+    }
+
+    @Test
+    void securityPoliciesAreRefusedNotSkippedAsNothingWouldEnforceThem() {
+        List<Document> docs = parser.parse("x.yaml", """
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: deny-all, namespace: shop}
+                spec: {}
+                ---
+                apiVersion: security.istio.io/v1beta1
+                kind: PeerAuthentication
+                metadata: {name: strict, namespace: istio-system}
+                spec: {mtls: {mode: STRICT}}
+                """);
         assertEquals(List.of(
-                new Document.Skipped(0, "security.istio.io/v1", "AuthorizationPolicy", "reviews"),
-                new Document.Skipped(1, "apps/v1", "Deployment", "reviews-v1")), docs);
+                new Document.Invalid(0, "AuthorizationPolicy", "shop", "deny-all", "kind: AuthorizationPolicy (security.istio.io/v1) "
+                        + "is not supported yet: pilot4j applies no mTLS, authentication or authorization policy, so nothing would enforce it"),
+                new Document.Invalid(1, "PeerAuthentication", "istio-system", "strict", "kind: PeerAuthentication (security.istio.io/v1beta1) "
+                        + "is not supported yet: pilot4j applies no mTLS, authentication or authorization policy, so nothing would enforce it")),
+                docs);
     }
 
     static Stream<Arguments> invalid() {

@@ -119,11 +119,6 @@ class FileRegistryTest {
         write(dir, ".git/config.yaml", service("git", "10.96.0.2", 80));
         write(dir, "notes.txt", service("notes", "10.96.0.3", 80));
         write(dir, "mixed.yaml", """
-                apiVersion: security.istio.io/v1
-                kind: AuthorizationPolicy
-                metadata: {name: reviews}
-                spec: {action: ALLOW}
-                ---
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: reviews-v1}

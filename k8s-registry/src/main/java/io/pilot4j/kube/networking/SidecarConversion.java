@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * An Istio Sidecar to the model, with Istio's checks on egress hosts ({@code namespace/host}, where namespace is
- * {@code *}, {@code .}, {@code ~} or a name).
+ * {@code *}, {@code .}, {@code ~} or a name). What pilot4j cannot apply yet (per-port or bound egress listeners,
+ * capture modes, ingress, the inbound connection pool, an egress proxy) rejects the Sidecar, naming the field.
  */
 public final class SidecarConversion {
     private static final FieldPath SPEC = FieldPath.of("spec");
@@ -50,18 +51,31 @@ public final class SidecarConversion {
                     }
                 }
             }
-            int port = 0;
-            String portName = "";
-            String protocol = "";
+            // Each of these would narrow the listener to a port or an address, or change how traffic reaches it;
+            // applying the hosts to every port instead would show the proxy what it was not asked to see.
             if (e.getPort() != null) {
-                if (e.getPort().getNumber() != null && errors.checkPort(p.child("port").child("number"), e.getPort().getNumber())) {
-                    port = e.getPort().getNumber().intValue();
-                }
-                portName = e.getPort().getName();
-                protocol = e.getPort().getProtocol();
+                errors.add(p.child("port"), "not supported yet: pilot4j applies a Sidecar's egress hosts to every port "
+                        + "(no per-port egress listeners); remove port to limit the hosts on all ports");
             }
-            egress.add(new Sidecar.EgressListener(port, portName, protocol, e.getBind(),
-                    e.getCaptureMode() == null ? "" : e.getCaptureMode().name(), hosts));
+            if (e.getBind() != null && !e.getBind().isEmpty()) {
+                errors.add(p.child("bind"), "not supported yet: pilot4j builds no egress listeners bound to an address");
+            }
+            if (e.getCaptureMode() != null && !e.getCaptureMode().name().equals("DEFAULT")) {
+                errors.add(p.child("captureMode"), e.getCaptureMode().name() + " is not supported yet: pilot4j builds no "
+                        + "per-listener capture modes");
+            }
+            egress.add(new Sidecar.EgressListener(hosts));
+        }
+        // Inbound listeners (15006) do not exist yet: settings for them would silently do nothing.
+        if (!RuleFields.list(spec.getIngress()).isEmpty()) {
+            errors.add(SPEC.child("ingress"), "not supported yet: pilot4j builds no inbound listeners");
+        }
+        if (spec.getInboundConnectionPool() != null) {
+            errors.add(SPEC.child("inboundConnectionPool"), "not supported yet: pilot4j builds no inbound listeners");
+        }
+        if (spec.getOutboundTrafficPolicy() != null && spec.getOutboundTrafficPolicy().getEgressProxy() != null) {
+            errors.add(SPEC.child("outboundTrafficPolicy").child("egressProxy"), "not supported yet: pilot4j sends traffic "
+                    + "to unknown hosts out directly (ALLOW_ANY) or nowhere (REGISTRY_ONLY), not through an egress proxy");
         }
         Map<String, String> selector = spec.getWorkloadSelector() == null ? Map.of()
                 : RuleFields.labels(spec.getWorkloadSelector().getLabels());

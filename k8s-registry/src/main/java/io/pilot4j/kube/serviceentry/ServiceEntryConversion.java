@@ -5,6 +5,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryLocation;
 import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldErrors;
+import io.pilot4j.kube.FieldPath;
 import io.pilot4j.kube.IpAddresses;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
@@ -51,6 +52,10 @@ public final class ServiceEntryConversion {
         Metadata.requireName(object, errors);
         String namespace = Metadata.namespace(object);
         errors.addAll(ServiceEntryValidation.validate(spec, namespace));
+        if (spec != null && spec.getWorkloadSelector() != null && listOf(spec.getEndpoints()).isEmpty()) {
+            errors.add(FieldPath.of("spec").child("workloadSelector"), "not supported yet: pilot4j selects no pods or "
+                    + "WorkloadEntries for a ServiceEntry, which would be served without endpoints; list them in spec.endpoints");
+        }
         return errors.toResult(() -> build(spec, namespace, Metadata.labels(object)));
     }
 
@@ -68,9 +73,8 @@ public final class ServiceEntryConversion {
         Set<String> exportTo = new LinkedHashSet<>(listOf(spec.getExportTo()));
         boolean meshExternal = spec.getLocation() != ServiceEntryLocation.MESH_INTERNAL;
         List<WorkloadEntry> workloads = listOf(spec.getEndpoints());
-        // Without endpoints a DNS entry resolves its own host; a workloadSelector means endpoints come from
-        // selected workloads instead, of which a file registry has none.
-        boolean hostIsEndpoint = workloads.isEmpty() && spec.getWorkloadSelector() == null
+        // Without endpoints a DNS entry resolves its own host (a workloadSelector has been rejected).
+        boolean hostIsEndpoint = workloads.isEmpty()
                 && (resolution == Resolution.DNS_LB || resolution == Resolution.DNS_ROUND_ROBIN_LB);
         List<Endpoint> workloadEndpoints = workloadEndpoints(workloads, sePorts);
 

@@ -141,17 +141,7 @@ class ServiceEntryConversionTest {
                                 """,
                         List.of(swe(new Service("uds.local", "default", List.of(HTTP_80), Map.of(), List.of(),
                                 Resolution.CLIENT_SIDE_LB, true, Set.of()), List.of(
-                                we("unix:///var/run/app.sock", 80, "http", Map.of(), Locality.NONE, 1, ""))))),
-                arguments("DNS with a workloadSelector has no endpoints: there are no workloads to select", """
-                                metadata: {name: sel}
-                                spec:
-                                  hosts: [sel.example.com]
-                                  resolution: DNS
-                                  workloadSelector: {labels: {app: sel}}
-                                  ports: [{name: http, number: 80, protocol: HTTP}]
-                                """,
-                        List.of(swe(new Service("sel.example.com", "default", List.of(HTTP_80), Map.of(), List.of(),
-                                Resolution.DNS_LB, true, Set.of()), List.of()))));
+                                we("unix:///var/run/app.sock", 80, "http", Map.of(), Locality.NONE, 1, ""))))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -180,6 +170,22 @@ class ServiceEntryConversionTest {
         assertEquals("api.example.com", v1.value().get(0).service().hostname());
         assertEquals(v1, v1beta1);
         assertEquals(v1, v1alpha3);
+    }
+
+    @Test
+    void aWorkloadSelectorIsRejectedAsNothingSelectsWorkloadsForIt() {
+        var result = ServiceEntryConversion.convert(Yaml.read("""
+                kind: ServiceEntry
+                metadata: {name: sel, namespace: default}
+                spec:
+                  hosts: [sel.example.com]
+                  resolution: STATIC
+                  workloadSelector: {labels: {app: sel}}
+                  ports: [{name: http, number: 80, protocol: HTTP}]
+                """, io.fabric8.istio.api.networking.v1.ServiceEntry.class));
+        assertEquals(List.of("spec.workloadSelector: not supported yet: pilot4j selects no pods or WorkloadEntries for a "
+                + "ServiceEntry, which would be served without endpoints; list them in spec.endpoints"),
+                result.errors().stream().map(Object::toString).toList());
     }
 
     @Test

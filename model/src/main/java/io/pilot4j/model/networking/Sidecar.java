@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Istio's Sidecar. Its egress hosts limit the services a proxy is sent ({@link #admits}); ingress listeners,
- * outboundTrafficPolicy and per-port egress listeners are held, not applied yet.
+ * Istio's Sidecar. Its egress hosts limit the services a proxy is sent ({@link #admits}) and its
+ * outboundTrafficPolicy mode where traffic to unknown hosts goes; conversions reject what is not applied yet.
  *
  * @param workloadSelector      the workloads it applies to; empty means every workload of its namespace
  * @param egress                egress listeners, each limiting what the proxy sees
@@ -16,15 +16,12 @@ public record Sidecar(ConfigMeta meta, Map<String, String> workloadSelector, Lis
                       String outboundTrafficPolicy) implements TrafficRule {
 
     /**
-     * @param port  0 for every port
+     * An egress listener on every port (conversions reject port, bind and captureMode).
+     *
      * @param hosts {@code namespace/host} entries: {@code ./}, {@code * /} and {@code ~/} forms as in Istio
      */
-    public record EgressListener(int port, String portName, String protocol, String bind, String captureMode, List<String> hosts) {
+    public record EgressListener(List<String> hosts) {
         public EgressListener {
-            portName = Objects.requireNonNullElse(portName, "");
-            protocol = Objects.requireNonNullElse(protocol, "");
-            bind = Objects.requireNonNullElse(bind, "");
-            captureMode = Objects.requireNonNullElse(captureMode, "");
             hosts = List.copyOf(hosts);
         }
     }
@@ -33,7 +30,7 @@ public record Sidecar(ConfigMeta meta, Map<String, String> workloadSelector, Lis
      * Whether the egress hosts admit a service, as Istio's sidecar scope does: some {@code namespace/host} entry of
      * some egress listener whose namespace part is {@code *}, {@code .} (the proxy's namespace) or the service's
      * namespace ({@code ~} admits nothing), and whose host part is {@code *}, a wildcard covering the hostname, or
-     * the hostname. Listeners bound to a port are not told apart yet: their hosts admit the service on every port.
+     * the hostname.
      */
     public boolean admits(String serviceNamespace, String hostname, String proxyNamespace) {
         for (EgressListener listener : egress) {
