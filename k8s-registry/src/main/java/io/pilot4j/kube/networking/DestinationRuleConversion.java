@@ -200,8 +200,8 @@ public final class DestinationRuleConversion {
             if (w.getMinimumPercent() != null && (w.getMinimumPercent() < 0 || w.getMinimumPercent() > 100)) {
                 errors.add(p.child("minimumPercent"), w.getMinimumPercent() + " is out of range 0-100");
             }
-            if (w.getAggression() != null && w.getAggression() < 1) {
-                errors.add(p.child("aggression"), w.getAggression() + " must be at least 1");
+            if (w.getAggression() != null && w.getAggression() <= 0) {
+                errors.add(p.child("aggression"), w.getAggression() + " must be greater than 0");
             }
             return duration.map(d -> new LoadBalancerSettings.Warmup(d,
                     w.getMinimumPercent() == null ? OptionalDouble.empty() : OptionalDouble.of(w.getMinimumPercent()),
@@ -209,6 +209,23 @@ public final class DestinationRuleConversion {
         }
         return RuleFields.duration(lb.getWarmupDurationSecs(), path.child("warmupDurationSecs"), errors)
                 .map(d -> new LoadBalancerSettings.Warmup(d, OptionalDouble.empty(), OptionalDouble.empty()));
+    }
+
+    /** Envoy's Primes::isPrime, as Istio copies it. */
+    private static boolean isPrime(long x) {
+        if (x < 4) {
+            return x != 0;
+        }
+        if ((x & 1) == 0) {
+            return false;
+        }
+        long limit = (long) Math.sqrt((double) x);
+        for (long factor = 3; factor <= limit; factor += 2) {
+            if (x % factor == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<LoadBalancerSettings.ConsistentHash> consistentHash(
@@ -219,6 +236,17 @@ public final class DestinationRuleConversion {
         if (ch.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBMaglev m && m.getMaglev() != null
                 && m.getMaglev().getTableSize() != null) {
             tableSize = m.getMaglev().getTableSize();
+        }
+        if (maglev) {
+            // Istio's checks, Envoy's rules: Envoy rejects the cluster otherwise.
+            FieldPath p = path.child("maglev").child("tableSize");
+            if (tableSize == 0) {
+                errors.add(p, "required: tableSize must be set for maglev");
+            } else if (tableSize >= 5000011) {
+                errors.add(p, tableSize + " must be less than 5000011");
+            } else if (!isPrime(tableSize)) {
+                errors.add(p, tableSize + " must be a prime number");
+            }
         }
         Object key = ch.getHashKey();
         if (key instanceof LoadBalancerSettingsConsistentHashLBHttpHeaderName h && h.getHttpHeaderName() != null) {

@@ -7,7 +7,6 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionDelayExpon
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPFaultInjectionDelayFixedDelay;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirectDerivePort;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRedirectPort;
-import io.fabric8.istio.api.api.networking.v1alpha3.HeadersHeaderOperations;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
@@ -181,7 +180,7 @@ public final class VirtualServiceConversion {
             }
             anyWeight |= d.getWeight() != null;
             total += weight;
-            Headers headers = headers(d.getHeaders());
+            Headers headers = headers(d.getHeaders(), p.child("headers"), errors);
             RuleFields.destination(d.getDestination(), p.child("destination"), c.namespace(), c.domainSuffix(), errors)
                     .ifPresent(dest -> route.add(new HttpRouteDestination(dest, weight, headers)));
         }
@@ -290,7 +289,7 @@ public final class VirtualServiceConversion {
             cors = Optional.of(cors(r.getCorsPolicy(), path.child("corsPolicy"), errors));
         }
         return Optional.of(new HttpRoute(r.getName(), matches, route, redirect, direct, delegate, rewrite, timeout, retries, fault,
-                mirrors, cors, headers(r.getHeaders())));
+                mirrors, cors, headers(r.getHeaders(), path.child("headers"), errors)));
     }
 
     private static HttpMatchRequest match(io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequest m, FieldPath path, String namespace,
@@ -450,18 +449,12 @@ public final class VirtualServiceConversion {
                 p.getUnmatchedPreflights() == null ? "" : p.getUnmatchedPreflights().toString());
     }
 
-    private static Headers headers(io.fabric8.istio.api.api.networking.v1alpha3.Headers h) {
+    private static Headers headers(io.fabric8.istio.api.api.networking.v1alpha3.Headers h, FieldPath path, FieldErrors errors) {
         if (h == null) {
             return Headers.NONE;
         }
-        return new Headers(operations(h.getRequest()), operations(h.getResponse()));
-    }
-
-    private static Headers.Operations operations(HeadersHeaderOperations o) {
-        if (o == null) {
-            return Headers.Operations.NONE;
-        }
-        return new Headers.Operations(RuleFields.map(o.getSet()), RuleFields.map(o.getAdd()), RuleFields.list(o.getRemove()));
+        return new Headers(HeaderOperations.convert(h.getRequest(), true, path.child("request"), errors),
+                HeaderOperations.convert(h.getResponse(), false, path.child("response"), errors));
     }
 
     /** For tests and messages: the destinations of an HTTP route, in order. */

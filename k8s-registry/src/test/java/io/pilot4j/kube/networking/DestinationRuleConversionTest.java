@@ -158,16 +158,30 @@ class DestinationRuleConversionTest {
                         host: reviews
                         trafficPolicy:
                           tunnel: {protocol: CONNECT, targetHost: egress.example.com, targetPort: 8443}
-                          loadBalancer: {warmup: {minimumPercent: 120, aggression: 0.5}}
+                          loadBalancer: {warmup: {minimumPercent: 120, aggression: 0}}
                           retryBudget: {percent: 101, minRetryConcurrency: -1}
                         """, List.of(
                         "spec.trafficPolicy.tunnel: not supported yet: pilot4j does not tunnel upstream connections (HTTP CONNECT), and the rule "
                                 + "is rejected rather than its traffic sent untunnelled",
                         "spec.trafficPolicy.loadBalancer.warmup.duration: required",
                         "spec.trafficPolicy.loadBalancer.warmup.minimumPercent: 120.0 is out of range 0-100",
-                        "spec.trafficPolicy.loadBalancer.warmup.aggression: 0.5 must be at least 1",
+                        "spec.trafficPolicy.loadBalancer.warmup.aggression: 0.0 must be greater than 0",
                         "spec.trafficPolicy.retryBudget.percent: 101.0 is out of range 0-100",
                         "spec.trafficPolicy.retryBudget.minRetryConcurrency: -1 must not be negative")),
+                arguments("maglev tableSize: required, prime and below 5000011, as Envoy takes it", """
+                        host: reviews
+                        trafficPolicy:
+                          portLevelSettings:
+                          - port: {number: 1}
+                            loadBalancer: {consistentHash: {httpHeaderName: x, maglev: {}}}
+                          - port: {number: 2}
+                            loadBalancer: {consistentHash: {httpHeaderName: x, maglev: {tableSize: 65536}}}
+                          - port: {number: 3}
+                            loadBalancer: {consistentHash: {httpHeaderName: x, maglev: {tableSize: 5000011}}}
+                        """, List.of(
+                        "spec.trafficPolicy.portLevelSettings[0].loadBalancer.consistentHash.maglev.tableSize: required: tableSize must be set for maglev",
+                        "spec.trafficPolicy.portLevelSettings[1].loadBalancer.consistentHash.maglev.tableSize: 65536 must be a prime number",
+                        "spec.trafficPolicy.portLevelSettings[2].loadBalancer.consistentHash.maglev.tableSize: 5000011 must be less than 5000011")),
                 arguments("port level settings", """
                         host: reviews
                         trafficPolicy:

@@ -233,6 +233,23 @@ class VirtualServiceConversionTest {
                         "spec.http[0].fault.abort.http2Error: not supported yet (as in Istio): use httpStatus or grpcStatus",
                         "spec.tcp[0].match[0].sourceSubnet: not supported yet: pilot4j does not match connections by their source "
                                 + "address, and the rule is rejected rather than applied to every source")),
+                arguments("header operations Envoy would reject with the whole route configuration, as Istio validates them", """
+                        hosts: [a]
+                        http:
+                        - route:
+                          - destination: {host: a}
+                            headers: {response: {set: {":status": "200"}}}
+                          headers:
+                            request: {set: {host: b.example.com, x-ok: "%HOSTNAME% 100%%"}, add: {":path": /x}, remove: [host, ":method"]}
+                            response: {add: {x-bad: "abc%123", x-open: "%START_TIME%%", x-ctl: "a\\x01b"}, remove: [Host]}
+                        """, List.of("spec.http[0].route[0].headers.response.set[:status]: invalid header \":status\": header cannot have \":\" prefix",
+                        "spec.http[0].headers.request.add[:path]: invalid header \":path\": header cannot have \":\" prefix",
+                        "spec.http[0].headers.request.remove[0]: invalid header \"host\": cannot set Host header",
+                        "spec.http[0].headers.request.remove[1]: invalid header \":method\": header cannot have \":\" prefix",
+                        "spec.http[0].headers.response.add[x-bad]: header value configuration: un-terminated variable expression 'abc%123'",
+                        "spec.http[0].headers.response.add[x-open]: header value configuration: un-escaped % (write %% for a literal %)",
+                        "spec.http[0].headers.response.add[x-ctl]: header value configuration a\u0001b is invalid: control characters are not allowed",
+                        "spec.http[0].headers.response.remove[0]: invalid header \"Host\": cannot set Host header")),
                 arguments("bad duration", """
                         hosts: [a]
                         http: [{timeout: 10x, route: [{destination: {host: a}}]}]
