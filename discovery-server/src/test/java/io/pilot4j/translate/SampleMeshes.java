@@ -145,7 +145,7 @@ public final class SampleMeshes {
                           - {name: v1, labels: {version: v1}}
                           - name: v2
                             labels: {version: v2}
-                            trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 60s}}}}
+                            trafficPolicy: {loadBalancer: {consistentHash: {httpCookie: {name: user, ttl: 60s, attributes: [{name: SameSite, value: Lax}]}}}}
                         ---
                         apiVersion: networking.istio.io/v1
                         kind: DestinationRule

@@ -276,6 +276,8 @@ public final class VirtualServiceRoutes {
             case HTTP_COOKIE -> {
                 RouteAction.HashPolicy.Cookie.Builder cookie = RouteAction.HashPolicy.Cookie.newBuilder().setName(hash.name()).setPath(hash.cookiePath());
                 hash.cookieTtl().ifPresent(ttl -> cookie.setTtl(Durations.fromNanos(ttl.toNanos())));
+                hash.cookieAttributes().forEach(a -> cookie.addAttributes(
+                        RouteAction.HashPolicy.CookieAttribute.newBuilder().setName(a.name()).setValue(a.value())));
                 out.setCookie(cookie);
             }
             case USE_SOURCE_IP -> out.setConnectionProperties(RouteAction.HashPolicy.ConnectionProperties.newBuilder().setSourceIp(true));

@@ -341,6 +341,41 @@ class VirtualServiceRoutesTest {
                           max_grpc_timeout {}
                         }
                         decorator { operation: "reviews.default.svc.cluster.local:9080/*" }
+                        """)),
+                arguments("a hash cookie: path, TTL and its attributes, in order", vs("""
+                        - route: [{destination: {host: reviews, subset: v1}}]
+                        """) + """
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: reviews-hash, namespace: default}
+                        spec:
+                          host: reviews
+                          trafficPolicy:
+                            loadBalancer:
+                              consistentHash:
+                                httpCookie: {name: user, path: /, ttl: 60s, attributes: [{name: SameSite, value: Strict}, {name: Secure}]}
+                          subsets: [{name: v1, labels: {version: v1}}]
+                        """, List.of("""
+                        match { prefix: "/" }
+                        route {
+                          cluster: "outbound|9080|v1|reviews.default.svc.cluster.local"
+                          timeout {}
+                          retry_policy {
+                            retry_on: "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes"
+                            num_retries { value: 2 }
+                            host_selection_retry_max_attempts: 5
+                          }
+                          hash_policy {
+                            cookie {
+                              name: "user" ttl { seconds: 60 } path: "/"
+                              attributes { name: "SameSite" value: "Strict" }
+                              attributes { name: "Secure" }
+                            }
+                          }
+                          max_grpc_timeout {}
+                        }
+                        decorator { operation: "reviews.default.svc.cluster.local:9080/*" }
                         """)));
     }
 

@@ -26,12 +26,14 @@ import io.pilot4j.model.networking.TrafficPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * An Istio DestinationRule (v1, v1beta1 or v1alpha3) to the model, validated as Istio's ValidateDestinationRule does
@@ -251,25 +253,40 @@ public final class DestinationRuleConversion {
         Object key = ch.getHashKey();
         if (key instanceof LoadBalancerSettingsConsistentHashLBHttpHeaderName h && h.getHttpHeaderName() != null) {
             return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.HTTP_HEADER_NAME,
-                    h.getHttpHeaderName(), "", Optional.empty(), ringSize, maglev, tableSize));
+                    h.getHttpHeaderName(), "", Optional.empty(), List.of(), ringSize, maglev, tableSize));
         }
         if (key instanceof LoadBalancerSettingsConsistentHashLBHttpCookie c && c.getHttpCookie() != null) {
             var cookie = c.getHttpCookie();
             if (cookie.getName() == null || cookie.getName().isEmpty()) {
                 errors.add(path.child("httpCookie").child("name"), "required");
             }
+            // Istio's checks: every attribute named, no name twice.
+            List<LoadBalancerSettings.ConsistentHash.CookieAttribute> attributes = new ArrayList<>();
+            var specAttributes = RuleFields.list(cookie.getAttributes());
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < specAttributes.size(); i++) {
+                var a = specAttributes.get(i);
+                FieldPath p = path.child("httpCookie").child("attributes").index(i);
+                if (a == null || a.getName() == null || a.getName().isEmpty()) {
+                    errors.add(p.child("name"), "required: a cookie attribute needs a name");
+                } else if (!names.add(a.getName())) {
+                    errors.add(p.child("name"), "duplicate cookie attribute name: " + a.getName());
+                } else {
+                    attributes.add(new LoadBalancerSettings.ConsistentHash.CookieAttribute(a.getName(), a.getValue()));
+                }
+            }
             return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.HTTP_COOKIE,
                     cookie.getName(), cookie.getPath(), RuleFields.duration(cookie.getTtl(), path.child("httpCookie").child("ttl"), errors),
-                    ringSize, maglev, tableSize));
+                    attributes, ringSize, maglev, tableSize));
         }
         if (key instanceof LoadBalancerSettingsConsistentHashLBUseSourceIp s && Boolean.TRUE.equals(s.getUseSourceIp())) {
             return Optional.of(new LoadBalancerSettings.ConsistentHash(LoadBalancerSettings.ConsistentHash.HashKey.USE_SOURCE_IP,
-                    "", "", Optional.empty(), ringSize, maglev, tableSize));
+                    "", "", Optional.empty(), List.of(), ringSize, maglev, tableSize));
         }
         if (key instanceof LoadBalancerSettingsConsistentHashLBHttpQueryParameterName q && q.getHttpQueryParameterName() != null) {
             return Optional.of(new LoadBalancerSettings.ConsistentHash(
                     LoadBalancerSettings.ConsistentHash.HashKey.HTTP_QUERY_PARAMETER_NAME, q.getHttpQueryParameterName(), "",
-                    Optional.empty(), ringSize, maglev, tableSize));
+                    Optional.empty(), List.of(), ringSize, maglev, tableSize));
         }
         errors.add(path, "one of httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName is required");
         return Optional.empty();

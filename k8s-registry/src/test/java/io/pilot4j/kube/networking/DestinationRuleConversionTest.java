@@ -78,7 +78,7 @@ class DestinationRuleConversionTest {
 
         // Port 9080 takes the port-level hash; subset v2 then replaces the load balancer with RANDOM.
         LoadBalancerSettings.ConsistentHash hash = new LoadBalancerSettings.ConsistentHash(
-                LoadBalancerSettings.ConsistentHash.HashKey.HTTP_HEADER_NAME, "x-user", "", Optional.empty(), 2048, false, 0);
+                LoadBalancerSettings.ConsistentHash.HashKey.HTTP_HEADER_NAME, "x-user", "", Optional.empty(), List.of(), 2048, false, 0);
         assertEquals(Optional.of(hash), dr.policyFor("v1", 9080).loadBalancer().flatMap(LoadBalancerSettings::consistentHash));
         assertEquals(LoadBalancerSettings.Simple.LEAST_REQUEST, dr.policyFor("v1", 9090).loadBalancer().orElseThrow().simple());
         assertEquals(LoadBalancerSettings.Simple.RANDOM, dr.policyFor("v2", 9080).loadBalancer().orElseThrow().simple());
@@ -182,6 +182,13 @@ class DestinationRuleConversionTest {
                         "spec.trafficPolicy.portLevelSettings[0].loadBalancer.consistentHash.maglev.tableSize: required: tableSize must be set for maglev",
                         "spec.trafficPolicy.portLevelSettings[1].loadBalancer.consistentHash.maglev.tableSize: 65536 must be a prime number",
                         "spec.trafficPolicy.portLevelSettings[2].loadBalancer.consistentHash.maglev.tableSize: 5000011 must be less than 5000011")),
+                arguments("hash cookie attributes: named, each once", """
+                        host: reviews
+                        trafficPolicy:
+                          loadBalancer:
+                            consistentHash: {httpCookie: {name: u, ttl: 1s, attributes: [{value: x}, {name: Secure}, {name: Secure}]}}
+                        """, List.of("spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[0].name: required: a cookie attribute needs a name",
+                        "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie.attributes[2].name: duplicate cookie attribute name: Secure")),
                 arguments("port level settings", """
                         host: reviews
                         trafficPolicy:

@@ -3,6 +3,7 @@ package io.pilot4j.model.networking;
 import io.pilot4j.mesh.LocalityLbSetting;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -42,14 +43,23 @@ public record LoadBalancerSettings(Simple simple, Optional<ConsistentHash> consi
      * @param name            the header, cookie or query parameter name; empty for the source IP
      * @param cookiePath      the cookie's path
      * @param cookieTtl       the cookie's lifetime: Envoy generates the cookie when absent and a TTL is given
+     * @param cookieAttributes attributes of a generated cookie ({@code SameSite=Strict}, {@code Secure}), in order
      * @param minimumRingSize ring hash size, 0 for the default
      * @param maglev          the maglev algorithm instead of a ring hash
      * @param maglevTableSize maglev's table size, 0 for Envoy's default
      */
-    public record ConsistentHash(HashKey key, String name, String cookiePath, Optional<Duration> cookieTtl, long minimumRingSize,
-                                 boolean maglev, long maglevTableSize) {
+    public record ConsistentHash(HashKey key, String name, String cookiePath, Optional<Duration> cookieTtl,
+                                 List<CookieAttribute> cookieAttributes, long minimumRingSize, boolean maglev, long maglevTableSize) {
         public enum HashKey {
             HTTP_HEADER_NAME, HTTP_COOKIE, USE_SOURCE_IP, HTTP_QUERY_PARAMETER_NAME
+        }
+
+        /** @param value empty for a flag attribute ({@code Secure}) */
+        public record CookieAttribute(String name, String value) {
+            public CookieAttribute {
+                Objects.requireNonNull(name, "name");
+                value = Objects.requireNonNullElse(value, "");
+            }
         }
 
         public ConsistentHash {
@@ -57,6 +67,7 @@ public record LoadBalancerSettings(Simple simple, Optional<ConsistentHash> consi
             name = Objects.requireNonNullElse(name, "");
             cookiePath = Objects.requireNonNullElse(cookiePath, "");
             Objects.requireNonNull(cookieTtl, "cookieTtl");
+            cookieAttributes = List.copyOf(cookieAttributes);
         }
     }
 
