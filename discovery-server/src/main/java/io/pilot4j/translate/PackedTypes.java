@@ -29,6 +29,7 @@ public final class PackedTypes {
             TcpProxy.getDescriptor(),
             HttpProtocolOptions.getDescriptor(),
             PreviousHostsPredicate.getDescriptor(),
+            io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig.getDescriptor(),
             HTTPFault.getDescriptor(),
             Cors.getDescriptor(),
             CorsPolicy.getDescriptor(),

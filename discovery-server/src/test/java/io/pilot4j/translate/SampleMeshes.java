@@ -177,7 +177,7 @@ public final class SampleMeshes {
                             - {queryParams: {debug: {exact: "1"}}, ignoreUriCase: true, uri: {exact: /Debug}}
                             route: [{destination: {host: ratings, subset: v2}, headers: {response: {set: {x-subset: v2}}}}]
                             timeout: 2s
-                            retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "gateway-error,connect-failure,503"}
+                            retries: {attempts: 3, perTryTimeout: 500ms, retryOn: "gateway-error,connect-failure,503", retryRemoteLocalities: true}
                             fault:
                               delay: {fixedDelay: 100ms, percentage: {value: 1}}
                               abort: {httpStatus: 503, percentage: {value: 0.5}}

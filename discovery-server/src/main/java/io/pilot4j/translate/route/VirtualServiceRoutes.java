@@ -20,6 +20,7 @@ import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.common.fault.v3.FaultDelay;
+import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
@@ -289,7 +290,8 @@ public final class VirtualServiceRoutes {
     /**
      * Istio's retry.ConvertPolicy: absent means Istio's default policy, 0 attempts means none; numbers in retryOn are
      * status codes (which need retriable-status-codes); a consistent hash drops the "other host" predicate so a
-     * retry keeps its affinity.
+     * retry keeps its affinity, unless retryIgnorePreviousHosts says otherwise; retryRemoteLocalities retries in
+     * other priorities (localities) than those tried, Envoy's previous_priorities.
      */
     static Optional<RetryPolicy> retryPolicy(Optional<HttpRetry> retries, boolean consistentHash) {
         RetryPolicy.Builder policy = DefaultRoute.RETRY.toBuilder();
@@ -327,8 +329,17 @@ public final class VirtualServiceRoutes {
         r.perTryTimeout().ifPresent(d -> policy.setPerTryTimeout(Durations.fromNanos(d.toNanos())));
         r.backoff().ifPresent(d -> policy.setRetryBackOff(RetryPolicy.RetryBackOff.newBuilder()
                 .setBaseInterval(Durations.fromNanos(d.toNanos()))));
-        if (r.retryIgnorePreviousHosts().isPresent() && !r.retryIgnorePreviousHosts().get()) {
+        // Said explicitly, it wins over the consistent hash's default, either way.
+        r.retryIgnorePreviousHosts().ifPresent(ignore -> {
             policy.clearRetryHostPredicate();
+            if (ignore) {
+                policy.addAllRetryHostPredicate(DefaultRoute.RETRY.getRetryHostPredicateList());
+            }
+        });
+        if (r.retryRemoteLocalities().orElse(false)) {
+            policy.setRetryPriority(RetryPolicy.RetryPriority.newBuilder()
+                    .setName("envoy.retry_priorities.previous_priorities")
+                    .setTypedConfig(Any.pack(PreviousPrioritiesConfig.newBuilder().setUpdateFrequency(2).build())));
         }
         return Optional.of(policy.build());
     }

@@ -36,6 +36,7 @@ class VirtualServiceRoutesTest {
                     .add(HTTPFault.getDescriptor())
                     .add(CorsPolicy.getDescriptor())
                     .add(PreviousHostsPredicate.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig.getDescriptor())
                     .build())
             .build();
 
@@ -342,8 +343,10 @@ class VirtualServiceRoutesTest {
                         }
                         decorator { operation: "reviews.default.svc.cluster.local:9080/*" }
                         """)),
-                arguments("a hash cookie: path, TTL and its attributes, in order", vs("""
+                arguments("a hash cookie: path, TTL and its attributes, in order; retries told to try other hosts (despite the hash) "
+                        + "and other localities", vs("""
                         - route: [{destination: {host: reviews, subset: v1}}]
+                          retries: {attempts: 2, retryIgnorePreviousHosts: true, retryRemoteLocalities: true}
                         """) + """
                         ---
                         apiVersion: networking.istio.io/v1
@@ -364,6 +367,20 @@ class VirtualServiceRoutesTest {
                           retry_policy {
                             retry_on: "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes"
                             num_retries { value: 2 }
+                            retry_priority {
+                              name: "envoy.retry_priorities.previous_priorities"
+                              typed_config {
+                                [type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig] {
+                                  update_frequency: 2
+                                }
+                              }
+                            }
+                            retry_host_predicate {
+                              name: "envoy.retry_host_predicates.previous_hosts"
+                              typed_config {
+                                [type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate] {}
+                              }
+                            }
                             host_selection_retry_max_attempts: 5
                           }
                           hash_policy {
