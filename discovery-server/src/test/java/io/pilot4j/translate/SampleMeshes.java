@@ -67,7 +67,8 @@ public final class SampleMeshes {
      */
     /**
      * TLS services routed by SNI: one with a VIP and tls routes (subsets, a split, subnets), two external ones without
-     * VIP sharing 0.0.0.0_443, and a TCP service whose tcp routes match destination subnets.
+     * VIP sharing 0.0.0.0_443, and a TCP service whose tcp routes match destination subnets, with TCP timeouts and a
+     * source IP hash.
      */
     public static PushFixture withTlsRoutes() {
         return bookinfo()
@@ -115,6 +116,15 @@ public final class SampleMeshes {
                           tcp:
                           - match: [{destinationSubnets: [10.8.0.0/16, 10.9.0.1]}]
                             route: [{destination: {host: db}}]
+                        ---
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: db, namespace: default}
+                        spec:
+                          host: db
+                          trafficPolicy:
+                            connectionPool: {tcp: {idleTimeout: 30m, maxConnectionDuration: 2h}}
+                            loadBalancer: {consistentHash: {useSourceIp: true}}
                         """);
     }
 

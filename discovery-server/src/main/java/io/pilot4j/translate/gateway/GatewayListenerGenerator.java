@@ -84,7 +84,7 @@ public final class GatewayListenerGenerator implements XdsGenerator {
             }
             Optional<Filter> filter;
             if (s.routeName().isEmpty()) {
-                filter = TcpRoutes.forGateway(push, boundVirtualServices(proxy, push, s), port.number(), s.gatewayName());
+                filter = TcpRoutes.forGateway(proxy, push, boundVirtualServices(proxy, push, s), port.number(), s.gatewayName());
             } else {
                 filter = Optional.of(connectionManager(s.server().name().isEmpty() ? statPrefix : s.server().name(), s.routeName()));
             }
@@ -126,7 +126,7 @@ public final class GatewayListenerGenerator implements XdsGenerator {
                         continue;
                     }
                     taken.addAll(m.sniHosts());
-                    FilterChain.Builder chain = FilterChain.newBuilder().addFilters(TcpRoutes.filter(push, vs, route.route(), port));
+                    FilterChain.Builder chain = FilterChain.newBuilder().addFilters(TcpRoutes.filter(proxy, push, vs, route.route(), port));
                     if (!m.sniHosts().contains("*")) {
                         chain.setFilterChainMatch(FilterChainMatch.newBuilder().addAllServerNames(new TreeSet<>(m.sniHosts())));
                     }

@@ -1,6 +1,5 @@
 package io.pilot4j.translate.listener;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.CidrRange;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
@@ -12,6 +11,7 @@ import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
+import io.pilot4j.model.networking.Destination;
 import io.pilot4j.model.networking.RouteDestination;
 import io.pilot4j.model.networking.TcpRoute;
 import io.pilot4j.model.networking.TlsRoute;
@@ -64,7 +64,7 @@ public final class TcpRoutes {
                             .addAllPrefixRanges(cidrs(m.destinationSubnets()))
                             .build();
                     if (handled.add(match)) {
-                        out.add(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter(push, vs.get(), route.route(), port)).build());
+                        out.add(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
                         tlsRouted = true;
                     }
                 }
@@ -76,7 +76,7 @@ public final class TcpRoutes {
                     continue;
                 }
                 if (route.match().isEmpty()) {
-                    out.add(FilterChain.newBuilder().addFilters(filter(push, vs.get(), route.route(), port)).build());
+                    out.add(FilterChain.newBuilder().addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
                     return out;
                 }
                 List<String> subnets = new ArrayList<>();
@@ -85,7 +85,7 @@ public final class TcpRoutes {
                         continue;
                     }
                     if (m.destinationSubnets().isEmpty()) {
-                        out.add(FilterChain.newBuilder().addFilters(filter(push, vs.get(), route.route(), port)).build());
+                        out.add(FilterChain.newBuilder().addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
                         return out;
                     }
                     subnets.addAll(m.destinationSubnets());
@@ -93,14 +93,15 @@ public final class TcpRoutes {
                 if (!subnets.isEmpty()) {
                     out.add(FilterChain.newBuilder()
                             .setFilterChainMatch(FilterChainMatch.newBuilder().addAllPrefixRanges(cidrs(subnets)))
-                            .addFilters(filter(push, vs.get(), route.route(), port))
+                            .addFilters(filter(proxy, push, vs.get(), route.route(), port))
                             .build());
                 }
             }
         }
         if (!tlsRouted) {
             FilterChain.Builder fallback = FilterChain.newBuilder()
-                    .addFilters(TcpProxyFilter.to(SubsetKey.outbound(service.hostname(), port).toString()));
+                    .addFilters(TcpProxyFilter.to(proxy, push, SubsetKey.outbound(service.hostname(), port).toString(),
+                            service.hostname(), "", port));
             if (sharedAddress && (protocol == Protocol.TLS || protocol == Protocol.HTTPS)) {
                 fallback.setFilterChainMatch(FilterChainMatch.newBuilder().addServerNames(service.hostname()));
             }
@@ -116,7 +117,7 @@ public final class TcpRoutes {
      *
      * @param bound the VirtualServices bound to the gateway whose hosts the server admits
      */
-    public static Optional<Filter> forGateway(PushContext push, List<VirtualService> bound, int port, String gateway) {
+    public static Optional<Filter> forGateway(ProxyView proxy, PushContext push, List<VirtualService> bound, int port, String gateway) {
         for (VirtualService vs : bound) {
             for (TcpRoute route : vs.tcp()) {
                 if (route.route().isEmpty()) {
@@ -125,7 +126,7 @@ public final class TcpRoutes {
                 boolean fits = route.match().isEmpty() || route.match().stream().anyMatch(m -> (m.port() == 0 || m.port() == port)
                         && (m.gateways().isEmpty() || m.gateways().contains(gateway)));
                 if (fits) {
-                    return Optional.of(filter(push, vs, route.route(), port));
+                    return Optional.of(filter(proxy, push, vs, route.route(), port));
                 }
             }
         }
@@ -153,10 +154,15 @@ public final class TcpRoutes {
         return out;
     }
 
-    /** Istio's single-destination and weighted-cluster tcp_proxy; a 0 weight next to others gets no traffic. */
-    public static Filter filter(PushContext push, VirtualService vs, List<RouteDestination> destinations, int port) {
+    /**
+     * Istio's single-destination and weighted-cluster tcp_proxy; a 0 weight next to others gets no traffic. A split
+     * takes the TCP settings of its first destination host's DestinationRule, for no subset: a tcp_proxy has one
+     * idle timeout and hash policy for all its clusters.
+     */
+    public static Filter filter(ProxyView proxy, PushContext push, VirtualService vs, List<RouteDestination> destinations, int port) {
         if (destinations.size() == 1) {
-            return TcpProxyFilter.to(VirtualServiceRoutes.cluster(push, destinations.get(0).destination(), port));
+            Destination d = destinations.get(0).destination();
+            return TcpProxyFilter.to(proxy, push, VirtualServiceRoutes.cluster(push, d, port), d.host(), d.subset(), clusterPort(push, d, port));
         }
         TcpProxy.WeightedCluster.Builder weighted = TcpProxy.WeightedCluster.newBuilder();
         for (RouteDestination d : destinations) {
@@ -166,13 +172,17 @@ public final class TcpRoutes {
                         .setWeight(d.weight()));
             }
         }
-        return Filter.newBuilder()
-                .setName(TcpProxyFilter.NAME)
-                .setTypedConfig(Any.pack(TcpProxy.newBuilder()
-                        // Istio's stat prefix for a split: the VirtualService's name.namespace.
-                        .setStatPrefix(vs.meta().name() + "." + vs.meta().namespace())
-                        .setWeightedClusters(weighted)
-                        .build()))
-                .build();
+        TcpProxy.Builder tcp = TcpProxy.newBuilder()
+                // Istio's stat prefix for a split: the VirtualService's name.namespace.
+                .setStatPrefix(vs.meta().name() + "." + vs.meta().namespace())
+                .setWeightedClusters(weighted);
+        Destination first = destinations.get(0).destination();
+        TcpProxyFilter.applyRule(tcp, proxy, push, first.host(), "", clusterPort(push, first, port));
+        return TcpProxyFilter.filter(tcp);
+    }
+
+    /** The port of the destination's cluster, as {@link VirtualServiceRoutes#cluster} names it. */
+    private static int clusterPort(PushContext push, Destination d, int port) {
+        return SubsetKey.parse(VirtualServiceRoutes.cluster(push, d, port)).map(SubsetKey::port).orElse(port);
     }
 }

@@ -75,6 +75,67 @@ class TcpRoutesTest {
                         """));
     }
 
+    private static final String TCP_RULE = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: mysql, namespace: default}
+            spec:
+              host: mysql
+              trafficPolicy:
+                connectionPool: {tcp: {idleTimeout: 30m, maxConnectionDuration: 2h}}
+                loadBalancer: {consistentHash: {useSourceIp: true}}
+              subsets:
+              - {name: primary, labels: {role: primary}}
+              - {name: replica, labels: {role: replica}, trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}}
+            """;
+
+    static Stream<Arguments> destinationRuleCases() {
+        return Stream.of(
+                arguments("the service's own cluster: idle timeout, connection duration and source IP hash", "", """
+                        stat_prefix: "outbound|3306||mysql.default.svc.cluster.local"
+                        cluster: "outbound|3306||mysql.default.svc.cluster.local"
+                        idle_timeout { seconds: 1800 }
+                        max_downstream_connection_duration { seconds: 7200 }
+                        hash_policy { source_ip {} }
+                        """),
+                arguments("a subset whose own load balancer replaces the hash", vs("""
+                        - route: [{destination: {host: mysql, subset: replica}}]
+                        """), """
+                        stat_prefix: "outbound|3306|replica|mysql.default.svc.cluster.local"
+                        cluster: "outbound|3306|replica|mysql.default.svc.cluster.local"
+                        idle_timeout { seconds: 1800 }
+                        max_downstream_connection_duration { seconds: 7200 }
+                        """),
+                arguments("a split: the host's rule, for no subset", vs("""
+                        - route:
+                          - {destination: {host: mysql, subset: primary}, weight: 50}
+                          - {destination: {host: mysql, subset: replica}, weight: 50}
+                        """), """
+                        stat_prefix: "mysql.default"
+                        weighted_clusters {
+                          clusters { name: "outbound|3306|primary|mysql.default.svc.cluster.local" weight: 50 }
+                          clusters { name: "outbound|3306|replica|mysql.default.svc.cluster.local" weight: 50 }
+                        }
+                        idle_timeout { seconds: 1800 }
+                        max_downstream_connection_duration { seconds: 7200 }
+                        hash_policy { source_ip {} }
+                        """));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("destinationRuleCases")
+    void tcpProxyTakesTheDestinationRulesTcpSettings(String name, String rules, String expected) throws Exception {
+        PushFixture fixture = new PushFixture().kube("mysql", "default").tcp(3306).vip("10.96.0.20").and().istio(TCP_RULE);
+        if (!rules.isEmpty()) {
+            fixture.istio(rules);
+        }
+        Listener l = (Listener) new ListenerGenerator().generate(Proxies.sidecar("default"), fixture.build(), ResourceNames.of("10.96.0.20_3306"))
+                .get(0).resource();
+        TcpProxy.Builder want = TcpProxy.newBuilder();
+        TextFormat.merge(expected, want);
+        assertEquals(want.build(), l.getFilterChains(0).getFilters(0).getTypedConfig().unpack(TcpProxy.class));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void tcpListenerProxiesAsTheVirtualServiceSays(String name, String rules, String expected) throws Exception {

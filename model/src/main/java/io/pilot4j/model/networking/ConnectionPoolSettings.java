@@ -7,7 +7,11 @@ import java.util.Optional;
 /** Istio's ConnectionPoolSettings; as in the proto, 0 means "not set" for every count. */
 public record ConnectionPoolSettings(Optional<Tcp> tcp, Optional<Http> http) {
 
-    /** @param tcpKeepalive held (not translated yet) */
+    /**
+     * @param idleTimeout           HTTP clusters' idle timeout when the HTTP settings give none, and a tcp_proxy's
+     * @param maxConnectionDuration HTTP clusters' connection lifetime, and a tcp_proxy's downstream connection lifetime
+     * @param tcpKeepalive          the upstream connections' TCP keepalive
+     */
     public record Tcp(int maxConnections, Optional<Duration> connectTimeout, Optional<Duration> idleTimeout,
                       Optional<Duration> maxConnectionDuration, Optional<TcpKeepalive> tcpKeepalive) {
         public Tcp {
