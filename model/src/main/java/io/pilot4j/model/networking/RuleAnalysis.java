@@ -24,6 +24,7 @@ public final class RuleAnalysis {
     public static List<ConfigError> analyze(RuleIndex index, Map<String, Service> services) {
         List<ConfigError> out = new ArrayList<>(index.delegationErrors());
         for (VirtualService vs : index.rules().virtualServices()) {
+            unservedHosts(vs, services).ifPresent(out::add);
             for (int i = 0; i < vs.http().size(); i++) {
                 HttpRoute route = vs.http().get(i);
                 String path = "spec.http[" + i + "]";
@@ -52,6 +53,30 @@ public final class RuleAnalysis {
             grpcTls(dr).ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * Hosts of a VirtualService for sidecars and gRPC clients that name no service. Their routes are built into the
+     * virtual hosts of services only (Istio would also give an external name a virtual host of its own on the ports
+     * the proxy listens on), so they route nothing until a ServiceEntry declares the host.
+     */
+    static Optional<ConfigError> unservedHosts(VirtualService vs, Map<String, Service> services) {
+        if (!vs.appliesToMesh()) {
+            return Optional.empty();
+        }
+        List<String> unserved = new ArrayList<>();
+        for (int i = 0; i < vs.hosts().size(); i++) {
+            String host = vs.hosts().get(i);
+            if (services.keySet().stream().noneMatch(h -> Hosts.matches(host, h))) {
+                unserved.add("spec.hosts[" + i + "]: \"" + host + "\"");
+            }
+        }
+        if (unserved.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigError(SOURCE, -1, "VirtualService", vs.meta().namespace(), vs.meta().name(),
+                String.join(", ", unserved) + (unserved.size() == 1 ? " names" : " name") + " no service: sidecars and gRPC "
+                        + "clients get no routes for it (pilot4j routes the hosts of services only); declare it with a ServiceEntry"));
     }
 
     /**

@@ -131,4 +131,18 @@ class RuleIndexTest {
                         + " (DestinationRule bookinfo/reviews has no subset \"v3\"); the route still applies and its requests to that"
                         + " subset fail, as in Istio")), errors);
     }
+
+    @Test
+    void analysisReportsMeshHostsThatNameNoService() {
+        Service reviews = new Service(REVIEWS, "bookinfo", List.of(new ServicePort("http", 9080, Protocol.HTTP)), Map.of(), List.of(),
+                Resolution.CLIENT_SIDE_LB, false, java.util.Set.of());
+        VirtualService mesh = vs(meta("bookinfo", "mesh", 0), List.of(REVIEWS, "*.bookinfo.svc.cluster.local", "api.example.com"),
+                List.of(), List.of(), "");
+        VirtualService gateway = vs(meta("bookinfo", "edge", 0), List.of("www.example.com"), List.of(), List.of("bookinfo/gw"), "");
+        RuleIndex index = index(List.of(mesh, gateway), List.of());
+        assertEquals(List.of(new ConfigError("analysis", -1, "VirtualService", "bookinfo", "mesh",
+                "spec.hosts[2]: \"api.example.com\" names no service: sidecars and gRPC clients get no routes for it (pilot4j "
+                        + "routes the hosts of services only); declare it with a ServiceEntry")),
+                RuleAnalysis.analyze(index, Map.of(REVIEWS, reviews)), "a gateway's hosts need no service");
+    }
 }
