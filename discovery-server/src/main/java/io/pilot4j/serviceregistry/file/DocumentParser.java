@@ -26,6 +26,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.pilot4j.kube.Metadata;
+import io.pilot4j.kube.networking.RingHash;
 import io.pilot4j.kube.networking.UnknownFields;
 
 import java.io.IOException;
@@ -93,6 +94,7 @@ final class DocumentParser {
             }
         });
         objects.registerModule(strictEnums);
+        objects.registerModule(RingHash.module());
     }
 
     /** @param fileName decides the format: {@code .json} is JSON, anything else YAML */

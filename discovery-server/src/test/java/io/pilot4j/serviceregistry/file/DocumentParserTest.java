@@ -85,6 +85,29 @@ class DocumentParserTest {
     }
 
     @Test
+    void aRingHashIsReadAndAFieldUnknownInsideItIsReported() {
+        List<Document> docs = parser.parse("dr.yaml", """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: default}
+                spec:
+                  host: reviews
+                  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x, ringHash: {minimumRingSize: 64}}}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: typo, namespace: default}
+                spec:
+                  host: reviews
+                  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x, ringHash: {minimumRingSiz: 64}}}}
+                """);
+        Document.Parsed ok = (Document.Parsed) docs.get(0);
+        assertEquals(List.of(), ok.unknownFields());
+        Document.Parsed typo = (Document.Parsed) docs.get(1);
+        assertEquals(List.of("spec.trafficPolicy.loadBalancer.consistentHash.ringHash.minimumRingSiz"), typo.unknownFields());
+    }
+
+    @Test
     void unknownKindsAreSkipped() {
         List<Document> docs = parser.parse("x.yaml", """
                 apiVersion: apps/v1

@@ -2,6 +2,7 @@ package io.pilot4j.kube.networking;
 
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHash;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpCookie;
+import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBRingHash;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpHeaderName;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpQueryParameterName;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBMaglev;
@@ -233,6 +234,15 @@ public final class DestinationRuleConversion {
     private static Optional<LoadBalancerSettings.ConsistentHash> consistentHash(
             io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLB ch, FieldPath path, FieldErrors errors) {
         long ringSize = ch.getMinimumRingSize() == null ? 0 : ch.getMinimumRingSize();
+        if (ch.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBRingHash r) {
+            if (ch.getMinimumRingSize() != null) {
+                errors.add(path.child("minimumRingSize"), "only one of minimumRingSize or maglev/ringHash can be set");
+            }
+            ringSize = RingHash.minimumRingSize(r).orElse(0);
+            if (ringSize < 0) {
+                errors.add(path.child("ringHash").child("minimumRingSize"), ringSize + " must not be negative");
+            }
+        }
         boolean maglev = ch.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBMaglev;
         long tableSize = 0;
         if (ch.getHashAlgorithm() instanceof LoadBalancerSettingsConsistentHashLBMaglev m && m.getMaglev() != null
@@ -240,6 +250,9 @@ public final class DestinationRuleConversion {
             tableSize = m.getMaglev().getTableSize();
         }
         if (maglev) {
+            if (ch.getMinimumRingSize() != null) {
+                errors.add(path.child("minimumRingSize"), "only one of minimumRingSize or maglev/ringHash can be set");
+            }
             // Istio's checks, Envoy's rules: Envoy rejects the cluster otherwise.
             FieldPath p = path.child("maglev").child("tableSize");
             if (tableSize == 0) {

@@ -88,7 +88,8 @@ public final class UnknownFields {
                     value(e.getValue(), args[1], path + "[" + e.getKey() + "]", out);
                 }
             }
-        } else if (type instanceof Class<?> c && c.getName().startsWith(ISTIO_TYPES) && !c.isEnum() && !c.isInterface()) {
+        } else if (type instanceof Class<?> c && (c.getName().startsWith(ISTIO_TYPES) || c == RingHash.Message.class)
+                && !c.isEnum() && !c.isInterface()) {
             object(json, c, path, out);
         }
     }
@@ -119,7 +120,10 @@ public final class UnknownFields {
                 }
                 JsonProperty property = f.getAnnotation(JsonProperty.class);
                 String name = property != null && !property.value().isEmpty() ? property.value() : f.getName();
-                out.put(name, f.getGenericType());
+                // fabric8 types the ring hash message as its own wrapper; RingHash reads the real one.
+                boolean ringHash = c == io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBRingHash.class
+                        && name.equals("ringHash");
+                out.put(name, ringHash ? RingHash.Message.class : f.getGenericType());
             }
         }
         return out;

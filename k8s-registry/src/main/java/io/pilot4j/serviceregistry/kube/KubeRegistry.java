@@ -1,5 +1,6 @@
 package io.pilot4j.serviceregistry.kube;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -12,7 +13,9 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.VersionInfo;
+import io.pilot4j.kube.networking.RingHash;
 import io.pilot4j.mesh.LabelSelector;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.PushRequest;
@@ -124,7 +127,9 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
         config.setWatchReconnectInterval(retry);
         config.setRequestRetryBackoffInterval(retry);
         config.setRequestRetryBackoffLimit(0);
-        this.client = new KubernetesClientBuilder().withConfig(config).build();
+        ObjectMapper mapper = new ObjectMapper().registerModule(RingHash.module());
+        this.client = new KubernetesClientBuilder().withConfig(config)
+                .withKubernetesSerialization(new KubernetesSerialization(mapper, true)).build();
         this.apiServer = String.valueOf(client.getMasterUrl());
         this.connectStatus = "connecting to the API server at " + apiServer;
         this.builder = new KubeStateBuilder(options.domainSuffix());

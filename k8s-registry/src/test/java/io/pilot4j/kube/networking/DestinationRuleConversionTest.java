@@ -39,6 +39,18 @@ class DestinationRuleConversionTest {
     }
 
     @Test
+    void ringHashSetsTheRingSize() {
+        var r = convert("""
+                host: reviews
+                trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user, ringHash: {minimumRingSize: 4096}}}}
+                """);
+        assertTrue(r.isValid(), () -> r.errors().toString());
+        var hash = r.value().trafficPolicy().loadBalancer().orElseThrow().consistentHash().orElseThrow();
+        assertEquals(4096, hash.minimumRingSize());
+        assertTrue(!hash.maglev());
+    }
+
+    @Test
     void trafficPolicySubsetsAndPortsConvert() {
         Result<io.pilot4j.model.networking.DestinationRule> r = convert("""
                 host: reviews
@@ -182,6 +194,12 @@ class DestinationRuleConversionTest {
                         "spec.trafficPolicy.portLevelSettings[0].loadBalancer.consistentHash.maglev.tableSize: required: tableSize must be set for maglev",
                         "spec.trafficPolicy.portLevelSettings[1].loadBalancer.consistentHash.maglev.tableSize: 65536 must be a prime number",
                         "spec.trafficPolicy.portLevelSettings[2].loadBalancer.consistentHash.maglev.tableSize: 5000011 must be less than 5000011")),
+                arguments("ringHash and the deprecated minimumRingSize together; a negative size", """
+                        host: reviews
+                        trafficPolicy:
+                          loadBalancer: {consistentHash: {httpHeaderName: x, minimumRingSize: 8, ringHash: {minimumRingSize: -1}}}
+                        """, List.of("spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize: only one of minimumRingSize or maglev/ringHash can be set",
+                        "spec.trafficPolicy.loadBalancer.consistentHash.ringHash.minimumRingSize: -1 must not be negative")),
                 arguments("hash cookie attributes: named, each once", """
                         host: reviews
                         trafficPolicy:

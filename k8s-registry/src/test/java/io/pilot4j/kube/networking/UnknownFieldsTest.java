@@ -56,4 +56,16 @@ class UnknownFieldsTest {
         assertEquals(List.of("spec.http[0].retries.atempts"), UnknownFields.of(vs, "spec"));
         assertEquals("unknown field \"atempts\"", UnknownFields.message("spec.http[0].retries.atempts"));
     }
+
+    @Test
+    void aRingHashIsKnownInTheJsonAndInAnObjectReadWithRingHashsModule() throws Exception {
+        String yaml = """
+                host: a
+                trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x, ringHash: {minimumRingSize: 8, minimumRingSiz: 9}}}}
+                """;
+        List<String> want = List.of("spec.trafficPolicy.loadBalancer.consistentHash.ringHash.minimumRingSiz");
+        assertEquals(want, UnknownFields.of(tree(yaml), DestinationRule.class, "spec"));
+        DestinationRule dr = new ObjectMapper(new YAMLFactory()).registerModule(RingHash.module()).readValue(yaml, DestinationRule.class);
+        assertEquals(want, UnknownFields.of(dr, "spec"));
+    }
 }

@@ -238,6 +238,28 @@ class KubeRegistryTest {
     }
 
     @Test
+    void aRingHashFromTheClusterIsReadThoughFabric8sModelCannotReadIt() {
+        cluster.installIstioCrds();
+        createEcho();
+        startRegistry();
+        awaitSynced();
+
+        kube.resource(Yaml.read("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: echo, namespace: apps}
+                spec:
+                  host: echo
+                  trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user, ringHash: {minimumRingSize: 4096}}}}
+                """, io.fabric8.istio.api.networking.v1.DestinationRule.class)).create();
+        updater.await(0);
+        var hash = registry.snapshot().rules().destinationRules().get(0).trafficPolicy().loadBalancer().orElseThrow()
+                .consistentHash().orElseThrow();
+        assertEquals(4096, hash.minimumRingSize());
+        assertEquals(List.of(), registry.snapshot().errors());
+    }
+
+    @Test
     void discoverySelectorsLimitTheNamespacesRead() {
         selectors.add(new LabelSelector(Map.of("istio-discovery", "enabled"), List.of()));
         createEcho();
