@@ -198,8 +198,9 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         for (Connection<?> c : connections.values()) {
             PushScope scope = scopes.computeIfAbsent(c.view(), view -> PushScope.of(changes, before, push, view));
             if (!scope.isEmpty()) {
-                queue.enqueue(c, new PushEvent(scope, request, snapshot));
+                // Counted before it is queued: a client may have the push before this thread runs again.
                 metrics.pushTriggers(request.reasons());
+                queue.enqueue(c, new PushEvent(scope, request, snapshot));
                 queued++;
             }
         }

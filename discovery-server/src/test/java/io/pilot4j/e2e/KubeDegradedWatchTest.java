@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import static io.pilot4j.kube.testing.KubeApiServer.rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,11 +48,7 @@ class KubeDegradedWatchTest {
 
     @Test
     void aRefusedWatchKeepsReadyAt200AndIsNamedOnReadyAndInAGauge(@TempDir Path dir) throws Exception {
-        cluster.grant(KubeApiServer.RESTRICTED, "pilot4j-no-namespace-watch", List.of(
-                rule("", "get,list", "namespaces"),
-                rule("", "get,list,watch", "services", "endpoints", "pods", "nodes"),
-                rule("discovery.k8s.io", "get,list,watch", "endpointslices"),
-                rule("networking.istio.io", "get,list,watch", "*")));
+        cluster.grant(KubeApiServer.RESTRICTED, "pilot4j-no-namespace-watch", KubeApiServer.registryRules(false));
         server = RunningServer.startWithKubeconfig(cluster.writeKubeconfig(dir, KubeApiServer.RESTRICTED)).awaitReady();
 
         Await.until(DEADLINE, "/ready to name the refused watch", () -> server.get("/ready").body().contains("degraded:"),

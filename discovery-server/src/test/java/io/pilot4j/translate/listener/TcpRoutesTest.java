@@ -125,21 +125,18 @@ class TcpRoutesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("destinationRuleCases")
     void tcpProxyTakesTheDestinationRulesTcpSettings(String name, String rules, String expected) throws Exception {
-        PushFixture fixture = new PushFixture().kube("mysql", "default").tcp(3306).vip("10.96.0.20").and().istio(TCP_RULE);
-        if (!rules.isEmpty()) {
-            fixture.istio(rules);
-        }
-        Listener l = (Listener) new ListenerGenerator().generate(Proxies.sidecar("default"), fixture.build(), ResourceNames.of("10.96.0.20_3306"))
-                .get(0).resource();
-        TcpProxy.Builder want = TcpProxy.newBuilder();
-        TextFormat.merge(expected, want);
-        assertEquals(want.build(), l.getFilterChains(0).getFilters(0).getTypedConfig().unpack(TcpProxy.class));
+        assertTcpProxy(TCP_RULE, rules, expected);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void tcpListenerProxiesAsTheVirtualServiceSays(String name, String rules, String expected) throws Exception {
-        PushFixture fixture = new PushFixture().kube("mysql", "default").tcp(3306).vip("10.96.0.20").and().istio(SUBSETS);
+        assertTcpProxy(SUBSETS, rules, expected);
+    }
+
+    /** The tcp_proxy of mysql's listener, given its DestinationRule and {@code rules} beside it. */
+    private static void assertTcpProxy(String destinationRule, String rules, String expected) throws Exception {
+        PushFixture fixture = new PushFixture().kube("mysql", "default").tcp(3306).vip("10.96.0.20").and().istio(destinationRule);
         if (!rules.isEmpty()) {
             fixture.istio(rules);
         }

@@ -169,6 +169,15 @@ public final class KubeApiServer implements AutoCloseable {
                 .build()).serverSideApply();
     }
 
+    /** What deploy/20-rbac.yaml grants the registry; without watch on namespaces (list only) when told. */
+    public static List<PolicyRule> registryRules(boolean watchNamespaces) {
+        return List.of(
+                rule("", watchNamespaces ? "get,list,watch" : "get,list", "namespaces"),
+                rule("", "get,list,watch", "services", "endpoints", "pods", "nodes"),
+                rule("discovery.k8s.io", "get,list,watch", "endpointslices"),
+                rule("networking.istio.io", "get,list,watch", "*"));
+    }
+
     /** A rule for resources of one API group ("" for the core API), e.g. {@code rule("", "get,list,watch", "pods")}. */
     public static PolicyRule rule(String group, String verbs, String... resources) {
         return new PolicyRuleBuilder().withApiGroups(group).withVerbs(verbs.split(",")).withResources(resources).build();

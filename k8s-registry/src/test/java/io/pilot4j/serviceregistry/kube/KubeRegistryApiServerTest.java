@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import static io.pilot4j.kube.testing.KubeApiServer.rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,12 +97,7 @@ class KubeRegistryApiServerTest {
 
     @Test
     void aRefusedWatchIsNamedOnceWithTheServersReasonAndTheStateIsKeptCurrentByRelists() {
-        // What deploy/20-rbac.yaml grants, except watch on namespaces.
-        cluster.grant(KubeApiServer.RESTRICTED, "pilot4j-no-namespace-watch", List.of(
-                rule("", "get,list", "namespaces"),
-                rule("", "get,list,watch", "services", "endpoints", "pods", "nodes"),
-                rule("discovery.k8s.io", "get,list,watch", "endpointslices"),
-                rule("networking.istio.io", "get,list,watch", "*")));
+        cluster.grant(KubeApiServer.RESTRICTED, "pilot4j-no-namespace-watch", KubeApiServer.registryRules(false));
         createNamespace("rbac", Map.of());
         kube().resource(Objects.grpcService("rbac", "echo", "10.96.1.10", 7070)).serverSideApply();
         List<LabelSelector> selectors = List.of(new LabelSelector(Map.of("rbac-test", "on"), List.of()));
@@ -136,11 +130,7 @@ class KubeRegistryApiServerTest {
 
     @Test
     void aRefusedWatchIsRemindedEveryTenMinutesAndReportedWhenAllowed() {
-        cluster.grant(KubeApiServer.RESTRICTED, "pilot4j-no-namespace-watch", List.of(
-                rule("", "get,list", "namespaces"),
-                rule("", "get,list,watch", "services", "endpoints", "pods", "nodes"),
-                rule("discovery.k8s.io", "get,list,watch", "endpointslices"),
-                rule("networking.istio.io", "get,list,watch", "*")));
+        cluster.grant(KubeApiServer.RESTRICTED, "pilot4j-no-namespace-watch", KubeApiServer.registryRules(false));
         startRegistry(cluster.writeKubeconfig(dir, KubeApiServer.RESTRICTED), List::of, clock);
         Await.until(DEADLINE, "the refused watch to be reported", () -> !log.containing("cannot watch namespaces").isEmpty(),
                 log::toString);
@@ -149,10 +139,7 @@ class KubeRegistryApiServerTest {
         Await.until(DEADLINE, "a reminder that the watch is still refused",
                 () -> log.matching(l -> l.contains("namespaces") && l.contains("still")).size() == 1, log::toString);
 
-        cluster.grant(KubeApiServer.RESTRICTED, "pilot4j-no-namespace-watch", List.of(
-                rule("", "get,list,watch", "namespaces", "services", "endpoints", "pods", "nodes"),
-                rule("discovery.k8s.io", "get,list,watch", "endpointslices"),
-                rule("networking.istio.io", "get,list,watch", "*")));
+        cluster.grant(KubeApiServer.RESTRICTED, "pilot4j-no-namespace-watch", KubeApiServer.registryRules(true));
         Await.until(DEADLINE, "the watch to open once allowed", registry::watching, log::toString);
         Await.until(DEADLINE, "a line saying so", () -> !log.containing("namespaces: watching again").isEmpty(), log::toString);
         Await.until(DEADLINE, "the degradation to be over", () -> registry.degradedStatus().isEmpty(), registry::degradedStatus);
