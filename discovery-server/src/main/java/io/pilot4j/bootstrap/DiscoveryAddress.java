@@ -1,6 +1,6 @@
 package io.pilot4j.bootstrap;
 
-import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.net.IpAddresses;
 
 import java.util.Objects;
 

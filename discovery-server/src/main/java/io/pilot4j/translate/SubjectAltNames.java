@@ -2,7 +2,7 @@ package io.pilot4j.translate;
 
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
-import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.net.IpAddresses;
 
 /**
  * A subject alternative name of an Istio rule as Envoy matches it. Istio matches rules' names against any SAN type;

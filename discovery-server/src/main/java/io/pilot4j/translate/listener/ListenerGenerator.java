@@ -3,7 +3,7 @@ package io.pilot4j.translate.listener;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.net.IpAddresses;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;

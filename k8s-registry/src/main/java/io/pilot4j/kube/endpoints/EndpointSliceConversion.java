@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
-import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.net.IpAddresses;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.ServiceHostname;

@@ -9,7 +9,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsiste
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBUseSourceIp;
 import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsSimple;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.pilot4j.kube.DnsNames;
+import io.pilot4j.net.DnsNames;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
 import io.pilot4j.kube.Metadata;

@@ -1,10 +1,10 @@
 package io.pilot4j.kube.networking;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.pilot4j.kube.DnsNames;
+import io.pilot4j.net.DnsNames;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
-import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.net.IpAddresses;
 import io.pilot4j.kube.Result;
 import io.pilot4j.model.Protocol;
 import io.pilot4j.model.networking.Gateway;

@@ -3,7 +3,7 @@ package io.pilot4j.kube.service;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
-import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.net.IpAddresses;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.ServiceHostname;

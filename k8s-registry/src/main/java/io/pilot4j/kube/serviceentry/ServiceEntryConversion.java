@@ -6,7 +6,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
-import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.net.IpAddresses;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.ServiceWithEndpoints;

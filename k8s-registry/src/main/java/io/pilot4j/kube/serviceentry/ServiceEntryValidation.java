@@ -4,11 +4,11 @@ import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryResolution;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServicePort;
 import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
-import io.pilot4j.kube.DnsNames;
+import io.pilot4j.net.DnsNames;
 import io.pilot4j.kube.FieldError;
 import io.pilot4j.kube.FieldErrors;
 import io.pilot4j.kube.FieldPath;
-import io.pilot4j.kube.IpAddresses;
+import io.pilot4j.net.IpAddresses;
 import io.pilot4j.model.Protocol;
 
 import java.util.ArrayList;

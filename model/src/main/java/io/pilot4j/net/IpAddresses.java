@@ -1,4 +1,4 @@
-package io.pilot4j.kube;
+package io.pilot4j.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

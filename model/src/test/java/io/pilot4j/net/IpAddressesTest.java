@@ -1,4 +1,4 @@
-package io.pilot4j.kube;
+package io.pilot4j.net;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
