@@ -7,10 +7,10 @@ import io.pilot4j.kube.FieldError;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.networking.UnknownFields;
-import io.pilot4j.log.Scope;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.ConfigKey;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * if every document is good. Logs each rejection and unknown field once: again only when it changes.
  */
 final class FileLoader {
-    private static final Logger LOG = Scope.FILE.logger();
+    // Istio's "file" scope (io.pilot4j.log.Scope.FILE), named here: scopes are the server's, this module has none.
+    private static final Logger LOG = LoggerFactory.getLogger("file");
 
     private final DocumentParser parser = new DocumentParser();
     private final String domainSuffix;

@@ -1,7 +1,7 @@
 package io.pilot4j.serviceregistry.file;
 
-import io.pilot4j.log.Scope;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * a hidden {@code ..data} directory that it swaps atomically.
  */
 final class ConfigDirectory implements Closeable {
-    private static final Logger LOG = Scope.FILE.logger();
+    // Istio's "file" scope (io.pilot4j.log.Scope.FILE), named here: scopes are the server's, this module has none.
+    private static final Logger LOG = LoggerFactory.getLogger("file");
     /**
      * A burst of events (an editor's write-rename-delete, a ConfigMap swap, a truncate then write) that settles this
      * fast is one batch, so that a file is not read half-written; the pusher debounces further.

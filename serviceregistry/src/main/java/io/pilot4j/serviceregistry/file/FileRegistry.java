@@ -2,7 +2,6 @@ package io.pilot4j.serviceregistry.file;
 
 import io.pilot4j.serviceregistry.ConfigChanges;
 import io.pilot4j.serviceregistry.RegistryState;
-import io.pilot4j.log.Scope;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.PushRequest;
 import io.pilot4j.model.RegistrySnapshot;
@@ -11,6 +10,7 @@ import io.pilot4j.model.XdsUpdater;
 import io.pilot4j.serviceregistry.ConfigStore;
 import io.pilot4j.serviceregistry.StoredConfig;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +41,8 @@ import java.util.TreeSet;
  */
 public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoCloseable {
     public static final String PROVIDER = "File";
-    private static final Logger LOG = Scope.FILE.logger();
+    // Istio's "file" scope (io.pilot4j.log.Scope.FILE), named here: scopes are the server's, this module has none.
+    private static final Logger LOG = LoggerFactory.getLogger("file");
 
     private final Path dir;
     private final XdsUpdater updater;
