@@ -4,6 +4,7 @@ import io.pilot4j.model.Kind;
 import io.pilot4j.model.PushChanges;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
+import io.pilot4j.serviceregistry.ConfigKind;
 import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.endpoint.EndpointGenerator;
 
@@ -60,13 +61,9 @@ record PushScope(Set<XdsType> types, Set<String> endpoints) {
         return new PushScope(inlineEndpoints ? EnumSet.of(XdsType.CDS, XdsType.EDS) : EnumSet.of(XdsType.EDS), endpoints);
     }
 
-    /**
-     * Whether the view's generators read a changed kind of rule: all read VirtualServices and DestinationRules; Sidecars
-     * scope sidecars and gRPC clients only, and Gateways configure routers only (Istio's per-kind ProxyNeedsPush).
-     */
+    /** Whether the view's generators read a changed kind of rule, as the kind's row says (Istio's per-kind ProxyNeedsPush). */
     private static boolean readsAny(Set<Kind> changed, ProxyView view) {
-        Kind notRead = view.isRouter() ? Kind.SIDECAR : Kind.GATEWAY;
-        return changed.stream().anyMatch(k -> k != notRead);
+        return changed.stream().anyMatch(k -> ConfigKind.of(k).readers().readBy(view.isRouter()));
     }
 
     private static boolean visible(PushContext push, String host, ProxyView view) {

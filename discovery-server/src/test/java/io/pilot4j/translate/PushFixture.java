@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.Result;
-import io.pilot4j.kube.networking.NetworkingConversion;
 import io.pilot4j.mesh.MeshConfig;
 import io.pilot4j.mesh.OutboundTrafficPolicy;
 import io.pilot4j.model.Endpoint;
@@ -22,6 +21,8 @@ import io.pilot4j.model.networking.Sidecar;
 import io.pilot4j.model.networking.TrafficRule;
 import io.pilot4j.model.networking.TrafficRules;
 import io.pilot4j.model.networking.VirtualService;
+import io.pilot4j.serviceregistry.ConfigKind;
+import io.pilot4j.serviceregistry.Converted;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ import java.util.Set;
  * with traffic rules written as Istio YAML ({@link #istio(String)}).
  */
 public final class PushFixture {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()).registerModule(io.pilot4j.kube.networking.RingHash.module());
     private final List<ServiceSpec> specs = new ArrayList<>();
     private final List<TrafficRule> rules = new ArrayList<>();
     private MeshConfig mesh = MeshConfig.defaults();
@@ -51,19 +52,15 @@ public final class PushFixture {
                 continue;
             }
             try {
-                String kind = YAML.readTree(doc).path("kind").asText();
-                Class<? extends HasMetadata> type = switch (kind) {
-                    case "VirtualService" -> io.fabric8.istio.api.networking.v1.VirtualService.class;
-                    case "DestinationRule" -> io.fabric8.istio.api.networking.v1.DestinationRule.class;
-                    case "Sidecar" -> io.fabric8.istio.api.networking.v1.Sidecar.class;
-                    case "Gateway" -> io.fabric8.istio.api.networking.v1.Gateway.class;
-                    default -> throw new IllegalArgumentException("not a traffic rule: " + kind);
-                };
-                Result<TrafficRule> r = NetworkingConversion.convert(YAML.readValue(doc, type), "cluster.local").orElseThrow();
+                var tree = YAML.readTree(doc);
+                ConfigKind.Served served = ConfigKind.find(tree.path("apiVersion").asText(), tree.path("kind").asText())
+                        .filter(k -> k.kind().role() == ConfigKind.Role.RULE)
+                        .orElseThrow(() -> new IllegalArgumentException("not a traffic rule: " + tree.path("kind").asText()));
+                Result<Converted> r = served.convert(YAML.treeToValue(tree, served.type()), ConfigKind.Context.of("cluster.local"));
                 if (!r.isValid()) {
                     throw new IllegalArgumentException("invalid test rule: " + r.errors() + "\n" + doc);
                 }
-                rules.add(r.value());
+                rules.add(((Converted.Rule) r.value()).rule());
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("bad test YAML: " + e.getMessage() + "\n" + doc, e);
             }
@@ -111,7 +108,7 @@ public final class PushFixture {
             }
         }
         return PushContext.build("v1", Instant.EPOCH, mesh, List.of(new RegistrySnapshot("Test", services, endpoints, List.of(),
-                new TrafficRules(vs, dr, sc, gw))));
+                TrafficRules.of(vs, dr, sc, gw))));
     }
 
     /** Istio's defaults with outboundTrafficPolicy REGISTRY_ONLY. */

@@ -117,7 +117,7 @@ class IncrementalPushTest {
     @Test
     void aChangeOutsideAProxysSidecarIsNotPushedToIt() throws Exception {
         // Proxies of namespace "other" may reach their own namespace and ratings only.
-        registry.rules(new TrafficRules(List.of(), List.of(), List.of(new Sidecar(new ConfigMeta("other", "default", null), Map.of(),
+        registry.rules(TrafficRules.of(List.of(), List.of(), List.of(new Sidecar(new ConfigMeta("other", "default", null), Map.of(),
                 List.of(new Sidecar.EgressListener(List.of("./*", "default/" + RATINGS_HOST))), "")), List.of()));
         server = XdsTestServer.start(registry, XdsTestServer.fast());
         Envoy inside = envoy("default");
@@ -145,7 +145,7 @@ class IncrementalPushTest {
         Envoy router = router();
         double triggers = server.total(PilotMetrics.PUSH_TRIGGERS);
 
-        changeRules(new TrafficRules(List.of(), List.of(), List.of(), List.of(new Gateway(new ConfigMeta("istio-system", "ingress", null),
+        changeRules(TrafficRules.of(List.of(), List.of(), List.of(), List.of(new Gateway(new ConfigMeta("istio-system", "ingress", null),
                 Map.of("istio", "ingressgateway"), List.of(new Gateway.Server("http", 8080, "http", "HTTP", 0, List.of("*/*"), "",
                 Optional.empty()))))), Kind.GATEWAY);
 
@@ -162,7 +162,7 @@ class IncrementalPushTest {
         double triggers = server.total(PilotMetrics.PUSH_TRIGGERS);
 
         // The root namespace's Sidecar (only istio-system's services) scopes every sidecar; never the router, which is there too.
-        changeRules(new TrafficRules(List.of(), List.of(), List.of(new Sidecar(new ConfigMeta("istio-system", "default", null), Map.of(),
+        changeRules(TrafficRules.of(List.of(), List.of(), List.of(new Sidecar(new ConfigMeta("istio-system", "default", null), Map.of(),
                 List.of(new Sidecar.EgressListener(List.of("istio-system/*"))), "")), List.of()), Kind.SIDECAR);
 
         sidecar.ackNext(CDS);

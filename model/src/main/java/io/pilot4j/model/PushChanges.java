@@ -23,8 +23,7 @@ import java.util.TreeSet;
  * for every proxy that reads that kind at all (see the push scope), not per host.
  *
  * @param mesh      the mesh config changed: anything may have
- * @param rules     the kinds of traffic rule that changed ({@link Kind#VIRTUAL_SERVICE}, {@link Kind#DESTINATION_RULE},
- *                  {@link Kind#SIDECAR}, {@link Kind#GATEWAY})
+ * @param rules     the kinds of traffic rule that changed
  * @param services  hostnames whose service was added, removed or changed
  * @param endpoints hostnames whose endpoints changed while their service did not
  */
@@ -65,20 +64,11 @@ public record PushChanges(boolean mesh, Set<Kind> rules, Set<String> services, S
         if (a.equals(b)) {
             return Set.of();
         }
-        Set<Kind> out = EnumSet.noneOf(Kind.class);
-        if (!a.virtualServices().equals(b.virtualServices())) {
-            out.add(Kind.VIRTUAL_SERVICE);
-        }
-        if (!a.destinationRules().equals(b.destinationRules())) {
-            out.add(Kind.DESTINATION_RULE);
-        }
-        if (!a.sidecars().equals(b.sidecars())) {
-            out.add(Kind.SIDECAR);
-        }
-        if (!a.gateways().equals(b.gateways())) {
-            out.add(Kind.GATEWAY);
-        }
-        return out;
+        Set<Kind> kinds = EnumSet.noneOf(Kind.class);
+        kinds.addAll(a.kinds());
+        kinds.addAll(b.kinds());
+        kinds.removeIf(k -> a.ofKind(k).equals(b.ofKind(k)));
+        return kinds;
     }
 
     // Registries hand unchanged endpoint lists over as the same instances, so most hosts compare by identity.

@@ -25,7 +25,7 @@ class PushChangesRulesTest {
                 List.of(), TrafficPolicy.NONE, List.of(new DestinationRule.Subset(subset, Map.of("version", subset), Optional.empty())),
                 Map.of());
         RegistrySnapshot registry = new RegistrySnapshot("Test", List.of(), Map.of(), List.of(),
-                new TrafficRules(List.of(), List.of(dr), List.of(), List.of()));
+                TrafficRules.of(List.of(), List.of(dr), List.of(), List.of()));
         return PushContext.build("v", Instant.EPOCH, MeshConfig.defaults(), List.of(registry));
     }
 

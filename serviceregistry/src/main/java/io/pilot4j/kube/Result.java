@@ -1,8 +1,12 @@
 package io.pilot4j.kube;
 
+import io.pilot4j.model.ConfigError;
+import io.pilot4j.model.ConfigKey;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The outcome of converting one API object: a value, or the field errors that made it invalid, never both.
@@ -42,6 +46,20 @@ public record Result<T>(T value, List<FieldError> errors) {
             throw new IllegalStateException("invalid: " + errors);
         }
         return value;
+    }
+
+    /**
+     * How registries report this object's rejection: every field error, in order, on one line. The one place a
+     * {@code Result} becomes a {@link ConfigError}.
+     *
+     * @param documentIndex the document in its file; -1 when the object did not come from a file
+     */
+    public ConfigError rejection(String source, int documentIndex, ConfigKey key) {
+        if (isValid()) {
+            throw new IllegalStateException("not rejected: " + value);
+        }
+        String message = errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+        return new ConfigError(source, documentIndex, key.kind().kubeKind(), key.namespace(), key.name(), message);
     }
 
     public <U> Result<U> map(Function<? super T, ? extends U> f) {

@@ -1,7 +1,6 @@
 package io.pilot4j.serviceregistry;
 
 import io.pilot4j.model.ConfigKey;
-import io.pilot4j.model.Kind;
 import io.pilot4j.model.PushRequest;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
@@ -60,11 +59,12 @@ public final class ConfigChanges {
         boolean services = false;
         boolean headless = false;
         for (ConfigKey key : changed) {
-            if (key.kind() == Kind.ENDPOINT_SLICE || key.kind() == Kind.ENDPOINTS) {
+            ConfigKind.Role role = ConfigKind.of(key.kind()).role();
+            if (role == ConfigKind.Role.ENDPOINTS) {
                 headless |= feedsHeadless(before, key) || feedsHeadless(after, key);
             } else {
                 endpointsOnly = false;
-                services |= key.kind() == Kind.SERVICE || key.kind() == Kind.SERVICE_ENTRY;
+                services |= role == ConfigKind.Role.SERVICES;
             }
         }
         if (endpointsOnly) {

@@ -7,11 +7,8 @@ import io.pilot4j.model.Endpoint;
 import io.pilot4j.model.Kind;
 import io.pilot4j.model.RegistrySnapshot;
 import io.pilot4j.model.Service;
-import io.pilot4j.model.networking.DestinationRule;
-import io.pilot4j.model.networking.Gateway;
-import io.pilot4j.model.networking.Sidecar;
+import io.pilot4j.model.networking.TrafficRule;
 import io.pilot4j.model.networking.TrafficRules;
-import io.pilot4j.model.networking.VirtualService;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,10 +58,7 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
         Map<String, List<Endpoint>> ownEndpoints = new HashMap<>();
         Map<String, List<RegistryObject>> slicesByHost = new HashMap<>();
         Map<String, RegistryObject> endpointsByHost = new HashMap<>();
-        List<VirtualService> virtualServices = new ArrayList<>();
-        List<DestinationRule> destinationRules = new ArrayList<>();
-        List<Sidecar> sidecars = new ArrayList<>();
-        List<Gateway> gateways = new ArrayList<>();
+        List<TrafficRule> rules = new ArrayList<>();
         for (RegistryObject object : objects) {
             if (byKey.putIfAbsent(object.key(), object) != null) {
                 throw new IllegalArgumentException("objects must be unique by key: " + object.key());
@@ -89,15 +83,7 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
                     endpointsByHost.put(host, object);
                 }
             } else if (object.converted() instanceof Converted.Rule r) {
-                if (r.rule() instanceof VirtualService vs) {
-                    virtualServices.add(vs);
-                } else if (r.rule() instanceof DestinationRule dr) {
-                    destinationRules.add(dr);
-                } else if (r.rule() instanceof Sidecar sc) {
-                    sidecars.add(sc);
-                } else if (r.rule() instanceof Gateway gw) {
-                    gateways.add(gw);
-                }
+                rules.add(r.rule());
             }
         }
 
@@ -118,7 +104,7 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
         }
         configs.sort(Comparator.comparing(StoredConfig::key));
         RegistrySnapshot snapshot = new RegistrySnapshot(provider, new ArrayList<>(services.values()), endpoints, allErrors,
-                new TrafficRules(virtualServices, destinationRules, sidecars, gateways));
+                TrafficRules.of(rules));
         return new RegistryState(snapshot, configs, byKey, allConflicts);
     }
 

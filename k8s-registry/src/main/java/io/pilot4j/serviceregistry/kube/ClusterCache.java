@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.pilot4j.kube.endpoints.ClusterView;
+import io.pilot4j.serviceregistry.ConfigKind;
 
 import java.util.List;
 import java.util.Optional;
@@ -25,5 +26,5 @@ interface ClusterCache extends ClusterView {
     Optional<Endpoints> endpointsOf(String namespace, String serviceName);
 
     /** Objects of an Istio kind, empty while its CRD is missing. */
-    List<? extends HasMetadata> istio(IstioKind kind);
+    List<? extends HasMetadata> istio(ConfigKind kind);
 }

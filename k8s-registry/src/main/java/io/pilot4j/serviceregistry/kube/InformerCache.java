@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.endpoints.EndpointSliceConversion;
+import io.pilot4j.serviceregistry.ConfigKind;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -34,7 +35,7 @@ final class InformerCache implements ClusterCache {
     final ResourceWatch<Endpoints> endpoints;
     final ResourceWatch<Pod> pods;
     final ResourceWatch<Node> nodes;
-    private final Map<IstioKind, ResourceWatch<? extends HasMetadata>> istio = new EnumMap<>(IstioKind.class);
+    private final Map<ConfigKind, ResourceWatch<? extends HasMetadata>> istio = new EnumMap<>(ConfigKind.class);
 
     InformerCache(ResourceWatch<Namespace> namespaces, ResourceWatch<Service> services, ResourceWatch<EndpointSlice> slices,
                   ResourceWatch<Endpoints> endpoints, ResourceWatch<Pod> pods, ResourceWatch<Node> nodes) {
@@ -86,16 +87,16 @@ final class InformerCache implements ClusterCache {
         return false;
     }
 
-    synchronized void addIstio(IstioKind kind, ResourceWatch<? extends HasMetadata> watch) {
+    synchronized void addIstio(ConfigKind kind, ResourceWatch<? extends HasMetadata> watch) {
         istio.put(kind, watch);
     }
 
     /** Forgets a kind (its CRD is gone) if {@code watch} is still the one reading it. */
-    synchronized boolean removeIstio(IstioKind kind, ResourceWatch<? extends HasMetadata> watch) {
+    synchronized boolean removeIstio(ConfigKind kind, ResourceWatch<? extends HasMetadata> watch) {
         return istio.remove(kind, watch);
     }
 
-    synchronized boolean watchesIstio(IstioKind kind) {
+    synchronized boolean watchesIstio(ConfigKind kind) {
         return istio.containsKey(kind);
     }
 
@@ -132,7 +133,7 @@ final class InformerCache implements ClusterCache {
     }
 
     @Override
-    public synchronized List<? extends HasMetadata> istio(IstioKind kind) {
+    public synchronized List<? extends HasMetadata> istio(ConfigKind kind) {
         ResourceWatch<? extends HasMetadata> watch = istio.get(kind);
         return watch == null ? List.of() : watch.list();
     }

@@ -13,8 +13,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.VersionInfo;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.pilot4j.kube.networking.RingHash;
 import io.pilot4j.mesh.LabelSelector;
 import io.pilot4j.model.ConfigError;
@@ -23,6 +23,7 @@ import io.pilot4j.model.RegistrySnapshot;
 import io.pilot4j.model.ServiceRegistry;
 import io.pilot4j.model.XdsUpdater;
 import io.pilot4j.serviceregistry.ConfigChanges;
+import io.pilot4j.serviceregistry.ConfigKind;
 import io.pilot4j.serviceregistry.ConfigStore;
 import io.pilot4j.serviceregistry.RegistryState;
 import io.pilot4j.serviceregistry.StoredConfig;
@@ -34,7 +35,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.StreamSupport;
+import java.util.stream.Stream;
 
 /**
  * The Kubernetes registry (Istio's kube controller): Services, EndpointSlices (or Endpoints), Pods, Nodes and
@@ -76,10 +76,11 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
      * Every resource the registry may read, as RBAC names them ({@code resource.group}, no group for the core API):
      * what deploy/20-rbac.yaml grants get, list and watch on, no more. Endpoints only on clusters without slices.
      */
-    public static final List<String> RESOURCES_READ = List.of(
-            "namespaces", "services", "endpoints", "pods", "nodes", "endpointslices.discovery.k8s.io",
-            IstioKind.SERVICE_ENTRY.resource(), IstioKind.VIRTUAL_SERVICE.resource(), IstioKind.DESTINATION_RULE.resource(),
-            IstioKind.SIDECAR.resource(), IstioKind.GATEWAY.resource());
+    public static final List<String> RESOURCES_READ = Stream.concat(
+            Stream.of("namespaces", "services", "endpoints", "pods", "nodes", "endpointslices.discovery.k8s.io"),
+            ConfigKind.ofGroup(ConfigKind.ISTIO_NETWORKING).stream().map(ConfigKind::resource)).toList();
+    /** The Istio kinds read, each from the newest version its CRD serves, so an object is never seen twice. */
+    private static final List<ConfigKind> ISTIO_KINDS = ConfigKind.ofGroup(ConfigKind.ISTIO_NETWORKING);
     /** The "kube" logging scope (--log_output_level kube:debug). */
     private static final Logger LOG = LoggerFactory.getLogger("kube");
 
@@ -288,30 +289,36 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
      */
     private void checkIstioKinds(boolean first) {
         InformerCache c = cache;
-        if (closed || Arrays.stream(IstioKind.values()).allMatch(c::watchesIstio)) {
+        if (closed || ISTIO_KINDS.stream().allMatch(c::watchesIstio)) {
             return;
         }
         Map<String, Set<String>> served = new HashMap<>();
-        for (String version : IstioKind.SERVICE_ENTRY.versions()) {
-            try {
-                served.put(version, servedResources(IstioKind.GROUP + "/" + version));
-            } catch (RuntimeException e) {
-                LOG.debug("looking for Istio CRDs in {}/{}: {}", IstioKind.GROUP, version, e.toString());
-                return;
+        for (ConfigKind kind : ISTIO_KINDS) {
+            for (ConfigKind.Version<?> version : kind.versions()) {
+                if (served.containsKey(version.name())) {
+                    continue;
+                }
+                try {
+                    served.put(version.name(), servedResources(ConfigKind.ISTIO_NETWORKING + "/" + version.name()));
+                } catch (RuntimeException e) {
+                    LOG.debug("looking for Istio CRDs in {}/{}: {}", ConfigKind.ISTIO_NETWORKING, version.name(), e.toString());
+                    return;
+                }
             }
         }
         List<String> missing = new ArrayList<>();
-        for (IstioKind kind : IstioKind.values()) {
+        for (ConfigKind kind : ISTIO_KINDS) {
             if (c.watchesIstio(kind)) {
                 continue;
             }
-            Optional<String> version = StreamSupport.stream(kind.versions().spliterator(), false)
-                    .filter(v -> served.get(v).contains(kind.plural())).findFirst();
+            Optional<ConfigKind.Version<?>> version = kind.versions().stream()
+                    .filter(v -> served.get(v.name()).contains(kind.plural())).findFirst();
             if (version.isPresent()) {
                 if (!first) {
-                    LOG.info("the {} CRD is installed now: reading {}/{} {}", kind.resource(), IstioKind.GROUP, version.get(), kind.plural());
+                    LOG.info("the {} CRD is installed now: reading {}/{} {}", kind.resource(), ConfigKind.ISTIO_NETWORKING,
+                            version.get().name(), kind.plural());
                 }
-                c.addIstio(kind, watch(kind.resource(), kind.type(version.get()), true, Map.of()));
+                c.addIstio(kind, watch(kind.resource(), version.get().type(), true, Map.of()));
             } else {
                 missing.add(kind.resource());
             }
@@ -350,7 +357,7 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
      */
     private boolean crdGone(ResourceWatch<?> watch) {
         InformerCache c = cache;
-        Optional<IstioKind> kind = Arrays.stream(IstioKind.values()).filter(k -> k.resource().equals(watch.resource())).findFirst();
+        Optional<ConfigKind> kind = ISTIO_KINDS.stream().filter(k -> k.resource().equals(watch.resource())).findFirst();
         if (c == null || kind.isEmpty() || !c.removeIstio(kind.get(), watch)) {
             return false;
         }

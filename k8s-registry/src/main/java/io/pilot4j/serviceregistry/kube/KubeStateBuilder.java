@@ -3,18 +3,13 @@ package io.pilot4j.serviceregistry.kube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.pilot4j.kube.FieldError;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
-import io.pilot4j.kube.endpoints.EndpointSliceConversion;
-import io.pilot4j.kube.endpoints.EndpointsConversion;
-import io.pilot4j.kube.networking.NetworkingConversion;
-import io.pilot4j.kube.service.ServiceConversion;
-import io.pilot4j.kube.serviceentry.ServiceEntryConversion;
 import io.pilot4j.mesh.LabelSelector;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.ConfigKey;
 import io.pilot4j.model.Kind;
+import io.pilot4j.serviceregistry.ConfigKind;
 import io.pilot4j.serviceregistry.Converted;
 import io.pilot4j.serviceregistry.RegistryObject;
 import io.pilot4j.serviceregistry.RegistryState;
@@ -24,7 +19,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Builds the registry's state from the informer caches (Istio's kube controller, with its service, endpointslice,
@@ -63,8 +57,7 @@ final class KubeStateBuilder {
                 continue;
             }
             ConfigKey key = new ConfigKey(Kind.SERVICE, namespace, Metadata.name(service));
-            sink.add(key, service, memoized(key, service, nextMemo,
-                    () -> ServiceConversion.convert(service, domainSuffix).map(s -> new Converted.Services(List.of(s)))));
+            sink.add(key, service, memoized(key, service, nextMemo, () -> ConfigKind.SERVICE.convert(service, ConfigKind.Context.of(domainSuffix))));
             String name = Metadata.name(service);
             if (cluster.slicesServed()) {
                 for (EndpointSlice slice : cluster.slicesOf(namespace, name)) {
@@ -72,22 +65,22 @@ final class KubeStateBuilder {
                         continue;
                     }
                     sink.add(new ConfigKey(Kind.ENDPOINT_SLICE, namespace, Metadata.name(slice)), slice,
-                            EndpointSliceConversion.convert(slice, domainSuffix, cluster).map(Converted.Endpoints::new));
+                            ConfigKind.ENDPOINT_SLICE.convert(slice, new ConfigKind.Context(domainSuffix, cluster)));
                 }
             } else {
                 cluster.endpointsOf(namespace, name).ifPresent(e -> sink.add(new ConfigKey(Kind.ENDPOINTS, namespace, name), e,
-                        EndpointsConversion.convert(e, domainSuffix, cluster).map(Converted.Endpoints::new)));
+                        ConfigKind.ENDPOINTS.convert(e, new ConfigKind.Context(domainSuffix, cluster))));
             }
         }
 
-        for (IstioKind kind : IstioKind.values()) {
+        for (ConfigKind kind : ConfigKind.ofGroup(ConfigKind.ISTIO_NETWORKING)) {
             for (HasMetadata object : cluster.istio(kind)) {
                 String namespace = Metadata.namespace(object);
                 if (!discovered(cluster, discoverySelectors, namespace)) {
                     continue;
                 }
-                ConfigKey key = new ConfigKey(kind.modelKind(), namespace, Metadata.name(object));
-                sink.add(key, object, memoized(key, object, nextMemo, () -> convertIstio(kind, object)));
+                ConfigKey key = new ConfigKey(kind.kind(), namespace, Metadata.name(object));
+                sink.add(key, object, memoized(key, object, nextMemo, () -> kind.convert(object, ConfigKind.Context.of(domainSuffix))));
             }
         }
         memo = nextMemo;
@@ -112,31 +105,13 @@ final class KubeStateBuilder {
         return result;
     }
 
-    private Result<Converted> convertIstio(IstioKind kind, HasMetadata object) {
-        if (kind == IstioKind.SERVICE_ENTRY) {
-            Result<List<io.pilot4j.kube.ServiceWithEndpoints>> converted;
-            if (object instanceof io.fabric8.istio.api.networking.v1.ServiceEntry se) {
-                converted = ServiceEntryConversion.convert(se);
-            } else if (object instanceof io.fabric8.istio.api.networking.v1beta1.ServiceEntry se) {
-                converted = ServiceEntryConversion.convert(se);
-            } else {
-                converted = ServiceEntryConversion.convert((io.fabric8.istio.api.networking.v1alpha3.ServiceEntry) object);
-            }
-            return converted.map(Converted.Services::new);
-        }
-        return NetworkingConversion.convert(object, domainSuffix)
-                .orElseThrow(() -> new IllegalStateException("not a traffic rule: " + object.getClass().getName()))
-                .map(Converted.Rule::new);
-    }
-
     /** Collects converted objects and the errors of those that did not convert. */
     private record Sink(List<RegistryObject> objects, List<ConfigError> errors) {
         void add(ConfigKey key, HasMetadata object, Result<Converted> result) {
             if (result.isValid()) {
                 objects.add(new RegistryObject(key, PROVIDER, -1, object, result.value()));
             } else {
-                String message = result.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
-                errors.add(new ConfigError(PROVIDER, -1, key.kind().kubeKind(), key.namespace(), key.name(), message));
+                errors.add(result.rejection(PROVIDER, -1, key));
             }
         }
     }

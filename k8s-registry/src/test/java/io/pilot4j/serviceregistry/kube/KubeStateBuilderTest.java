@@ -5,13 +5,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.pilot4j.kube.Yaml;
 import io.pilot4j.kube.testing.Objects;
-import io.pilot4j.mesh.LabelSelector;
 import io.pilot4j.mesh.LabelSelector.Operator;
 import io.pilot4j.mesh.LabelSelector.Requirement;
+import io.pilot4j.mesh.LabelSelector;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.ConfigKey;
 import io.pilot4j.model.Kind;
 import io.pilot4j.model.RegistrySnapshot;
+import io.pilot4j.serviceregistry.ConfigKind;
 import io.pilot4j.serviceregistry.RegistryState;
 import org.junit.jupiter.api.Test;
 
@@ -120,7 +121,7 @@ class KubeStateBuilderTest {
                 metadata: {name: broken, namespace: apps}
                 spec: {hosts: [], ports: [{number: 70000, name: x}]}
                 """, io.fabric8.istio.api.networking.v1.ServiceEntry.class));
-        cluster.istio.put(IstioKind.SERVICE_ENTRY, entries);
+        cluster.istio.put(ConfigKind.SERVICE_ENTRY, entries);
 
         RegistrySnapshot snapshot = builder.build(cluster, List.of()).snapshot();
         assertEquals(List.of("api.example.com", "echo.apps.svc.cluster.local"), snapshot.services().stream().map(s -> s.hostname()).toList());
@@ -150,7 +151,7 @@ class KubeStateBuilderTest {
                   hosts: [other]
                   http: [{route: [{destination: {host: other}}], retries: {atempts: 3}}]
                 """, io.fabric8.istio.api.networking.v1.VirtualService.class);
-        cluster.istio.put(IstioKind.VIRTUAL_SERVICE, List.of(good, typo));
+        cluster.istio.put(ConfigKind.VIRTUAL_SERVICE, List.of(good, typo));
 
         RegistrySnapshot snapshot = builder.build(cluster, List.of()).snapshot();
 
@@ -187,11 +188,11 @@ class KubeStateBuilderTest {
                 """, io.fabric8.istio.api.networking.v1.DestinationRule.class);
         ConfigKey key = new ConfigKey(Kind.DESTINATION_RULE, "apps", "echo");
 
-        cluster.istio.put(IstioKind.DESTINATION_RULE, List.of(rule));
+        cluster.istio.put(ConfigKind.DESTINATION_RULE, List.of(rule));
         var first = builder.build(cluster, List.of()).objects().get(key).converted();
-        cluster.istio.put(IstioKind.DESTINATION_RULE, List.of(statusOnly));
+        cluster.istio.put(ConfigKind.DESTINATION_RULE, List.of(statusOnly));
         var second = builder.build(cluster, List.of()).objects().get(key).converted();
-        cluster.istio.put(IstioKind.DESTINATION_RULE, List.of(edited));
+        cluster.istio.put(ConfigKind.DESTINATION_RULE, List.of(edited));
         var third = builder.build(cluster, List.of()).objects().get(key).converted();
 
         assertEquals(first, second);

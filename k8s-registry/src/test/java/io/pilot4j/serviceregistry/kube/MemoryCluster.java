@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.endpoints.EndpointSliceConversion;
 import io.pilot4j.kube.testing.MapClusterView;
+import io.pilot4j.serviceregistry.ConfigKind;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -24,7 +25,7 @@ final class MemoryCluster implements ClusterCache {
     final List<Service> services = new ArrayList<>();
     final List<EndpointSlice> slices = new ArrayList<>();
     final List<Endpoints> endpoints = new ArrayList<>();
-    final Map<IstioKind, List<HasMetadata>> istio = new EnumMap<>(IstioKind.class);
+    final Map<ConfigKind, List<HasMetadata>> istio = new EnumMap<>(ConfigKind.class);
     final MapClusterView workloads = new MapClusterView();
     boolean slicesServed = true;
 
@@ -55,7 +56,7 @@ final class MemoryCluster implements ClusterCache {
     }
 
     @Override
-    public List<? extends HasMetadata> istio(IstioKind kind) {
+    public List<? extends HasMetadata> istio(ConfigKind kind) {
         return istio.getOrDefault(kind, List.of());
     }
 

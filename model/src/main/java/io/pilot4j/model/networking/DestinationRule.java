@@ -1,5 +1,7 @@
 package io.pilot4j.model.networking;
 
+import io.pilot4j.model.Kind;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +18,11 @@ import java.util.Optional;
  */
 public record DestinationRule(ConfigMeta meta, String host, List<String> exportTo, TrafficPolicy trafficPolicy,
                               List<Subset> subsets, Map<String, String> workloadSelector) implements TrafficRule {
+    @Override
+    public Kind kind() {
+        return Kind.DESTINATION_RULE;
+    }
+
 
     public record Subset(String name, Map<String, String> labels, Optional<TrafficPolicy> trafficPolicy) {
         public Subset {

@@ -1,5 +1,7 @@
 package io.pilot4j.model.networking;
 
+import io.pilot4j.model.Kind;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +14,11 @@ import java.util.Optional;
  * reported.
  */
 public record Gateway(ConfigMeta meta, Map<String, String> selector, List<Server> servers) implements TrafficRule {
+    @Override
+    public Kind kind() {
+        return Kind.GATEWAY;
+    }
+
 
     /** @param hosts {@code namespace/host} or {@code host} entries the server admits */
     public record Server(String name, int port, String portName, String protocol, int targetPort, List<String> hosts,

@@ -1,5 +1,7 @@
 package io.pilot4j.model.networking;
 
+import io.pilot4j.model.Kind;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +16,11 @@ import java.util.Objects;
  */
 public record Sidecar(ConfigMeta meta, Map<String, String> workloadSelector, List<EgressListener> egress,
                       String outboundTrafficPolicy) implements TrafficRule {
+    @Override
+    public Kind kind() {
+        return Kind.SIDECAR;
+    }
+
 
     /**
      * An egress listener on every port (conversions reject port, bind and captureMode).

@@ -1,43 +1,108 @@
 package io.pilot4j.model.networking;
 
+import io.pilot4j.model.Kind;
+
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** The accepted traffic rules of one registry, each list oldest first (Istio's order of precedence). */
-public record TrafficRules(List<VirtualService> virtualServices, List<DestinationRule> destinationRules, List<Sidecar> sidecars,
-                           List<Gateway> gateways) {
-    public static final TrafficRules NONE = new TrafficRules(List.of(), List.of(), List.of(), List.of());
+/**
+ * The accepted traffic rules of a registry, or of all of them, grouped by kind, each kind oldest first (Istio's order
+ * of precedence). Nothing here names a kind but the typed accessors generators read: a new kind of rule is grouped,
+ * merged and compared like the others.
+ */
+public final class TrafficRules {
+    public static final TrafficRules NONE = new TrafficRules(new EnumMap<>(Kind.class));
 
-    public TrafficRules {
-        virtualServices = sorted(virtualServices, VirtualService::meta);
-        destinationRules = sorted(destinationRules, DestinationRule::meta);
-        sidecars = sorted(sidecars, Sidecar::meta);
-        gateways = sorted(gateways, Gateway::meta);
+    /** Only kinds that have rules: two values with the same rules are equal whatever kinds they were built from. */
+    private final Map<Kind, List<TrafficRule>> byKind;
+
+    private TrafficRules(EnumMap<Kind, List<TrafficRule>> byKind) {
+        this.byKind = byKind;
     }
 
-    public boolean isEmpty() {
-        return virtualServices.isEmpty() && destinationRules.isEmpty() && sidecars.isEmpty() && gateways.isEmpty();
+    public static TrafficRules of(Collection<? extends TrafficRule> rules) {
+        EnumMap<Kind, List<TrafficRule>> grouped = new EnumMap<>(Kind.class);
+        for (TrafficRule r : rules) {
+            grouped.computeIfAbsent(r.kind(), k -> new ArrayList<>()).add(r);
+        }
+        grouped.replaceAll((k, list) -> {
+            list.sort(Comparator.comparing(TrafficRule::meta));
+            return List.copyOf(list);
+        });
+        return new TrafficRules(grouped);
+    }
+
+    /** The rules of fixtures and tests, by the kinds generators read today. */
+    public static TrafficRules of(List<VirtualService> virtualServices, List<DestinationRule> destinationRules, List<Sidecar> sidecars,
+                                  List<Gateway> gateways) {
+        List<TrafficRule> all = new ArrayList<>(virtualServices);
+        all.addAll(destinationRules);
+        all.addAll(sidecars);
+        all.addAll(gateways);
+        return of(all);
     }
 
     /** The rules of several registries together, in precedence order. */
     public static TrafficRules merge(Collection<TrafficRules> all) {
-        List<VirtualService> vs = new ArrayList<>();
-        List<DestinationRule> dr = new ArrayList<>();
-        List<Sidecar> sc = new ArrayList<>();
-        List<Gateway> gw = new ArrayList<>();
+        List<TrafficRule> rules = new ArrayList<>();
         for (TrafficRules r : all) {
-            vs.addAll(r.virtualServices);
-            dr.addAll(r.destinationRules);
-            sc.addAll(r.sidecars);
-            gw.addAll(r.gateways);
+            r.byKind.values().forEach(rules::addAll);
         }
-        return new TrafficRules(vs, dr, sc, gw);
+        return of(rules);
     }
 
-    private static <T> List<T> sorted(List<T> list, java.util.function.Function<T, ConfigMeta> meta) {
-        List<T> out = new ArrayList<>(list);
-        out.sort(java.util.Comparator.comparing(meta));
-        return List.copyOf(out);
+    /** The kinds that have rules. */
+    public Set<Kind> kinds() {
+        return byKind.keySet();
+    }
+
+    /** The rules of one kind, oldest first. */
+    public List<TrafficRule> ofKind(Kind kind) {
+        return byKind.getOrDefault(kind, List.of());
+    }
+
+    public List<VirtualService> virtualServices() {
+        return typed(Kind.VIRTUAL_SERVICE);
+    }
+
+    public List<DestinationRule> destinationRules() {
+        return typed(Kind.DESTINATION_RULE);
+    }
+
+    public List<Sidecar> sidecars() {
+        return typed(Kind.SIDECAR);
+    }
+
+    public List<Gateway> gateways() {
+        return typed(Kind.GATEWAY);
+    }
+
+    @SuppressWarnings("unchecked") // a kind's rules are all of its record type: TrafficRule.kind() says so
+    private <T extends TrafficRule> List<T> typed(Kind kind) {
+        return (List<T>) (List<?>) ofKind(kind);
+    }
+
+    public boolean isEmpty() {
+        return byKind.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrafficRules other && byKind.equals(other.byKind);
+    }
+
+    @Override
+    public int hashCode() {
+        return byKind.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TrafficRules" + byKind;
     }
 }

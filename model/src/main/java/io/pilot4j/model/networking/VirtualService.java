@@ -1,5 +1,7 @@
 package io.pilot4j.model.networking;
 
+import io.pilot4j.model.Kind;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +17,11 @@ import java.util.Objects;
  */
 public record VirtualService(ConfigMeta meta, List<String> hosts, List<String> gateways, List<String> exportTo,
                              List<HttpRoute> http, List<TcpRoute> tcp, List<TlsRoute> tls) implements TrafficRule {
+    @Override
+    public Kind kind() {
+        return Kind.VIRTUAL_SERVICE;
+    }
+
     /** The reserved gateway name meaning every sidecar. */
     public static final String MESH_GATEWAY = "mesh";
 

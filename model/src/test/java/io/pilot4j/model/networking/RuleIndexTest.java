@@ -36,7 +36,7 @@ class RuleIndexTest {
     }
 
     private static RuleIndex index(List<VirtualService> vs, List<DestinationRule> dr) {
-        return new RuleIndex(MeshConfig.defaults(), new TrafficRules(vs, dr, List.of(), List.of()));
+        return new RuleIndex(MeshConfig.defaults(), TrafficRules.of(vs, dr, List.of(), List.of()));
     }
 
     @Test
@@ -74,7 +74,7 @@ class RuleIndexTest {
                 List.of(new Gateway.Server("", 8080, "http-shop", "HTTP", 0, List.of("shop/*"), "", Optional.empty())));
         Gateway everyone = new Gateway(meta("default", "any", 2), Map.of(),
                 List.of(new Gateway.Server("", 9000, "tcp", "TCP", 0, List.of("*"), "", Optional.empty())));
-        RuleIndex index = new RuleIndex(MeshConfig.defaults(), new TrafficRules(List.of(), List.of(), List.of(), List.of(ingress, shop, everyone)));
+        RuleIndex index = new RuleIndex(MeshConfig.defaults(), TrafficRules.of(List.of(), List.of(), List.of(), List.of(ingress, shop, everyone)));
 
         MergedGateway merged = index.mergedGateway(Map.of("istio", "ingressgateway", "team", "shop"));
         assertEquals(List.of(8080, 9000), merged.ports().stream().map(MergedGateway.ServerPort::number).toList());

@@ -1,6 +1,7 @@
 package io.pilot4j.serviceregistry.file;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.pilot4j.serviceregistry.ConfigKind;
 
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +17,7 @@ sealed interface Document permits Document.Parsed, Document.Skipped, Document.In
      *
      * @param unknownFields paths of fields the class does not have ("spec.ports[0].nmae"); they are ignored
      */
-    record Parsed(int index, SupportedKind kind, HasMetadata object, List<String> unknownFields) implements Document {
+    record Parsed(int index, ConfigKind.Served kind, HasMetadata object, List<String> unknownFields) implements Document {
         public Parsed {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(object, "object");

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.networking.RingHash;
 import io.pilot4j.kube.networking.UnknownFields;
+import io.pilot4j.serviceregistry.ConfigKind;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -169,9 +170,9 @@ final class DocumentParser {
             }
             return;
         }
-        Optional<SupportedKind> supported = SupportedKind.find(apiVersion, kind);
+        Optional<ConfigKind.Served> supported = ConfigKind.find(apiVersion, kind);
         if (supported.isEmpty()) {
-            List<String> versions = SupportedKind.apiVersionsOf(kind);
+            List<String> versions = ConfigKind.apiVersionsOf(kind);
             if (apiVersion.startsWith(SECURITY_GROUP)) {
                 // Skipping a policy would serve proxies that enforce none of it, as if it were not there.
                 out.add(new Document.Invalid(index, kind, namespace, name, prefix + "kind: " + kind + " (" + apiVersion
@@ -190,7 +191,7 @@ final class DocumentParser {
             HasMetadata object = objects.readerFor(supported.get().type())
                     .withAttribute(UNKNOWN_FIELDS, unknown)
                     .readValue(node);
-            if (supported.get().isTrafficRule()) {
+            if (supported.get().kind().role() == ConfigKind.Role.RULE) {
                 // fabric8 drops unknown fields inside oneof objects before the handler above sees them; the spec is
                 // checked against its class instead, so that every typo in a rule is found.
                 unknown.removeIf(u -> u.startsWith("spec"));
@@ -205,7 +206,7 @@ final class DocumentParser {
         }
     }
 
-    private static Class<?> specType(SupportedKind kind) {
+    private static Class<?> specType(ConfigKind.Served kind) {
         try {
             return kind.type().getDeclaredField("spec").getType();
         } catch (NoSuchFieldException e) {

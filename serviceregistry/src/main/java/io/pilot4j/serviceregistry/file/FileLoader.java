@@ -1,7 +1,5 @@
 package io.pilot4j.serviceregistry.file;
 
-import io.pilot4j.serviceregistry.Converted;
-import io.pilot4j.serviceregistry.RegistryObject;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldError;
 import io.pilot4j.kube.Metadata;
@@ -9,13 +7,15 @@ import io.pilot4j.kube.Result;
 import io.pilot4j.kube.networking.UnknownFields;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.ConfigKey;
+import io.pilot4j.serviceregistry.ConfigKind;
+import io.pilot4j.serviceregistry.Converted;
+import io.pilot4j.serviceregistry.RegistryObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Turns the content of one file into its {@link ConfigFile}: parse, convert every document, and apply the file only
@@ -48,17 +48,18 @@ final class FileLoader {
         for (Document doc : parser.parse(path.getFileName().toString(), content)) {
             if (doc instanceof Document.Parsed parsed) {
                 HasMetadata object = parsed.object();
-                String kind = parsed.kind().kind();
+                String kind = parsed.kind().kind().kind().kubeKind();
                 String namespace = Metadata.namespace(object);
                 String name = Metadata.name(object);
-                if (!parsed.kind().isTrafficRule()) {
+                boolean rule = parsed.kind().kind().role() == ConfigKind.Role.RULE;
+                if (!rule) {
                     for (String field : parsed.unknownFields()) {
                         warnings.add(new ConfigError(source, doc.index(), kind, namespace, name,
                                 "unknown field " + field + " is ignored").toString());
                     }
                 }
-                Result<Converted> converted = parsed.kind().convert(object, domainSuffix);
-                if (parsed.kind().isTrafficRule() && !parsed.unknownFields().isEmpty()) {
+                Result<Converted> converted = parsed.kind().convert(object, ConfigKind.Context.of(domainSuffix));
+                if (rule && !parsed.unknownFields().isEmpty()) {
                     // The parser set the unknown fields aside, so the conversion cannot see them: they reject the rule here.
                     List<FieldError> all = new ArrayList<>();
                     for (String field : parsed.unknownFields()) {
@@ -69,12 +70,11 @@ final class FileLoader {
                     }
                     converted = Result.invalid(all);
                 }
+                ConfigKey key = new ConfigKey(parsed.kind().kind().kind(), namespace, name);
                 if (converted.isValid()) {
-                    ConfigKey key = new ConfigKey(parsed.kind().modelKind(), namespace, name);
                     objects.add(new RegistryObject(key, source, doc.index(), object, converted.value()));
                 } else {
-                    String message = converted.errors().stream().map(FieldError::toString).collect(Collectors.joining("; "));
-                    errors.add(new ConfigError(source, doc.index(), kind, namespace, name, message));
+                    errors.add(converted.rejection(source, doc.index(), key));
                 }
             } else if (doc instanceof Document.Invalid invalid) {
                 errors.add(new ConfigError(source, doc.index(), invalid.kind(), invalid.namespace(), invalid.name(), invalid.message()));

@@ -2,6 +2,7 @@ package io.pilot4j.serviceregistry.file;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.pilot4j.serviceregistry.ConfigKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,21 +20,26 @@ class DocumentParserTest {
 
     static Stream<Arguments> servedKinds() {
         return Stream.of(
-                arguments("v1", "Service", SupportedKind.SERVICE),
-                arguments("v1", "Endpoints", SupportedKind.ENDPOINTS),
-                arguments("discovery.k8s.io/v1", "EndpointSlice", SupportedKind.ENDPOINT_SLICE),
-                arguments("networking.istio.io/v1", "ServiceEntry", SupportedKind.SERVICE_ENTRY_V1),
-                arguments("networking.istio.io/v1beta1", "ServiceEntry", SupportedKind.SERVICE_ENTRY_V1BETA1),
-                arguments("networking.istio.io/v1alpha3", "ServiceEntry", SupportedKind.SERVICE_ENTRY_V1ALPHA3));
+                arguments("v1", "Service", ConfigKind.SERVICE, io.fabric8.kubernetes.api.model.Service.class),
+                arguments("v1", "Endpoints", ConfigKind.ENDPOINTS, io.fabric8.kubernetes.api.model.Endpoints.class),
+                arguments("discovery.k8s.io/v1", "EndpointSlice", ConfigKind.ENDPOINT_SLICE,
+                        io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),
+                arguments("networking.istio.io/v1", "ServiceEntry", ConfigKind.SERVICE_ENTRY, io.fabric8.istio.api.networking.v1.ServiceEntry.class),
+                arguments("networking.istio.io/v1beta1", "ServiceEntry", ConfigKind.SERVICE_ENTRY,
+                        io.fabric8.istio.api.networking.v1beta1.ServiceEntry.class),
+                arguments("networking.istio.io/v1alpha3", "ServiceEntry", ConfigKind.SERVICE_ENTRY,
+                        io.fabric8.istio.api.networking.v1alpha3.ServiceEntry.class),
+                arguments("networking.istio.io/v1beta1", "Gateway", ConfigKind.GATEWAY, io.fabric8.istio.api.networking.v1beta1.Gateway.class));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("servedKinds")
-    void eachServedKindParsesIntoItsClass(String apiVersion, String kind, SupportedKind expected) {
+    void eachServedKindParsesIntoItsClass(String apiVersion, String kind, ConfigKind expected, Class<?> type) {
         List<Document> docs = parser.parse("x.yaml", "apiVersion: " + apiVersion + "\nkind: " + kind + "\nmetadata: {name: a, namespace: ns}\n");
         Document.Parsed parsed = assertInstanceOf(Document.Parsed.class, docs.get(0));
-        assertEquals(expected, parsed.kind());
-        assertEquals(expected.type(), parsed.object().getClass());
+        assertEquals(expected, parsed.kind().kind());
+        assertEquals(type, parsed.kind().type());
+        assertEquals(type, parsed.object().getClass());
         assertEquals("a", parsed.object().getMetadata().getName());
         assertEquals(List.of(), parsed.unknownFields());
     }
