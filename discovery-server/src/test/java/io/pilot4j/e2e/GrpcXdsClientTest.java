@@ -101,6 +101,41 @@ class GrpcXdsClientTest {
         assertEquals(200, server.get("/ready").statusCode());
     }
 
+    @Test
+    @Order(4)
+    void aServiceEntrySelectingWorkloadEntriesRoutesToTheSelectedOnes() {
+        server.writeConfig("echo.yaml", """
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: echo, namespace: default}
+                spec:
+                  hosts: [echo.example.com]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  workloadSelector: {labels: {app: echo}}
+                  ports:
+                  - {number: 7070, name: grpc, protocol: GRPC}
+                """);
+        for (int i = 0; i < 3; i++) {
+            // backend-1's entry is in another namespace: a selector selects in its ServiceEntry's namespace only.
+            server.writeConfig("vm-" + i + ".yaml", """
+                    apiVersion: networking.istio.io/v1
+                    kind: WorkloadEntry
+                    metadata: {name: vm-%d, namespace: %s}
+                    spec: {address: 127.0.0.1, ports: {grpc: %d}, labels: {app: echo, backend: %s}}
+                    """.formatted(i, i == 1 ? "other" : "default", backends.port(i), backends.name(i)));
+        }
+        Await.until(DEADLINE, "30 consecutive RPCs that reach only the selected entries", () -> {
+            for (int i = 0; i < 30; i++) {
+                if (EchoBackends.who(channel).equals("backend-1")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertEquals(Set.of("backend-0", "backend-2"), callMany(60), "traffic spreads over exactly the selected WorkloadEntries");
+    }
+
     private Set<String> callMany(int n) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < n; i++) {

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Kubernetes registry end to end: a Service, EndpointSlices and Pods created through the Kubernetes client in a
  * fake API server (real HTTP and watches) become what grpc-java's own xDS client routes RPCs by, to loopback backends
  * standing in for the pods. Scaling moves traffic, Istio rules reach the registry, an API server outage changes
- * nothing and pushes nothing, and deleting the Service takes its clusters away. One server, one channel, in order.
+ * nothing and pushes nothing, deleting the Service takes its clusters away, and a ServiceEntry selecting WorkloadEntries
+ * brings the host back on them. One server, one channel, in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -176,6 +177,33 @@ class KubeGrpcXdsClientTest {
             }
         });
         assertFalse(server.get("/debug/registryz").body().contains(HOST));
+    }
+
+    @Test
+    @Order(6)
+    void aServiceEntrySelectingWorkloadEntriesFromTheClusterRoutesToThem() {
+        kube.resource(Yaml.read("""
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: echo-vms, namespace: apps}
+                spec:
+                  hosts: [echo.apps.svc.cluster.local]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  workloadSelector: {labels: {workload: vm}}
+                  ports: [{number: 7070, name: grpc, protocol: GRPC}]
+                """, io.fabric8.istio.api.networking.v1.ServiceEntry.class)).create();
+        for (int i = 0; i < 3; i++) {
+            kube.resource(Yaml.read("""
+                    apiVersion: networking.istio.io/v1
+                    kind: WorkloadEntry
+                    metadata: {name: vm-%d, namespace: apps}
+                    spec: {address: %s, ports: {grpc: %d}, labels: {app: echo, workload: %s, backend: %s}}
+                    """.formatted(i, backends.host(i), backends.port(i), i == 1 ? "other" : "vm", backends.name(i)),
+                    io.fabric8.istio.api.networking.v1.WorkloadEntry.class)).create();
+        }
+        // The VirtualService of step 3 still sends everything to subset v1 (app: echo), which the entries are in.
+        awaitTrafficOn(Set.of(backends.name(0), backends.name(2)));
     }
 
     private List<String> configzKinds() {

@@ -6,6 +6,8 @@ public enum Kind {
     ENDPOINT_SLICE("EndpointSlice"),
     ENDPOINTS("Endpoints"),
     SERVICE_ENTRY("ServiceEntry"),
+    WORKLOAD_ENTRY("WorkloadEntry"),
+    POD("Pod"),
     // Traffic rules (io.pilot4j.model.networking); a change is a full push to the proxies that read the kind.
     VIRTUAL_SERVICE("VirtualService"),
     DESTINATION_RULE("DestinationRule"),

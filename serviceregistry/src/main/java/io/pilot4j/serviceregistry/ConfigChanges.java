@@ -62,7 +62,7 @@ public final class ConfigChanges {
             ConfigKind.Role role = ConfigKind.of(key.kind()).role();
             if (role == ConfigKind.Role.ENDPOINTS) {
                 headless |= feedsHeadless(before, key) || feedsHeadless(after, key);
-            } else {
+            } else if (role != ConfigKind.Role.WORKLOADS) {
                 endpointsOnly = false;
                 services |= role == ConfigKind.Role.SERVICES;
             }

@@ -2,8 +2,10 @@ package io.pilot4j.serviceregistry;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.endpoints.ClusterView;
 import io.pilot4j.kube.endpoints.EndpointSliceConversion;
@@ -13,7 +15,9 @@ import io.pilot4j.kube.networking.GatewayConversion;
 import io.pilot4j.kube.networking.SidecarConversion;
 import io.pilot4j.kube.networking.VirtualServiceConversion;
 import io.pilot4j.kube.service.ServiceConversion;
+import io.pilot4j.kube.serviceentry.PodInstanceConversion;
 import io.pilot4j.kube.serviceentry.ServiceEntryConversion;
+import io.pilot4j.kube.serviceentry.WorkloadEntryConversion;
 import io.pilot4j.model.Kind;
 
 import java.util.ArrayList;
@@ -40,6 +44,10 @@ public enum ConfigKind {
     ENDPOINT_SLICE(Kind.ENDPOINT_SLICE, "discovery.k8s.io", "endpointslices", Role.ENDPOINTS, Readers.ALL,
             List.of(core("v1", EndpointSlice.class)),
             (o, spec, c) -> EndpointSliceConversion.convert((EndpointSlice) o, c.domainSuffix(), c.cluster()).map(Converted.Endpoints::new)),
+    /** A pod as a workload: only those a ServiceEntry's workloadSelector selects are read as such. */
+    POD(Kind.POD, "", "pods", Role.WORKLOADS, Readers.ALL,
+            List.of(core("v1", Pod.class)),
+            (o, spec, c) -> PodInstanceConversion.convert((Pod) o, c.cluster()).map(w -> new Converted.Workload(Metadata.namespace(o), w))),
     SERVICE_ENTRY(Kind.SERVICE_ENTRY, ConfigKind.ISTIO_NETWORKING, "serviceentries", Role.SERVICES, Readers.ALL,
             List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.ServiceEntry.class,
                             io.fabric8.istio.api.networking.v1.ServiceEntry::getSpec),
@@ -49,6 +57,15 @@ public enum ConfigKind {
                             io.fabric8.istio.api.networking.v1alpha3.ServiceEntry::getSpec)),
             (o, spec, c) -> ServiceEntryConversion.convert(o, (io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry) spec)
                     .map(Converted.Services::new)),
+    WORKLOAD_ENTRY(Kind.WORKLOAD_ENTRY, ConfigKind.ISTIO_NETWORKING, "workloadentries", Role.WORKLOADS, Readers.ALL,
+            List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.WorkloadEntry.class,
+                            io.fabric8.istio.api.networking.v1.WorkloadEntry::getSpec),
+                    new Version<>("v1beta1", io.fabric8.istio.api.networking.v1beta1.WorkloadEntry.class,
+                            io.fabric8.istio.api.networking.v1beta1.WorkloadEntry::getSpec),
+                    new Version<>("v1alpha3", io.fabric8.istio.api.networking.v1alpha3.WorkloadEntry.class,
+                            io.fabric8.istio.api.networking.v1alpha3.WorkloadEntry::getSpec)),
+            (o, spec, c) -> WorkloadEntryConversion.convert(o, (io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry) spec)
+                    .map(w -> new Converted.Workload(Metadata.namespace(o), w))),
     VIRTUAL_SERVICE(Kind.VIRTUAL_SERVICE, ConfigKind.ISTIO_NETWORKING, "virtualservices", Role.RULE, Readers.ALL,
             List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.VirtualService.class,
                             io.fabric8.istio.api.networking.v1.VirtualService::getSpec),
@@ -97,6 +114,8 @@ public enum ConfigKind {
         SERVICES,
         /** Endpoints of a Service declared elsewhere; a change alone is an EDS push. */
         ENDPOINTS,
+        /** A workload (WorkloadEntry) that ServiceEntries select by label: endpoints too, so a change alone is an EDS push. */
+        WORKLOADS,
         /**
          * A traffic rule, validated whole: an unknown field rejects it, as Istio's API server does (for the other
          * roles it is a warning, as kubectl's client-side validation made it). A change is a full push to the

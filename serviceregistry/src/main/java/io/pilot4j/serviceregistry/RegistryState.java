@@ -1,6 +1,8 @@
 package io.pilot4j.serviceregistry;
 
 import io.pilot4j.kube.ServiceWithEndpoints;
+import io.pilot4j.kube.serviceentry.WorkloadInstance;
+import io.pilot4j.kube.serviceentry.WorkloadSelection;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.ConfigKey;
 import io.pilot4j.model.Endpoint;
@@ -42,7 +44,8 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
     /**
      * Builds the state, as Istio's registries do: the first declaration of a hostname wins and later ones are
      * reported; a Kubernetes Service gets its endpoints from its EndpointSlices, or from its Endpoints object when it
-     * has no slice (a cluster without slices); ServiceEntries and ExternalName Services bring their own. Pure: the
+     * has no slice (a cluster without slices); ServiceEntries and ExternalName Services bring their own, or, with a
+     * workloadSelector, get those of the WorkloadEntries it selects (objects in precedence order, so in key order). Pure: the
      * same objects in the same order always give the same state.
      *
      * @param objects   unique by key, in precedence order
@@ -56,6 +59,8 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
         Map<String, Service> services = new TreeMap<>();
         Map<String, RegistryObject> declaredBy = new HashMap<>();
         Map<String, List<Endpoint>> ownEndpoints = new HashMap<>();
+        Map<String, WorkloadSelection> selections = new HashMap<>();
+        List<Map.Entry<String, WorkloadInstance>> workloads = new ArrayList<>();
         Map<String, List<RegistryObject>> slicesByHost = new HashMap<>();
         Map<String, RegistryObject> endpointsByHost = new HashMap<>();
         List<TrafficRule> rules = new ArrayList<>();
@@ -73,6 +78,7 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
                     } else {
                         services.put(host, s.service());
                         ownEndpoints.put(host, s.endpoints());
+                        s.selection().ifPresent(selection -> selections.put(host, selection));
                     }
                 }
             } else if (object.converted() instanceof Converted.Endpoints e) {
@@ -82,6 +88,8 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
                 } else {
                     endpointsByHost.put(host, object);
                 }
+            } else if (object.converted() instanceof Converted.Workload w) {
+                workloads.add(Map.entry(w.namespace(), w.workload()));
             } else if (object.converted() instanceof Converted.Rule r) {
                 rules.add(r.rule());
             }
@@ -91,9 +99,10 @@ public record RegistryState(RegistrySnapshot snapshot, List<StoredConfig> config
         for (Service service : services.values()) {
             String host = service.hostname();
             boolean podBacked = declaredBy.get(host).key().kind() == Kind.SERVICE && !service.meshExternal();
+            WorkloadSelection selection = selections.get(host);
             endpoints.put(host, podBacked
                     ? podEndpoints(slicesByHost.get(host), endpointsByHost.get(host))
-                    : ownEndpoints.get(host));
+                    : selection != null ? selection.endpoints(workloads) : ownEndpoints.get(host));
         }
 
         List<ConfigError> allErrors = new ArrayList<>(errors);

@@ -65,7 +65,7 @@ class ConfigKindTest {
         assertTrue(ConfigKind.VIRTUAL_SERVICE.readers().readBy(true) && ConfigKind.VIRTUAL_SERVICE.readers().readBy(false));
         assertTrue(!ConfigKind.SIDECAR.readers().readBy(true) && ConfigKind.SIDECAR.readers().readBy(false), "Sidecars: never routers");
         assertTrue(ConfigKind.GATEWAY.readers().readBy(true) && !ConfigKind.GATEWAY.readers().readBy(false), "Gateways: routers only");
-        assertEquals(List.of("serviceentries.networking.istio.io", "virtualservices.networking.istio.io",
+        assertEquals(List.of("serviceentries.networking.istio.io", "workloadentries.networking.istio.io", "virtualservices.networking.istio.io",
                         "destinationrules.networking.istio.io", "sidecars.networking.istio.io", "gateways.networking.istio.io"),
                 ConfigKind.ofGroup(ConfigKind.ISTIO_NETWORKING).stream().map(ConfigKind::resource).toList());
         assertEquals("endpointslices.discovery.k8s.io", ConfigKind.ENDPOINT_SLICE.resource());

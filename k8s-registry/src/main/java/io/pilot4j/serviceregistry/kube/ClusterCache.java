@@ -3,6 +3,7 @@ package io.pilot4j.serviceregistry.kube;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.pilot4j.kube.endpoints.ClusterView;
@@ -24,6 +25,9 @@ interface ClusterCache extends ClusterView {
     List<EndpointSlice> slicesOf(String namespace, String serviceName);
 
     Optional<Endpoints> endpointsOf(String namespace, String serviceName);
+
+    /** Every pod of the cluster, for the ServiceEntries whose workloadSelector selects pods. */
+    List<Pod> pods();
 
     /** Objects of an Istio kind, empty while its CRD is missing. */
     List<? extends HasMetadata> istio(ConfigKind kind);

@@ -113,6 +113,11 @@ final class InformerCache implements ClusterCache {
     }
 
     @Override
+    public List<Pod> pods() {
+        return pods.list();
+    }
+
+    @Override
     public List<Service> services() {
         return services.list();
     }

@@ -1,10 +1,12 @@
 package io.pilot4j.serviceregistry.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
+import io.pilot4j.kube.serviceentry.WorkloadSelection;
 import io.pilot4j.mesh.LabelSelector;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.ConfigKey;
@@ -83,10 +85,45 @@ final class KubeStateBuilder {
                 sink.add(key, object, memoized(key, object, nextMemo, () -> kind.convert(object, ConfigKind.Context.of(domainSuffix))));
             }
         }
+        addSelectedPods(cluster, discoverySelectors, objects, sink, nextMemo);
         memo = nextMemo;
         // Key order is precedence: a Kubernetes Service wins a hostname over a ServiceEntry, then by namespace and name.
         objects.sort(Comparator.comparing(RegistryObject::key));
         return RegistryState.assemble(PROVIDER, objects, errors, List.of());
+    }
+
+    /**
+     * Pods are workloads for the ServiceEntries whose workloadSelector selects them (Istio's kube controller hands its
+     * pods to the serviceentry controller). Only selected pods that have an IP and are not finished are read, so pod
+     * churn changes the state only where a selector looks.
+     */
+    private void addSelectedPods(ClusterCache cluster, List<LabelSelector> discoverySelectors, List<RegistryObject> objects, Sink sink,
+                                 Map<ConfigKey, Memo> nextMemo) {
+        List<WorkloadSelection> selections = objects.stream()
+                .filter(o -> o.converted() instanceof Converted.Services)
+                .flatMap(o -> ((Converted.Services) o.converted()).services().stream())
+                .flatMap(s -> s.selection().stream())
+                .toList();
+        if (selections.isEmpty()) {
+            return;
+        }
+        for (Pod pod : cluster.pods()) {
+            String namespace = Metadata.namespace(pod);
+            Map<String, String> labels = Metadata.labels(pod);
+            if (!isRunning(pod) || selections.stream().noneMatch(s -> s.selects(namespace, labels))
+                    || !discovered(cluster, discoverySelectors, namespace)) {
+                continue;
+            }
+            ConfigKey key = new ConfigKey(Kind.POD, namespace, Metadata.name(pod));
+            sink.add(key, pod, memoized(key, pod, nextMemo, () -> ConfigKind.POD.convert(pod, new ConfigKind.Context(domainSuffix, cluster))));
+        }
+    }
+
+    /** An IP, not finished, not being deleted: a pod that can take traffic once ready. */
+    private static boolean isRunning(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && !pod.getStatus().getPodIP().isEmpty()
+                && pod.getMetadata().getDeletionTimestamp() == null
+                && !"Succeeded".equals(pod.getStatus().getPhase()) && !"Failed".equals(pod.getStatus().getPhase());
     }
 
     /** Istio's discoverySelectors: no selectors, every namespace; otherwise namespaces whose labels match one. */

@@ -1,5 +1,6 @@
 package io.pilot4j.kube.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -38,6 +38,7 @@ public final class MockCluster implements AutoCloseable {
     /** The Istio CRDs a real installation has: plural and kind, served as networking.istio.io/v1. */
     public static final Map<String, String> ISTIO_CRDS = Map.of(
             "serviceentries", "ServiceEntry",
+            "workloadentries", "WorkloadEntry",
             "virtualservices", "VirtualService",
             "destinationrules", "DestinationRule",
             "sidecars", "Sidecar",

@@ -10,7 +10,10 @@ import io.pilot4j.mesh.LabelSelector.Requirement;
 import io.pilot4j.mesh.LabelSelector;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.ConfigKey;
+import io.pilot4j.model.Endpoint;
+import io.pilot4j.model.HealthStatus;
 import io.pilot4j.model.Kind;
+import io.pilot4j.model.Locality;
 import io.pilot4j.model.RegistrySnapshot;
 import io.pilot4j.serviceregistry.ConfigKind;
 import io.pilot4j.serviceregistry.RegistryState;
@@ -130,6 +133,54 @@ class KubeStateBuilderTest {
         assertTrue(errors.get(0).startsWith("Kubernetes ServiceEntry apps/broken: "), errors.get(0));
         assertTrue(errors.get(1).startsWith("Kubernetes ServiceEntry zzz/shadow: host echo.apps.svc.cluster.local is already declared by Service/apps/echo"),
                 errors.get(1));
+    }
+
+    @Test
+    void aWorkloadSelectorSelectsWorkloadEntriesAndPodsOfItsNamespace() {
+        cluster.workloads.withNode("""
+                metadata: {name: node-a, labels: {topology.kubernetes.io/region: eu-west1, topology.kubernetes.io/zone: eu-west1-b}}
+                """).withPod("""
+                metadata: {name: api-0, namespace: apps, labels: {app: api}}
+                spec: {nodeName: node-a, serviceAccountName: api}
+                status: {podIP: 10.1.0.1, conditions: [{type: Ready, status: "True"}]}
+                """).withPod("""
+                metadata: {name: api-1, namespace: apps, labels: {app: api}}
+                status: {podIP: 10.1.0.2, conditions: [{type: Ready, status: "False"}]}
+                """).withPod("""
+                metadata: {name: pending, namespace: apps, labels: {app: api}}
+                status: {phase: Pending}
+                """).withPod("""
+                metadata: {name: api-elsewhere, namespace: other, labels: {app: api}}
+                status: {podIP: 10.2.0.1, conditions: [{type: Ready, status: "True"}]}
+                """).withPod("""
+                metadata: {name: web-0, namespace: apps, labels: {app: web}}
+                status: {podIP: 10.1.0.9, conditions: [{type: Ready, status: "True"}]}
+                """);
+        cluster.istio.put(ConfigKind.SERVICE_ENTRY, List.of(Yaml.read("""
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: api, namespace: apps}
+                spec:
+                  hosts: [api.internal]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  workloadSelector: {labels: {app: api}}
+                  ports: [{number: 80, name: http, protocol: HTTP, targetPort: 8080}]
+                """, io.fabric8.istio.api.networking.v1.ServiceEntry.class)));
+        cluster.istio.put(ConfigKind.WORKLOAD_ENTRY, List.of(Yaml.read("""
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm-1, namespace: apps}
+                spec: {address: 10.5.0.1, labels: {app: api}, ports: {http: 9080}}
+                """, io.fabric8.istio.api.networking.v1.WorkloadEntry.class)));
+
+        RegistrySnapshot snapshot = builder.build(cluster, List.of()).snapshot();
+        assertEquals(List.of(), snapshot.errors(), "a pending pod is no error: it is not read until it has an IP");
+        assertEquals(List.of(
+                        new Endpoint("10.5.0.1", 9080, "http", Map.of("app", "api"), Locality.NONE, 1, HealthStatus.HEALTHY, ""),
+                        new Endpoint("10.1.0.1", 8080, "http", Map.of("app", "api"), Locality.parse("eu-west1/eu-west1-b"), 1, HealthStatus.HEALTHY, "api"),
+                        new Endpoint("10.1.0.2", 8080, "http", Map.of("app", "api"), Locality.NONE, 1, HealthStatus.UNHEALTHY, "")),
+                snapshot.endpoints().get("api.internal"), "the entry on its own port, then ready and unready pods of the namespace on the target");
     }
 
     @Test

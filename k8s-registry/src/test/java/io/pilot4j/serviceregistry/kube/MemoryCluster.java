@@ -35,6 +35,11 @@ final class MemoryCluster implements ClusterCache {
     }
 
     @Override
+    public List<Pod> pods() {
+        return workloads.pods();
+    }
+
+    @Override
     public List<Service> services() {
         return services;
     }

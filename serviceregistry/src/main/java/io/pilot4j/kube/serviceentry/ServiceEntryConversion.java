@@ -5,8 +5,6 @@ import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryLocation;
 import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.pilot4j.kube.FieldErrors;
-import io.pilot4j.kube.FieldPath;
-import io.pilot4j.net.IpAddresses;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
 import io.pilot4j.kube.ServiceWithEndpoints;
@@ -18,11 +16,13 @@ import io.pilot4j.model.Protocol;
 import io.pilot4j.model.Resolution;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
+import io.pilot4j.net.IpAddresses;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -52,10 +52,6 @@ public final class ServiceEntryConversion {
         Metadata.requireName(object, errors);
         String namespace = Metadata.namespace(object);
         errors.addAll(ServiceEntryValidation.validate(spec, namespace));
-        if (spec != null && spec.getWorkloadSelector() != null && listOf(spec.getEndpoints()).isEmpty()) {
-            errors.add(FieldPath.of("spec").child("workloadSelector"), "not supported yet: pilot4j selects no pods or "
-                    + "WorkloadEntries for a ServiceEntry, which would be served without endpoints; list them in spec.endpoints");
-        }
         return errors.toResult(() -> build(spec, namespace, Metadata.labels(object)));
     }
 
@@ -73,17 +69,27 @@ public final class ServiceEntryConversion {
         Set<String> exportTo = new LinkedHashSet<>(listOf(spec.getExportTo()));
         boolean meshExternal = spec.getLocation() != ServiceEntryLocation.MESH_INTERNAL;
         List<WorkloadEntry> workloads = listOf(spec.getEndpoints());
-        // Without endpoints a DNS entry resolves its own host (a workloadSelector has been rejected).
-        boolean hostIsEndpoint = workloads.isEmpty()
+        List<WorkloadSelection.Port> selectedPorts = sePorts.stream()
+                .map(p -> new WorkloadSelection.Port(p.getName(), targetPort(p))).toList();
+        // A workloadSelector: the registry finds the endpoints (validation keeps it apart from spec.endpoints).
+        Optional<WorkloadSelection> selection = spec.getWorkloadSelector() == null ? Optional.empty()
+                : Optional.of(new WorkloadSelection(namespace, labelsOf(spec.getWorkloadSelector().getLabels()), selectedPorts));
+        // Without endpoints or a selector, a DNS entry resolves its own host.
+        boolean hostIsEndpoint = workloads.isEmpty() && selection.isEmpty()
                 && (resolution == Resolution.DNS_LB || resolution == Resolution.DNS_ROUND_ROBIN_LB);
-        List<Endpoint> workloadEndpoints = workloadEndpoints(workloads, sePorts);
+        List<Endpoint> workloadEndpoints = new ArrayList<>();
+        workloads.forEach(w -> workloadEndpoints.addAll(WorkloadInstance.of(w).endpoints(selectedPorts)));
 
         List<ServiceWithEndpoints> out = new ArrayList<>();
         for (String host : spec.getHosts()) {
             Service service = new Service(host, namespace, ports, labels, addresses, resolution, meshExternal, exportTo);
-            out.add(new ServiceWithEndpoints(service, hostIsEndpoint ? hostEndpoints(host, sePorts) : workloadEndpoints));
+            out.add(new ServiceWithEndpoints(service, hostIsEndpoint ? hostEndpoints(host, sePorts) : workloadEndpoints, selection));
         }
         return out;
+    }
+
+    private static Map<String, String> labelsOf(Map<String, String> labels) {
+        return labels == null ? Map.of() : labels;
     }
 
     private static Resolution resolution(ServiceEntry spec) {
@@ -109,26 +115,6 @@ public final class ServiceEntryConversion {
         List<Endpoint> out = new ArrayList<>(ports.size());
         for (var port : ports) {
             out.add(new Endpoint(host, targetPort(port), port.getName(), Map.of(), Locality.NONE, 1, HealthStatus.HEALTHY, ""));
-        }
-        return out;
-    }
-
-    private static List<Endpoint> workloadEndpoints(List<WorkloadEntry> workloads,
-                                                    List<io.fabric8.istio.api.api.networking.v1alpha3.ServicePort> ports) {
-        List<Endpoint> out = new ArrayList<>(workloads.size() * ports.size());
-        for (WorkloadEntry w : workloads) {
-            Map<String, String> labels = w.getLabels() == null ? Map.of() : w.getLabels();
-            Locality locality = locality(w.getLocality(), labels);
-            int weight = w.getWeight() == null || w.getWeight() == 0 ? 1 : w.getWeight().intValue();
-            Map<String, Long> portMap = w.getPorts() == null ? Map.of() : w.getPorts();
-            for (var port : ports) {
-                // A unix:// address keeps its prefix so that translation can tell a socket path from a host; the
-                // port then only links the endpoint to its service port.
-                Long mapped = portMap.get(port.getName());
-                int number = mapped != null && mapped > 0 ? mapped.intValue() : targetPort(port);
-                out.add(new Endpoint(w.getAddress(), number, port.getName(), labels, locality, weight,
-                        HealthStatus.HEALTHY, w.getServiceAccount()));
-            }
         }
         return out;
     }

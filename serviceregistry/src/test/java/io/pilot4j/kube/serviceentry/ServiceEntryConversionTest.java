@@ -173,19 +173,20 @@ class ServiceEntryConversionTest {
     }
 
     @Test
-    void aWorkloadSelectorIsRejectedAsNothingSelectsWorkloadsForIt() {
+    void aWorkloadSelectorDeclaresNoEndpointsButWhatToSelect() {
         var result = ServiceEntryConversion.convert(Yaml.read("""
                 kind: ServiceEntry
-                metadata: {name: sel, namespace: default}
+                metadata: {name: sel, namespace: shop}
                 spec:
                   hosts: [sel.example.com]
-                  resolution: STATIC
+                  resolution: DNS
                   workloadSelector: {labels: {app: sel}}
-                  ports: [{name: http, number: 80, protocol: HTTP}]
+                  ports: [{name: http, number: 80, protocol: HTTP, targetPort: 8080}, {name: grpc, number: 9090, protocol: GRPC}]
                 """, io.fabric8.istio.api.networking.v1.ServiceEntry.class));
-        assertEquals(List.of("spec.workloadSelector: not supported yet: pilot4j selects no pods or WorkloadEntries for a "
-                + "ServiceEntry, which would be served without endpoints; list them in spec.endpoints"),
-                result.errors().stream().map(Object::toString).toList());
+        ServiceWithEndpoints swe = result.value().get(0);
+        assertEquals(List.of(), swe.endpoints(), "neither its own host (DNS) nor endpoints: the registry finds them");
+        assertEquals(java.util.Optional.of(new WorkloadSelection("shop", Map.of("app", "sel"),
+                List.of(new WorkloadSelection.Port("http", 8080), new WorkloadSelection.Port("grpc", 9090)))), swe.selection());
     }
 
     @Test

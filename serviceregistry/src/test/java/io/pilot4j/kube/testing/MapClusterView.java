@@ -33,6 +33,10 @@ public final class MapClusterView implements ClusterView {
         return this;
     }
 
+    public List<Pod> pods() {
+        return List.copyOf(pods);
+    }
+
     @Override
     public boolean knowsPods() {
         return true;

@@ -110,6 +110,43 @@ class FileRegistryWatchTest {
     }
 
     @Test
+    void aWorkloadEntryChangeIsAnEndpointsPushForTheServiceEntriesSelectingIt() {
+        write(dir, "api.yaml", """
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: api, namespace: default}
+                spec:
+                  hosts: [api.example.com]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  workloadSelector: {labels: {app: api}}
+                  ports: [{name: http, number: 80, protocol: HTTP, targetPort: 8080}]
+                """);
+        write(dir, "vm-1.yaml", workloadEntry("vm-1", "10.5.0.1", "api"));
+        waitUntil("the selected entry is an endpoint", () -> endpointCount("api.example.com") == 1);
+        int seen = updater.requests().size();
+
+        write(dir, "vm-2.yaml", workloadEntry("vm-2", "10.5.0.2", "api"));
+        write(dir, "other.yaml", workloadEntry("other", "10.5.0.3", "billing"));
+        waitUntil("the second selected entry is an endpoint too", () -> endpointCount("api.example.com") == 2);
+        assertEquals(List.of("10.5.0.1", "10.5.0.2"), registry.snapshot().endpoints().get("api.example.com").stream()
+                .map(e -> e.address() + (e.port() == 8080 ? "" : ":" + e.port())).toList(), "the target port, only selected entries");
+        assertEachPushSince(seen, push -> {
+            assertFalse(push.full(), "workloads are endpoints: " + push);
+            assertEquals(Map.of(TriggerReason.ENDPOINT, 1), push.reasons());
+        });
+    }
+
+    private static String workloadEntry(String name, String address, String app) {
+        return """
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: %s, namespace: default}
+                spec: {address: %s, labels: {app: %s}}
+                """.formatted(name, address, app);
+    }
+
+    @Test
     void endpointsOfAHeadlessServiceRaiseAFullPush() {
         replace(dir, "reviews.yaml", service("reviews", "None", 9080));
         updater.awaitRequest(0);
