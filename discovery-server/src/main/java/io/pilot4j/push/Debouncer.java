@@ -7,7 +7,9 @@ import org.slf4j.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +30,9 @@ public final class Debouncer implements AutoCloseable {
     private final Consumer<Duration> debounced;
     private final Clock clock;
     private final ScheduledExecutorService timer;
-    private final ExecutorService pusher;
+    private final Executor pusher;
+    // Only threads the debouncer made itself are its to stop; injected ones belong to whoever passed them in.
+    private final List<ExecutorService> owned;
 
     // Guarded by this.
     private PushRequest pending;
@@ -44,10 +48,34 @@ public final class Debouncer implements AutoCloseable {
     }
 
     /**
+     * With its own timer and push thread.
+     *
      * @param debounced told after each push how long it took from the first change merged into it to the end of the
      *                  push (Istio's pilot_debounce_time)
      */
     public Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced) {
+        this(debounceAfter, debounceMax, push, clock, debounced,
+                Executors.newSingleThreadScheduledExecutor(daemon("debounce")), Executors.newSingleThreadExecutor(daemon("push")));
+    }
+
+    private Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced,
+                      ScheduledExecutorService timer, ExecutorService pusher) {
+        this(debounceAfter, debounceMax, push, clock, debounced, timer, pusher, List.of(timer, pusher));
+    }
+
+    /**
+     * On the caller's timer and push executor, which {@link #close()} leaves running. {@code clock} and {@code timer}
+     * must tell the same time: the debouncer schedules on one and measures quiet periods on the other.
+     *
+     * @param pusher where pushes run; it need not be serial, as the debouncer hands it a push only after the previous one returned
+     */
+    public Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced,
+                     ScheduledExecutorService timer, Executor pusher) {
+        this(debounceAfter, debounceMax, push, clock, debounced, timer, pusher, List.of());
+    }
+
+    private Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced,
+                      ScheduledExecutorService timer, Executor pusher, List<ExecutorService> owned) {
         if (debounceAfter.isNegative() || debounceMax.compareTo(debounceAfter) < 0) {
             throw new IllegalArgumentException("want 0 <= debounceAfter (" + debounceAfter + ") <= debounceMax (" + debounceMax + ")");
         }
@@ -55,9 +83,10 @@ public final class Debouncer implements AutoCloseable {
         this.debounceMax = debounceMax;
         this.push = Objects.requireNonNull(push, "push");
         this.debounced = Objects.requireNonNull(debounced, "debounced");
-        this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("debounce"));
-        this.pusher = Executors.newSingleThreadExecutor(daemon("push"));
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timer = Objects.requireNonNull(timer, "timer");
+        this.pusher = Objects.requireNonNull(pusher, "pusher");
+        this.owned = owned;
     }
 
     public synchronized void enqueue(PushRequest request) {
@@ -130,8 +159,7 @@ public final class Debouncer implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
-        timer.shutdownNow();
-        pusher.shutdownNow();
+        owned.forEach(ExecutorService::shutdownNow);
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {
