@@ -49,59 +49,41 @@ public enum ConfigKind {
             List.of(core("v1", Pod.class)),
             (o, spec, c) -> PodInstanceConversion.convert((Pod) o, c.cluster()).map(w -> new Converted.Workload(Metadata.namespace(o), w))),
     SERVICE_ENTRY(Kind.SERVICE_ENTRY, ConfigKind.ISTIO_NETWORKING, "serviceentries", Role.SERVICES, Readers.ALL,
-            List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.ServiceEntry.class,
-                            io.fabric8.istio.api.networking.v1.ServiceEntry::getSpec),
-                    new Version<>("v1beta1", io.fabric8.istio.api.networking.v1beta1.ServiceEntry.class,
-                            io.fabric8.istio.api.networking.v1beta1.ServiceEntry::getSpec),
-                    new Version<>("v1alpha3", io.fabric8.istio.api.networking.v1alpha3.ServiceEntry.class,
-                            io.fabric8.istio.api.networking.v1alpha3.ServiceEntry::getSpec)),
+            istio(io.fabric8.istio.api.networking.v1.ServiceEntry.class, io.fabric8.istio.api.networking.v1.ServiceEntry::getSpec,
+                    io.fabric8.istio.api.networking.v1beta1.ServiceEntry.class, io.fabric8.istio.api.networking.v1beta1.ServiceEntry::getSpec,
+                    io.fabric8.istio.api.networking.v1alpha3.ServiceEntry.class, io.fabric8.istio.api.networking.v1alpha3.ServiceEntry::getSpec),
             (o, spec, c) -> ServiceEntryConversion.convert(o, (io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry) spec)
                     .map(Converted.Services::new)),
     WORKLOAD_ENTRY(Kind.WORKLOAD_ENTRY, ConfigKind.ISTIO_NETWORKING, "workloadentries", Role.WORKLOADS, Readers.ALL,
-            List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.WorkloadEntry.class,
-                            io.fabric8.istio.api.networking.v1.WorkloadEntry::getSpec),
-                    new Version<>("v1beta1", io.fabric8.istio.api.networking.v1beta1.WorkloadEntry.class,
-                            io.fabric8.istio.api.networking.v1beta1.WorkloadEntry::getSpec),
-                    new Version<>("v1alpha3", io.fabric8.istio.api.networking.v1alpha3.WorkloadEntry.class,
-                            io.fabric8.istio.api.networking.v1alpha3.WorkloadEntry::getSpec)),
+            istio(io.fabric8.istio.api.networking.v1.WorkloadEntry.class, io.fabric8.istio.api.networking.v1.WorkloadEntry::getSpec,
+                    io.fabric8.istio.api.networking.v1beta1.WorkloadEntry.class, io.fabric8.istio.api.networking.v1beta1.WorkloadEntry::getSpec,
+                    io.fabric8.istio.api.networking.v1alpha3.WorkloadEntry.class, io.fabric8.istio.api.networking.v1alpha3.WorkloadEntry::getSpec),
             (o, spec, c) -> WorkloadEntryConversion.convert(o, (io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry) spec)
                     .map(w -> new Converted.Workload(Metadata.namespace(o), w))),
     VIRTUAL_SERVICE(Kind.VIRTUAL_SERVICE, ConfigKind.ISTIO_NETWORKING, "virtualservices", Role.RULE, Readers.ALL,
-            List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.VirtualService.class,
-                            io.fabric8.istio.api.networking.v1.VirtualService::getSpec),
-                    new Version<>("v1beta1", io.fabric8.istio.api.networking.v1beta1.VirtualService.class,
-                            io.fabric8.istio.api.networking.v1beta1.VirtualService::getSpec),
-                    new Version<>("v1alpha3", io.fabric8.istio.api.networking.v1alpha3.VirtualService.class,
-                            io.fabric8.istio.api.networking.v1alpha3.VirtualService::getSpec)),
+            istio(io.fabric8.istio.api.networking.v1.VirtualService.class, io.fabric8.istio.api.networking.v1.VirtualService::getSpec,
+                    io.fabric8.istio.api.networking.v1beta1.VirtualService.class, io.fabric8.istio.api.networking.v1beta1.VirtualService::getSpec,
+                    io.fabric8.istio.api.networking.v1alpha3.VirtualService.class, io.fabric8.istio.api.networking.v1alpha3.VirtualService::getSpec),
             (o, spec, c) -> VirtualServiceConversion.convert(o, (io.fabric8.istio.api.api.networking.v1alpha3.VirtualService) spec,
                     c.domainSuffix()).map(Converted.Rule::new)),
     DESTINATION_RULE(Kind.DESTINATION_RULE, ConfigKind.ISTIO_NETWORKING, "destinationrules", Role.RULE, Readers.ALL,
-            List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.DestinationRule.class,
-                            io.fabric8.istio.api.networking.v1.DestinationRule::getSpec),
-                    new Version<>("v1beta1", io.fabric8.istio.api.networking.v1beta1.DestinationRule.class,
-                            io.fabric8.istio.api.networking.v1beta1.DestinationRule::getSpec),
-                    new Version<>("v1alpha3", io.fabric8.istio.api.networking.v1alpha3.DestinationRule.class,
-                            io.fabric8.istio.api.networking.v1alpha3.DestinationRule::getSpec)),
+            istio(io.fabric8.istio.api.networking.v1.DestinationRule.class, io.fabric8.istio.api.networking.v1.DestinationRule::getSpec,
+                    io.fabric8.istio.api.networking.v1beta1.DestinationRule.class, io.fabric8.istio.api.networking.v1beta1.DestinationRule::getSpec,
+                    io.fabric8.istio.api.networking.v1alpha3.DestinationRule.class, io.fabric8.istio.api.networking.v1alpha3.DestinationRule::getSpec),
             (o, spec, c) -> DestinationRuleConversion.convert(o, (io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule) spec,
                     c.domainSuffix()).map(Converted.Rule::new)),
     /** Sidecars scope sidecars and gRPC clients; routers never (Istio's per-kind ProxyNeedsPush). */
     SIDECAR(Kind.SIDECAR, ConfigKind.ISTIO_NETWORKING, "sidecars", Role.RULE, Readers.NOT_ROUTERS,
-            List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.Sidecar.class,
-                            io.fabric8.istio.api.networking.v1.Sidecar::getSpec),
-                    new Version<>("v1beta1", io.fabric8.istio.api.networking.v1beta1.Sidecar.class,
-                            io.fabric8.istio.api.networking.v1beta1.Sidecar::getSpec),
-                    new Version<>("v1alpha3", io.fabric8.istio.api.networking.v1alpha3.Sidecar.class,
-                            io.fabric8.istio.api.networking.v1alpha3.Sidecar::getSpec)),
+            istio(io.fabric8.istio.api.networking.v1.Sidecar.class, io.fabric8.istio.api.networking.v1.Sidecar::getSpec,
+                    io.fabric8.istio.api.networking.v1beta1.Sidecar.class, io.fabric8.istio.api.networking.v1beta1.Sidecar::getSpec,
+                    io.fabric8.istio.api.networking.v1alpha3.Sidecar.class, io.fabric8.istio.api.networking.v1alpha3.Sidecar::getSpec),
             (o, spec, c) -> SidecarConversion.convert(o, (io.fabric8.istio.api.api.networking.v1alpha3.Sidecar) spec)
                     .map(Converted.Rule::new)),
     /** Gateways configure routers only. */
     GATEWAY(Kind.GATEWAY, ConfigKind.ISTIO_NETWORKING, "gateways", Role.RULE, Readers.ROUTERS,
-            List.of(new Version<>("v1", io.fabric8.istio.api.networking.v1.Gateway.class,
-                            io.fabric8.istio.api.networking.v1.Gateway::getSpec),
-                    new Version<>("v1beta1", io.fabric8.istio.api.networking.v1beta1.Gateway.class,
-                            io.fabric8.istio.api.networking.v1beta1.Gateway::getSpec),
-                    new Version<>("v1alpha3", io.fabric8.istio.api.networking.v1alpha3.Gateway.class,
-                            io.fabric8.istio.api.networking.v1alpha3.Gateway::getSpec)),
+            istio(io.fabric8.istio.api.networking.v1.Gateway.class, io.fabric8.istio.api.networking.v1.Gateway::getSpec,
+                    io.fabric8.istio.api.networking.v1beta1.Gateway.class, io.fabric8.istio.api.networking.v1beta1.Gateway::getSpec,
+                    io.fabric8.istio.api.networking.v1alpha3.Gateway.class, io.fabric8.istio.api.networking.v1alpha3.Gateway::getSpec),
             (o, spec, c) -> GatewayConversion.convert(o, (io.fabric8.istio.api.api.networking.v1alpha3.Gateway) spec)
                     .map(Converted.Rule::new));
 
@@ -172,6 +154,13 @@ public enum ConfigKind {
 
     private static <T extends HasMetadata> Version<T> core(String name, Class<T> type) {
         return new Version<>(name, type, Function.identity());
+    }
+
+    /** The three versions Istio's networking CRDs serve, newest first; they share one spec class. */
+    private static <A extends HasMetadata, B extends HasMetadata, C extends HasMetadata> List<Version<?>> istio(
+            Class<A> v1, Function<A, ?> v1Spec, Class<B> v1beta1, Function<B, ?> v1beta1Spec, Class<C> v1alpha3, Function<C, ?> v1alpha3Spec) {
+        return List.of(new Version<>("v1", v1, v1Spec), new Version<>("v1beta1", v1beta1, v1beta1Spec),
+                new Version<>("v1alpha3", v1alpha3, v1alpha3Spec));
     }
 
     /** The row of a model kind; every kind a registry yields has one. */
