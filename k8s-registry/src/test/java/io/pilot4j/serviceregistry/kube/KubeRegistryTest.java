@@ -164,6 +164,25 @@ class KubeRegistryTest {
     }
 
     @Test
+    void anEndpointSliceDeletedOnItsOwnIsAnEdsPushRemovingItsEndpoints() {
+        createEcho();
+        kube.resource(Objects.pod("apps", "echo-2", "10.1.0.2", 9002, "node-a", Map.of("app", "echo", "version", "v2"))).create();
+        kube.resource(Objects.slice("apps", "echo-def", "echo", 9002, "echo-2", "10.1.0.2")).create();
+        startRegistry();
+        awaitSynced();
+        assertEquals(2, echoEndpoints().size());
+
+        // The slice goes, its pod stays (an EndpointSlice controller rebalancing, a hand-made slice removed).
+        kube.resources(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class).inNamespace("apps").withName("echo-def").delete();
+        Push deleted = updater.await(0);
+        assertEquals(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "apps", "echo-def")), deleted.request().start()),
+                deleted.request());
+        assertEquals(List.of(endpoint("10.1.0.1", 9001, Map.of("app", "echo", "version", "v1"), EU_B)),
+                deleted.snapshot().endpoints().get(HOST), "the other slice's endpoint stays, the deleted one's goes");
+        assertTrue(kube.pods().inNamespace("apps").withName("echo-2").get() != null, "the pod was not touched");
+    }
+
+    @Test
     void anEndpointWaitsForItsPodAndNotReadyEndpointsAreUnhealthy() {
         createEcho();
         startRegistry();

@@ -214,6 +214,17 @@ class FileRegistryWatchTest {
     }
 
     @Test
+    void deletingAFileHoldingOnlyAnEndpointSliceIsAnEndpointsPush() throws IOException {
+        Files.delete(dir.resolve("reviews-endpoints.yaml"));
+
+        PushRequest push = updater.awaitRequest(0);
+
+        assertEquals(PushRequest.endpoints(Set.of(REVIEWS_SLICE), push.start()), push, "the Service stays: an EDS push");
+        assertTrue(hasHost(REVIEWS));
+        assertEquals(0, endpointCount(REVIEWS));
+    }
+
+    @Test
     void renamingAFileKeepsItsObjectsUnderTheNewName() throws IOException {
         Path renamed = Files.move(dir.resolve("reviews.yaml"), dir.resolve("svc-reviews.yml"), StandardCopyOption.ATOMIC_MOVE);
 
