@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Generating one sidecar's CDS, EDS, LDS and RDS over a {@code services} x 10 endpoints push context: what the XdsCache
- * does once per proxy view and subscription on a push that touches the type (one view per namespace and node flavour). And building the push context.
+ * does once per proxy view and subscription on a push that touches the type (one view per namespace and node flavour). And building the push context,
+ * whole or for an endpoints-only push.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -79,5 +80,11 @@ public class GenerateBenchmark {
     @Benchmark
     public PushContext pushContext() {
         return BenchmarkMesh.push(registry);
+    }
+
+    /** The snapshot of a push whose requests all changed endpoints only: services, rules and their index are kept. */
+    @Benchmark
+    public PushContext endpointsOnlyPushContext() {
+        return push.withEndpoints("2", java.time.Instant.EPOCH, List.of(registry));
     }
 }

@@ -83,16 +83,11 @@ public final class Environment {
         return out;
     }
 
-    /** Istio's push version: RFC 3339 time plus a counter, e.g. {@code 2026-11-22T03:41:50Z/7}. */
+    /** A new snapshot of everything: the mesh config, and each registry's services, endpoints and rules. */
     public PushContext buildPushContext() {
         Instant now = clock.instant();
-        String version = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + "/" + versions.incrementAndGet();
-        List<RegistrySnapshot> snapshots = new ArrayList<>(registries.size());
-        for (ServiceRegistry r : registries) {
-            snapshots.add(r.snapshot());
-        }
-        PushContext push = PushContext.build(version, now, mesh.mesh(), snapshots);
-        log.debug("built push context {}: {} services, {} conflicts", version, push.services().size(), push.conflicts().size());
+        PushContext push = PushContext.build(nextVersion(now), now, mesh.mesh(), registrySnapshots());
+        log.debug("built push context {}: {} services, {} conflicts", push.version(), push.services().size(), push.conflicts().size());
         for (ConfigError e : push.ruleAnalysis()) {
             if (!loggedAnalysis.contains(e)) {
                 log.warn("{}", e);
@@ -100,5 +95,24 @@ public final class Environment {
         }
         loggedAnalysis = push.ruleAnalysis();
         return push;
+    }
+
+    /** {@code current} with the registries' current endpoints: the snapshot of a push that changes endpoints only. */
+    public PushContext withCurrentEndpoints(PushContext current) {
+        Instant now = clock.instant();
+        return current.withEndpoints(nextVersion(now), now, registrySnapshots());
+    }
+
+    /** Istio's push version: RFC 3339 time plus a counter, e.g. {@code 2026-11-22T03:41:50Z/7}. */
+    private String nextVersion(Instant now) {
+        return DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + "/" + versions.incrementAndGet();
+    }
+
+    private List<RegistrySnapshot> registrySnapshots() {
+        List<RegistrySnapshot> snapshots = new ArrayList<>(registries.size());
+        for (ServiceRegistry r : registries) {
+            snapshots.add(r.snapshot());
+        }
+        return snapshots;
     }
 }

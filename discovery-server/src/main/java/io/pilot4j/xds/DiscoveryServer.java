@@ -169,7 +169,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     }
 
     /**
-     * Rebuilds the snapshot and queues a push for every connection whose view what changed can affect; runs on the
+     * Rebuilds the snapshot (for a request that is not full, only its endpoints) and queues a push for every
+     * connection whose view what changed can affect; runs on the
      * debouncer's push thread. What is pushed follows the snapshots' difference, not the request: a request that
      * arrived after the snapshot was built is pushed again by its own push, finding nothing more to send.
      */
@@ -184,7 +185,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
                 return;
             }
             before = current.push();
-            push = environment.buildPushContext();
+            // Endpoints only: services, rules and their index are kept, as in Istio's non-full push.
+            push = request.full() ? environment.buildPushContext() : environment.withCurrentEndpoints(before);
             changes = PushChanges.between(before, push);
             // The cache moves to the new snapshot before anyone can read it from current.
             cache.install(push, changes);

@@ -36,28 +36,44 @@ public final class PushContext {
     private final List<ConfigError> conflicts;
     private final RuleIndex rules;
     private final List<ConfigError> ruleAnalysis;
+    /** The provider of the registry whose declaration of each hostname won, where its endpoints come from. */
+    private final Map<String, String> providerOf;
 
     private PushContext(String version, Instant createdAt, MeshConfig mesh, List<Service> services,
                         Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts, RuleIndex rules,
-                        List<ConfigError> ruleAnalysis) {
+                        List<ConfigError> ruleAnalysis, Map<String, String> providerOf) {
+        this(version, createdAt, mesh, List.copyOf(services), byHostname(services), endpointsByHostname, List.copyOf(conflicts), rules,
+                List.copyOf(ruleAnalysis), Map.copyOf(providerOf));
+    }
+
+    // Takes its collections as they are: the public factories copy them, or hand over another snapshot's.
+    private PushContext(String version, Instant createdAt, MeshConfig mesh, List<Service> services, Map<String, Service> servicesByHostname,
+                        Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts, RuleIndex rules,
+                        List<ConfigError> ruleAnalysis, Map<String, String> providerOf) {
         this.version = Objects.requireNonNull(version, "version");
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
         this.mesh = Objects.requireNonNull(mesh, "mesh");
-        this.services = List.copyOf(services);
+        this.services = services;
+        this.servicesByHostname = servicesByHostname;
+        this.endpointsByHostname = Map.copyOf(endpointsByHostname);
+        this.conflicts = conflicts;
+        this.rules = rules;
+        this.ruleAnalysis = ruleAnalysis;
+        this.providerOf = providerOf;
+    }
+
+    private static Map<String, Service> byHostname(List<Service> services) {
         Map<String, Service> byHost = new LinkedHashMap<>();
-        for (Service s : this.services) {
+        for (Service s : services) {
             byHost.put(s.hostname(), s);
         }
-        this.servicesByHostname = Map.copyOf(byHost);
-        this.endpointsByHostname = Map.copyOf(endpointsByHostname);
-        this.conflicts = List.copyOf(conflicts);
-        this.rules = rules;
-        this.ruleAnalysis = List.copyOf(ruleAnalysis);
+        return Map.copyOf(byHost);
     }
 
     /** An empty snapshot: what a server has before its registries loaded. */
     public static PushContext empty(MeshConfig mesh) {
-        return new PushContext("0", Instant.EPOCH, mesh, List.of(), Map.of(), List.of(), new RuleIndex(mesh, TrafficRules.NONE), List.of());
+        return new PushContext("0", Instant.EPOCH, mesh, List.of(), Map.of(), List.of(), new RuleIndex(mesh, TrafficRules.NONE), List.of(),
+                Map.of());
     }
 
     /**
@@ -95,7 +111,29 @@ public final class PushContext {
         }
         RuleIndex rules = new RuleIndex(mesh, TrafficRules.merge(all));
         List<ConfigError> analysis = RuleAnalysis.analyze(rules, byHost);
-        return new PushContext(version, createdAt, mesh, services, endpoints, conflicts, rules, analysis);
+        return new PushContext(version, createdAt, mesh, services, endpoints, conflicts, rules, analysis, providerOf);
+    }
+
+    /**
+     * This snapshot with the registries' current endpoints, and nothing else read again: Istio's non-full push,
+     * which keeps its PushContext and takes endpoints from its EndpointIndex. Services, conflicts, the rules, their
+     * index (delegation, merged gateways) and analysis are this snapshot's own instances. Only for a push whose
+     * every request said that only endpoints changed; a service added or removed meanwhile waits for the full push
+     * that its own request brings.
+     */
+    public PushContext withEndpoints(String version, Instant createdAt, List<RegistrySnapshot> registries) {
+        Map<String, RegistrySnapshot> byProvider = new HashMap<>();
+        for (RegistrySnapshot r : registries) {
+            byProvider.putIfAbsent(r.provider(), r);
+        }
+        Map<String, List<Endpoint>> endpoints = new HashMap<>();
+        for (Service s : services) {
+            RegistrySnapshot registry = byProvider.get(providerOf.get(s.hostname()));
+            endpoints.put(s.hostname(), registry == null ? List.of()
+                    : List.copyOf(registry.endpoints().getOrDefault(s.hostname(), List.of())));
+        }
+        return new PushContext(version, createdAt, mesh, services, servicesByHostname, endpoints, conflicts, rules, ruleAnalysis,
+                providerOf);
     }
 
     public String version() {

@@ -11,8 +11,9 @@ import java.util.Set;
  * A request to push new configuration, as registries raise it (Istio's model.PushRequest).
  * Requests merge while they wait in the debouncer.
  *
- * @param full           true when the model itself changed (rebuild the snapshot, regenerate every type);
- *                       false for endpoint-only changes
+ * @param full           true when the model itself changed (rebuild the snapshot); false for endpoint-only changes,
+ *                       whose push keeps the snapshot's services, rules and their index and reads endpoints again
+ *                       (Istio's non-full push). Either way what is pushed follows what the snapshots differ in.
  * @param configsUpdated the objects that changed; empty when unknown (treated as "everything")
  * @param reasons        counts of why the push was requested
  * @param start          when the earliest merged change happened, for convergence timing
