@@ -85,7 +85,7 @@ final class KubeStateBuilder {
                 sink.add(key, object, memoized(key, object, nextMemo, () -> kind.convert(object, ConfigKind.Context.of(domainSuffix))));
             }
         }
-        addSelectedPods(cluster, discoverySelectors, objects, sink, nextMemo);
+        addSelectedPods(cluster, discoverySelectors, objects, sink);
         memo = nextMemo;
         // Key order is precedence: a Kubernetes Service wins a hostname over a ServiceEntry, then by namespace and name.
         objects.sort(Comparator.comparing(RegistryObject::key));
@@ -97,8 +97,7 @@ final class KubeStateBuilder {
      * pods to the serviceentry controller). Only selected pods that have an IP and are not finished are read, so pod
      * churn changes the state only where a selector looks.
      */
-    private void addSelectedPods(ClusterCache cluster, List<LabelSelector> discoverySelectors, List<RegistryObject> objects, Sink sink,
-                                 Map<ConfigKey, Memo> nextMemo) {
+    private void addSelectedPods(ClusterCache cluster, List<LabelSelector> discoverySelectors, List<RegistryObject> objects, Sink sink) {
         List<WorkloadSelection> selections = objects.stream()
                 .filter(o -> o.converted() instanceof Converted.Services)
                 .flatMap(o -> ((Converted.Services) o.converted()).services().stream())
@@ -114,8 +113,9 @@ final class KubeStateBuilder {
                     || !discovered(cluster, discoverySelectors, namespace)) {
                 continue;
             }
-            ConfigKey key = new ConfigKey(Kind.POD, namespace, Metadata.name(pod));
-            sink.add(key, pod, memoized(key, pod, nextMemo, () -> ConfigKind.POD.convert(pod, new ConfigKind.Context(domainSuffix, cluster))));
+            // Converted again each time, as slices are: the locality comes from the pod's node.
+            sink.add(new ConfigKey(Kind.POD, namespace, Metadata.name(pod)), pod,
+                    ConfigKind.POD.convert(pod, new ConfigKind.Context(domainSuffix, cluster)));
         }
     }
 
