@@ -15,7 +15,7 @@
 #   -p           record the server with JFR (profile settings) into OUT/N-SERVER.jfr
 #   -o OUT       output directory (default target/bench under xds-load)
 # Environment: SERVER_HEAP (default 1g, -Xms and -Xmx of both servers), LOAD_HEAP (default 6g), SERVICES (1000),
-# ENDPOINTS (10), PORT (25010), HTTP_PORT (28080), EXTRA_RUN_ARGS (more 'xds-load run' flags).
+# ENDPOINTS (10), CHANGE_INTERVAL (2s), PORT (25010), HTTP_PORT (28080), EXTRA_RUN_ARGS (more 'xds-load run' flags).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/xds-load/target/xds-load.jar"
@@ -75,7 +75,7 @@ for n in $clients; do
     echo "== $server, $n $mode clients; $(uptime)" | tee -a "$out/load.txt"
     status=0
     java "-Xmx${LOAD_HEAP:-6g}" -jar "$jar" run --target "127.0.0.1:$port" --clients "$n" --mode "$mode" --config-dir "$dir" \
-      --changes "$changes" --change-interval 2s --server-pid "$server_pid" --label "$server" \
+      --changes "$changes" --change-interval "${CHANGE_INTERVAL:-2s}" --server-pid "$server_pid" --label "$server" \
       --json "$out/$n-$server-$mode.json" $burst ${EXTRA_RUN_ARGS:-} | tee "$out/$n-$server-$mode.txt" || status=$?
     echo "   after: $(uptime) (exit $status)" | tee -a "$out/load.txt"
     stop_server

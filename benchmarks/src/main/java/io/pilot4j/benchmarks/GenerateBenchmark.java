@@ -82,9 +82,12 @@ public class GenerateBenchmark {
         return BenchmarkMesh.push(registry);
     }
 
-    /** The snapshot of a push whose requests all changed endpoints only: services, rules and their index are kept. */
+    /**
+     * The snapshot of a push whose requests changed one hostname's endpoints only: services, rules, their index and
+     * every other hostname's endpoints are kept.
+     */
     @Benchmark
     public PushContext endpointsOnlyPushContext() {
-        return push.withEndpoints("2", java.time.Instant.EPOCH, List.of(registry));
+        return push.withEndpoints("2", java.time.Instant.EPOCH, List.of(registry), java.util.Set.of(push.services().get(0).hostname()));
     }
 }

@@ -7,10 +7,8 @@ import org.slf4j.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +30,6 @@ public final class Debouncer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Executor pusher;
     // Only threads the debouncer made itself are its to stop; injected ones belong to whoever passed them in.
-    private final List<ExecutorService> owned;
 
     // Guarded by this.
     private PushRequest pending;
@@ -43,26 +40,6 @@ public final class Debouncer implements AutoCloseable {
     private boolean pushing;
     private boolean closed;
 
-    public Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock) {
-        this(debounceAfter, debounceMax, push, clock, debounceTime -> { });
-    }
-
-    /**
-     * With its own timer and push thread.
-     *
-     * @param debounced told after each push how long it took from the first change merged into it to the end of the
-     *                  push (Istio's pilot_debounce_time)
-     */
-    public Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced) {
-        this(debounceAfter, debounceMax, push, clock, debounced,
-                Executors.newSingleThreadScheduledExecutor(daemon("debounce")), Executors.newSingleThreadExecutor(daemon("push")));
-    }
-
-    private Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced,
-                      ScheduledExecutorService timer, ExecutorService pusher) {
-        this(debounceAfter, debounceMax, push, clock, debounced, timer, pusher, List.of(timer, pusher));
-    }
-
     /**
      * On the caller's timer and push executor, which {@link #close()} leaves running. {@code clock} and {@code timer}
      * must tell the same time: the debouncer schedules on one and measures quiet periods on the other.
@@ -71,11 +48,6 @@ public final class Debouncer implements AutoCloseable {
      */
     public Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced,
                      ScheduledExecutorService timer, Executor pusher) {
-        this(debounceAfter, debounceMax, push, clock, debounced, timer, pusher, List.of());
-    }
-
-    private Debouncer(Duration debounceAfter, Duration debounceMax, Consumer<PushRequest> push, Clock clock, Consumer<Duration> debounced,
-                      ScheduledExecutorService timer, Executor pusher, List<ExecutorService> owned) {
         if (debounceAfter.isNegative() || debounceMax.compareTo(debounceAfter) < 0) {
             throw new IllegalArgumentException("want 0 <= debounceAfter (" + debounceAfter + ") <= debounceMax (" + debounceMax + ")");
         }
@@ -86,7 +58,6 @@ public final class Debouncer implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.timer = Objects.requireNonNull(timer, "timer");
         this.pusher = Objects.requireNonNull(pusher, "pusher");
-        this.owned = owned;
     }
 
     public synchronized void enqueue(PushRequest request) {
@@ -154,19 +125,9 @@ public final class Debouncer implements AutoCloseable {
         }
     }
 
+    /** Drops what is pending; the executors are the caller's. */
     @Override
-    public void close() {
-        synchronized (this) {
-            closed = true;
-        }
-        owned.forEach(ExecutorService::shutdownNow);
-    }
-
-    static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+    public synchronized void close() {
+        closed = true;
     }
 }

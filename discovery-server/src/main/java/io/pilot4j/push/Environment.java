@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -97,10 +98,13 @@ public final class Environment {
         return push;
     }
 
-    /** {@code current} with the registries' current endpoints: the snapshot of a push that changes endpoints only. */
-    public PushContext withCurrentEndpoints(PushContext current) {
+    /**
+     * {@code current} with the registries' current endpoints of {@code hosts}: the snapshot of a push that changes
+     * those endpoints only.
+     */
+    public PushContext withCurrentEndpoints(PushContext current, Set<String> hosts) {
         Instant now = clock.instant();
-        return current.withEndpoints(nextVersion(now), now, registrySnapshots());
+        return current.withEndpoints(nextVersion(now), now, registrySnapshots(), hosts);
     }
 
     /** Istio's push version: RFC 3339 time plus a counter, e.g. {@code 2026-11-22T03:41:50Z/7}. */

@@ -272,13 +272,13 @@ abstract class Connection<R extends Message> {
      * Sends a response; false when the stream is gone (the cancel handler then closes the connection).
      *
      * @param resourceBytes size of the resources it carries, for pilot_xds_config_size_bytes
-     * @param startNanos    {@link System#nanoTime()} before the response was generated, for pilot_xds_push_time
+     * @param startNanos    {@link DiscoveryServer#nanoTime()} before the response was generated, for pilot_xds_push_time
      */
     final boolean send(XdsType type, R response, long resourceBytes, long startNanos) {
         // Counted before the send: the stream may turn ready, and release it, before onNext returns.
         server.sendBudget().acquire(resourceBytes);
         if (unflushed.getAndAdd(resourceBytes) == 0) {
-            unflushedSince = System.nanoTime();
+            unflushedSince = server.nanoTime();
         }
         try {
             stream.onNext(response);

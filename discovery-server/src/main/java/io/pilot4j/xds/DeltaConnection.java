@@ -67,7 +67,7 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
      *                  none is removed (a subscribed cluster name always has an assignment, empty or not)
      */
     private void respond(XdsType type, PushContext push, Set<String> requested, boolean isPush, Set<String> endpoints) {
-        long started = System.nanoTime();
+        long started = server.nanoTime();
         WatchedResource watch = watched.get(type);
         Generation generated = generate(type, watch, push);
         if (generated == null) {

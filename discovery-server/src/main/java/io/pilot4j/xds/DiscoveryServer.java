@@ -16,6 +16,7 @@ import io.pilot4j.model.XdsUpdater;
 import io.pilot4j.monitoring.PilotMetrics;
 import io.pilot4j.push.Debouncer;
 import io.pilot4j.push.Environment;
+import io.pilot4j.push.PushRuntime;
 import io.pilot4j.push.PushTuning;
 import io.pilot4j.translate.Generators;
 import io.pilot4j.translate.ProxyView;
@@ -37,11 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -59,9 +56,9 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
 
     private final Environment environment;
     private final Debouncer debouncer;
-    private final ExecutorService connectionPool;
-    /** Starts streams that the request rate limit admitted for later. */
-    private final ScheduledExecutorService admissions;
+    private final PushRuntime runtime;
+    /** The runtime this server made for itself, and closes; null when it was given one. */
+    private final PushRuntime ownRuntime;
     private final Clock clock;
     private final ControlPlane controlPlane;
     private final Map<String, Connection<?>> connections = new ConcurrentHashMap<>();
@@ -88,32 +85,34 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         this(environment, metrics, PushTuning.debounce(debounceAfter, debounceMax), clock, identifier);
     }
 
+    /** On real time and threads of its own. */
     public DiscoveryServer(Environment environment, PilotMetrics metrics, PushTuning tuning, Clock clock, String identifier) {
+        this(environment, metrics, tuning, PushRuntime.system(clock), identifier, true);
+    }
+
+    /** On the caller's time and threads (a test's virtual time), which {@link #close()} leaves running. */
+    public DiscoveryServer(Environment environment, PilotMetrics metrics, PushTuning tuning, PushRuntime runtime, String identifier) {
+        this(environment, metrics, tuning, runtime, identifier, false);
+    }
+
+    private DiscoveryServer(Environment environment, PilotMetrics metrics, PushTuning tuning, PushRuntime runtime, String identifier,
+                            boolean owned) {
         this.environment = environment;
         this.metrics = metrics;
-        this.clock = clock;
+        this.runtime = runtime;
+        this.ownRuntime = owned ? runtime : null;
+        this.clock = runtime.clock();
         this.controlPlane = ControlPlane.newBuilder().setIdentifier(identifier).build();
         this.current = new PushSnapshot(PushContext.empty(environment.mesh()), 0);
         this.cache = new XdsCache(metrics);
         this.queue = new PushQueue(tuning.pushThrottle());
-        this.requestRateLimit = new RequestRateLimit(tuning.maxRequestsPerSecond(), System::nanoTime);
+        this.requestRateLimit = new RequestRateLimit(tuning.maxRequestsPerSecond(), runtime.ticker());
         this.sendBudget = new SendBudget(tuning.sendBudgetBytes());
-        this.debouncer = new Debouncer(tuning.debounceAfter(), tuning.debounceMax(), this::push, clock, metrics::debounced);
+        this.debouncer = new Debouncer(tuning.debounceAfter(), tuning.debounceMax(), this::push, clock, metrics::debounced, runtime.timer(),
+                runtime.pusher());
         metrics.bindServices(() -> current.push().services().size());
         metrics.bindXdsCache(cache::size);
-        AtomicInteger threads = new AtomicInteger();
-        int size = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.connectionPool = Executors.newFixedThreadPool(size, r -> {
-            Thread t = new Thread(r, "xds-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.admissions = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "xds-admission");
-            t.setDaemon(true);
-            return t;
-        });
-        admissions.scheduleWithFixedDelay(this::forgiveStuckBytes, 1, 1, TimeUnit.SECONDS);
+        runtime.timer().scheduleWithFixedDelay(this::forgiveStuckBytes, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -169,7 +168,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     }
 
     /**
-     * Rebuilds the snapshot (for a request that is not full, only its endpoints) and queues a push for every
+     * Rebuilds the snapshot (for a request that is not full, only the endpoints it names) and queues a push for every
      * connection whose view what changed can affect; runs on the
      * debouncer's push thread. What is pushed follows the snapshots' difference, not the request: a request that
      * arrived after the snapshot was built is pushed again by its own push, finding nothing more to send.
@@ -185,9 +184,15 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
                 return;
             }
             before = current.push();
-            // Endpoints only: services, rules and their index are kept, as in Istio's non-full push.
-            push = request.full() ? environment.buildPushContext() : environment.withCurrentEndpoints(before);
-            changes = PushChanges.between(before, push);
+            if (request.full()) {
+                push = environment.buildPushContext();
+                changes = PushChanges.between(before, push);
+            } else {
+                // Endpoints of the request's hostnames only: services, rules, their index and every other hostname's
+                // endpoints are kept, as in Istio's non-full push, and only those hostnames are compared.
+                push = environment.withCurrentEndpoints(before, request.endpointHosts());
+                changes = PushChanges.ofEndpoints(before, push, request.endpointHosts());
+            }
             // The cache moves to the new snapshot before anyone can read it from current.
             cache.install(push, changes);
             snapshot = new PushSnapshot(push, current.sequence() + 1);
@@ -233,8 +238,13 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         return sendBudget;
     }
 
+    /** Monotonic nanoseconds of this server's runtime, for durations; see {@link PushRuntime#ticker()}. */
+    long nanoTime() {
+        return runtime.ticker().getAsLong();
+    }
+
     private void forgiveStuckBytes() {
-        long now = System.nanoTime();
+        long now = nanoTime();
         for (Connection<?> c : connections.values()) {
             c.forgiveStuckBytes(now, STUCK_AFTER_NANOS);
         }
@@ -268,16 +278,17 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
 
     /** The connection pool, holding a stream's tasks back until its admission time has come. */
     private Executor executorAfter(long delayNanos) {
+        Executor pool = runtime.connections();
         if (delayNanos <= 0) {
-            return connectionPool;
+            return pool;
         }
-        long admittedAt = System.nanoTime() + delayNanos;
+        long admittedAt = nanoTime() + delayNanos;
         return task -> {
-            long wait = admittedAt - System.nanoTime();
+            long wait = admittedAt - nanoTime();
             if (wait <= 0) {
-                connectionPool.execute(task);
+                pool.execute(task);
             } else {
-                admissions.schedule(() -> connectionPool.execute(task), wait, TimeUnit.NANOSECONDS);
+                runtime.timer().schedule(() -> pool.execute(task), wait, TimeUnit.NANOSECONDS);
             }
         };
     }
@@ -301,9 +312,9 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         metrics.expiredNonce(metricType(type));
     }
 
-    /** A response went out on a stream; {@code startNanos} is {@link System#nanoTime()} before generating it. */
+    /** A response went out on a stream; {@code startNanos} is {@link #nanoTime()} before generating it. */
     void recordSent(XdsType type, long resourceBytes, long startNanos) {
-        metrics.sent(metricType(type), type.typeUrl, resourceBytes, Duration.ofNanos(System.nanoTime() - startNanos));
+        metrics.sent(metricType(type), type.typeUrl, resourceBytes, Duration.ofNanos(nanoTime() - startNanos));
     }
 
     /** A push has reached a proxy: convergence counts from the earliest change it carries. */
@@ -392,7 +403,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         for (Connection<?> c : connections.values()) {
             c.completeStream();
         }
-        admissions.shutdownNow();
-        connectionPool.shutdown();
+        if (ownRuntime != null) {
+            ownRuntime.close();
+        }
     }
 }

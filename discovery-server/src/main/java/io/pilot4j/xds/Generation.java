@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Generation {
     private final XdsCache.Key key;
     private final List<PackedResource> resources;
+    /** For endpoint assignments, the hostname of each resource's cluster (null where none), in order; else null. */
+    private final List<String> hosts;
     private final String version;
     private final long bytes;
     // Racy but idempotent lazy values: every thread computes the same from immutable inputs.
@@ -29,12 +30,21 @@ final class Generation {
     private final Map<Set<String>, Generation> endpointsOf = new ConcurrentHashMap<>();
 
     Generation(XdsCache.Key key, List<PackedResource> resources) {
-        this(key, resources, null);
+        this(key, resources, null, null);
     }
 
-    private Generation(XdsCache.Key key, List<PackedResource> resources, String version) {
+    /** Endpoint assignments, with the hostname of each one's cluster, parsed once when it was made. */
+    static Generation ofEndpoints(XdsCache.Key key, List<PackedResource> resources, List<String> hosts) {
+        if (hosts.size() != resources.size()) {
+            throw new IllegalArgumentException(hosts.size() + " hostnames for " + resources.size() + " assignments");
+        }
+        return new Generation(key, resources, hosts, null);
+    }
+
+    private Generation(XdsCache.Key key, List<PackedResource> resources, List<String> hosts, String version) {
         this.key = key;
         this.resources = List.copyOf(resources);
+        this.hosts = hosts == null ? null : java.util.Collections.unmodifiableList(new ArrayList<>(hosts));
         this.version = version;
         long total = 0;
         for (PackedResource r : this.resources) {
@@ -108,13 +118,15 @@ final class Generation {
     Generation endpointsOf(Set<String> hostnames) {
         return endpointsOf.computeIfAbsent(hostnames, h -> {
             List<PackedResource> out = new ArrayList<>();
-            for (PackedResource r : resources) {
-                Optional<SubsetKey> cluster = SubsetKey.parse(r.name());
-                if (cluster.isPresent() && h.contains(cluster.get().hostname())) {
-                    out.add(r);
+            List<String> outHosts = new ArrayList<>();
+            for (int i = 0; i < resources.size(); i++) {
+                String host = hosts != null ? hosts.get(i) : SubsetKey.parse(resources.get(i).name()).map(SubsetKey::hostname).orElse(null);
+                if (host != null && h.contains(host)) {
+                    out.add(resources.get(i));
+                    outHosts.add(host);
                 }
             }
-            return new Generation(key, out, version());
+            return new Generation(key, out, outHosts, version());
         });
     }
 }

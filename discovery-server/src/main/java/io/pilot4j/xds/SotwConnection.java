@@ -71,7 +71,7 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
      *                  sends the whole subscription
      */
     private void respond(XdsType type, PushSnapshot snapshot, boolean isPush, Set<String> endpoints) {
-        long started = System.nanoTime();
+        long started = server.nanoTime();
         WatchedResource watch = watched.get(type);
         Generation generated = generate(type, watch, snapshot.push());
         if (generated == null) {

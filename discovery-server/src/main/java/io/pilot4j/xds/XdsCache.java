@@ -10,11 +10,9 @@ import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,14 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class XdsCache {
     /** A name the endpoint generator does not answer (not a cluster name): remembered as such, never sent. */
-    private static final PackedResource NOT_SERVED = PackedResource.pack(new XdsResource("", com.google.protobuf.Empty.getDefaultInstance()));
+    private static final Assignment NOT_SERVED = new Assignment(
+            PackedResource.pack(new XdsResource("", com.google.protobuf.Empty.getDefaultInstance())), null);
 
     /** Snapshots whose entries are kept: the current one and those it replaced most recently. */
     static final int RECENT = 3;
 
     private final PilotMetrics metrics;
     /** Newest first; replaced whole on install, so readers need no lock. */
-    private volatile List<Snapshot> snapshots = List.of(new Snapshot(null, Map.of()));
+    private volatile List<Snapshot> snapshots = List.of(new Snapshot(null, null, PushChanges.everything()));
 
     XdsCache(PilotMetrics metrics) {
         this.metrics = metrics;
@@ -53,6 +52,7 @@ final class XdsCache {
         private final ProxyView view;
         private final ResourceNames names;
         private final int hash;
+        private volatile List<EndpointKey> endpointKeys;
 
         Key(XdsType type, ProxyView view, ResourceNames names) {
             this.type = Objects.requireNonNull(type, "type");
@@ -73,6 +73,20 @@ final class XdsCache {
             return names;
         }
 
+        /** The endpoint assignment keys of this subscription, in order; made once, on first use. */
+        List<EndpointKey> endpointKeys() {
+            List<EndpointKey> k = endpointKeys;
+            if (k == null) {
+                List<EndpointKey> out = new ArrayList<>(names.names().size());
+                for (String name : names.names()) {
+                    out.add(new EndpointKey(view, name));
+                }
+                k = List.copyOf(out);
+                endpointKeys = k;
+            }
+            return k;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o == this || o instanceof Key k && hash == k.hash && type == k.type && view.equals(k.view) && names.equals(k.names);
@@ -86,26 +100,22 @@ final class XdsCache {
 
     /**
      * Starts serving a new snapshot: the entries of the oldest recent one are dropped, and the endpoint assignments
-     * read during the previous one are carried over unless {@code changes} touched their service.
+     * read during the previous one are carried over unless {@code changes} touched their service. Carried over when
+     * first read, not now: installing costs nothing, whatever the number of assignments.
      */
     void install(PushContext push, PushChanges changes) {
         List<Snapshot> recent = snapshots;
         Snapshot previous = recent.get(0);
-        Map<EndpointKey, PackedResource> kept = new HashMap<>();
-        if (!changes.mesh()) {
-            previous.endpoints.forEach((key, packed) -> {
-                Optional<SubsetKey> cluster = SubsetKey.parse(key.name());
-                if (cluster.isEmpty() || !changes.touches(cluster.get().hostname())) {
-                    kept.put(key, packed);
-                }
-            });
-        }
         List<Snapshot> next = new ArrayList<>(RECENT);
-        next.add(new Snapshot(push, kept));
+        next.add(new Snapshot(push, changes.mesh() ? null : previous, changes));
         for (Snapshot s : recent) {
             if (next.size() < RECENT && s.push != null) {
                 next.add(s);
             }
+        }
+        // The oldest kept no longer inherits: what it did not read by now it generates, so chains stay short.
+        if (next.size() > 1) {
+            next.get(next.size() - 1).forgetParent();
         }
         snapshots = List.copyOf(next);
     }
@@ -158,22 +168,25 @@ final class XdsCache {
     /** Assignment by assignment, reusing those of clusters whose service did not change since they were made. */
     private static Generation endpoints(Key key, PushContext push, XdsGenerator generator, Snapshot s) {
         List<PackedResource> out = new ArrayList<>(key.names.names().size());
-        for (String name : key.names.names()) {
-            EndpointKey k = new EndpointKey(key.view, name);
-            PackedResource p = s == null ? null : s.endpoint(k);
-            if (p == null) {
+        List<String> hosts = new ArrayList<>(key.names.names().size());
+        for (EndpointKey k : key.endpointKeys()) {
+            String name = k.name;
+            Assignment a = s == null ? null : s.endpoint(k);
+            if (a == null) {
                 // The generator answers names one by one, in order: one name at a time gives the same list.
                 List<XdsResource> made = generator.generate(key.view, push, ResourceNames.of(name));
-                p = made.isEmpty() ? NOT_SERVED : PackedResource.pack(made.get(0));
+                a = made.isEmpty() ? NOT_SERVED
+                        : new Assignment(PackedResource.pack(made.get(0)), SubsetKey.parse(name).map(SubsetKey::hostname).orElse(null));
                 if (s != null) {
-                    s.endpoints.put(k, p);
+                    s.endpoints.put(k, a);
                 }
             }
-            if (p != NOT_SERVED) {
-                out.add(p);
+            if (a != NOT_SERVED) {
+                out.add(a.packed);
+                hosts.add(a.host);
             }
         }
-        return new Generation(key, out);
+        return Generation.ofEndpoints(key, out, hosts);
     }
 
     private static final class Slot {
@@ -185,32 +198,68 @@ final class XdsCache {
         }
     }
 
-    /** One endpoint assignment (or a name that is none) for one view. */
-    private record EndpointKey(ProxyView view, String name) {
+    /**
+     * One endpoint assignment (or a name that is none) for one view. Made once per subscription ({@link
+     * Key#endpointKeys}) with its hash, so that a push looks up thousands of them without hashing the view each time.
+     */
+    static final class EndpointKey {
+        private final ProxyView view;
+        private final String name;
+        private final int hash;
+
+        EndpointKey(ProxyView view, String name) {
+            this.view = view;
+            this.name = name;
+            this.hash = 31 * view.hashCode() + name.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof EndpointKey k && hash == k.hash && name.equals(k.name) && (view == k.view || view.equals(k.view));
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** An assignment made, and the hostname of its cluster (null for a name that is not a cluster's), parsed once. */
+    private record Assignment(PackedResource packed, String host) {
     }
 
     private static final class Snapshot {
         final PushContext push;
         final Map<Key, Slot> responses = new ConcurrentHashMap<>();
         /** Assignments made or read during this snapshot: what the next one may inherit. */
-        final Map<EndpointKey, PackedResource> endpoints = new ConcurrentHashMap<>();
-        /** Assignments of the previous snapshot whose service did not change. */
-        private final Map<EndpointKey, PackedResource> inherited;
+        final Map<EndpointKey, Assignment> endpoints = new ConcurrentHashMap<>();
+        /** The snapshot this one replaced, whose assignments this one reads unless {@code changes} touched them. */
+        private volatile Snapshot parent;
+        private final PushChanges changes;
 
-        Snapshot(PushContext push, Map<EndpointKey, PackedResource> inherited) {
+        Snapshot(PushContext push, Snapshot parent, PushChanges changes) {
             this.push = push;
-            this.inherited = inherited;
+            this.parent = parent;
+            this.changes = changes;
         }
 
-        PackedResource endpoint(EndpointKey key) {
-            PackedResource p = endpoints.get(key);
+        Assignment endpoint(EndpointKey key) {
+            Assignment p = endpoints.get(key);
             if (p == null) {
-                p = inherited.get(key);
+                Snapshot from = parent;
+                p = from == null ? null : from.endpoints.get(key);
+                if (p != null && p.host != null && changes.touches(p.host)) {
+                    p = null;
+                }
                 if (p != null) {
                     endpoints.put(key, p);
                 }
             }
             return p;
+        }
+
+        void forgetParent() {
+            parent = null;
         }
     }
 }

@@ -129,7 +129,7 @@ class IstioTextFormatTest {
         metrics.inboundUpdate(PushRequest.full(TriggerReason.SERVICE, Set.of(
                 new ConfigKey(Kind.SERVICE, "default", "reviews"), new ConfigKey(Kind.SERVICE_ENTRY, "default", "api"),
                 new ConfigKey(Kind.ENDPOINT_SLICE, "default", "reviews-abc"), new ConfigKey(Kind.DESTINATION_RULE, "default", "reviews")), now));
-        metrics.inboundUpdate(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINTS, "default", "ratings")), now));
+        metrics.inboundUpdate(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINTS, "default", "ratings")), Set.of("ratings.default.svc.cluster.local"), now));
         Scrape s = Scrape.parse(scrape());
         assertEquals(2, s.value("pilot_inbound_updates", "type", "config"));
         assertEquals(2, s.value("pilot_inbound_updates", "type", "svc"));

@@ -31,7 +31,7 @@ class DebouncerTest {
     }
 
     private PushRequest endpoint(String name) {
-        return PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", name)), time.clock().instant());
+        return PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", name)), Set.of(name + ".default.svc.cluster.local"), time.clock().instant());
     }
 
     private PushRequest config(String name) {
@@ -170,6 +170,7 @@ class DebouncerTest {
     @Test
     void rejectsAQuietPeriodLongerThanTheCap() {
         assertThrows(IllegalArgumentException.class,
-                () -> new Debouncer(Duration.ofSeconds(2), Duration.ofSeconds(1), r -> { }, Clock.systemUTC()));
+                () -> new Debouncer(Duration.ofSeconds(2), Duration.ofSeconds(1), r -> { }, time.clock(), t -> { }, time.scheduler(),
+                        time.scheduler()));
     }
 }

@@ -83,6 +83,15 @@ public final class FakeClock {
         return tasks.size();
     }
 
+    /** The same virtual time as monotonic nanoseconds, as {@link System#nanoTime()} tells real time. */
+    public java.util.function.LongSupplier ticker() {
+        return () -> {
+            synchronized (this) {
+                return nowNanos;
+            }
+        };
+    }
+
     /** Virtual time since this fake was made. */
     public synchronized Duration elapsed() {
         return Duration.ofNanos(nowNanos);
@@ -178,15 +187,21 @@ public final class FakeClock {
             return add(new Task<>(callable, dueIn(delay, unit), false));
         }
 
-        // Nothing under test repeats yet; a fake that half-implements repetition would pass tests it should fail.
+        // Nothing under test repeats at a fixed rate; a fake that half-implements it would pass tests it should fail.
         @Override
         public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-            throw new UnsupportedOperationException("periodic tasks");
+            throw new UnsupportedOperationException("fixed-rate tasks");
         }
 
+        /** Runs {@code command} at {@code initialDelay}, then {@code delay} after each run ends, until cancelled. */
         @Override
         public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
-            throw new UnsupportedOperationException("periodic tasks");
+            if (delay <= 0) {
+                throw new IllegalArgumentException("delay must be positive: " + delay);
+            }
+            Repeating r = new Repeating(command, unit.toNanos(delay));
+            r.next(dueIn(initialDelay, unit));
+            return r;
         }
 
         @Override
@@ -218,6 +233,69 @@ public final class FakeClock {
         public boolean awaitTermination(long timeout, TimeUnit unit) {
             // Nothing runs by itself, so waiting cannot change the answer.
             return isTerminated();
+        }
+    }
+
+    /** A fixed-delay task: each run schedules the next one, as a real scheduler does, so cancelling stops it. */
+    private final class Repeating implements ScheduledFuture<Object> {
+        private final Runnable command;
+        private final long delayNanos;
+        private volatile Task<Object> current;
+        private volatile boolean cancelled;
+
+        Repeating(Runnable command, long delayNanos) {
+            this.command = command;
+            this.delayNanos = delayNanos;
+        }
+
+        void next(long dueNanos) {
+            current = add(new Task<>(Executors.callable(this::runOnce, null), dueNanos, true));
+        }
+
+        private void runOnce() {
+            if (cancelled) {
+                return;
+            }
+            command.run();
+            if (!cancelled && !scheduler.shutdown) {
+                next(dueIn(delayNanos, TimeUnit.NANOSECONDS));
+            }
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            cancelled = true;
+            return current.cancel(mayInterruptIfRunning);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public boolean isDone() {
+            return cancelled;
+        }
+
+        @Override
+        public Object get() {
+            throw new UnsupportedOperationException("a periodic task has no result");
+        }
+
+        @Override
+        public Object get(long timeout, TimeUnit unit) {
+            throw new UnsupportedOperationException("a periodic task has no result");
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return current.getDelay(unit);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
         }
     }
 

@@ -7,6 +7,7 @@ import io.pilot4j.model.ServiceRegistry;
 import io.pilot4j.monitoring.PilotMetrics;
 import io.pilot4j.push.Environment;
 import io.pilot4j.push.MeshHolder;
+import io.pilot4j.push.PushRuntime;
 import io.pilot4j.push.PushTuning;
 import io.pilot4j.xds.DiscoveryServer;
 import io.pilot4j.xds.XdsGrpcServer;
@@ -16,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The push pipeline and the ADS listener alone, in-process on a free loopback port, over registries the test holds,
@@ -27,19 +30,37 @@ public final class XdsTestServer implements AutoCloseable {
     private final DiscoveryServer discovery;
     private final XdsGrpcServer grpc;
 
-    private XdsTestServer(ServiceRegistry registry, PushTuning tuning, Duration maxConnectionAge, Duration grace) throws IOException {
-        Environment env = new Environment(MeshHolder.fixed(MeshConfig.defaults()), List.of(registry), Clock.systemUTC());
-        discovery = new DiscoveryServer(env, metrics, tuning, Clock.systemUTC(), "pilot4j-test");
+    private final PushRuntime runtime;
+
+    private XdsTestServer(ServiceRegistry registry, PushTuning tuning, Duration maxConnectionAge, Duration grace, FakeClock time)
+            throws IOException {
+        Clock clock = time == null ? Clock.systemUTC() : time.clock();
+        runtime = time == null ? PushRuntime.system(clock) : virtual(time);
+        Environment env = new Environment(MeshHolder.fixed(MeshConfig.defaults()), List.of(registry), clock);
+        discovery = new DiscoveryServer(env, metrics, tuning, runtime, "pilot4j-test");
         discovery.initialize();
         grpc = XdsGrpcServer.start(new InetSocketAddress("127.0.0.1", 0), discovery, maxConnectionAge, grace);
     }
 
     public static XdsTestServer start(ServiceRegistry registry, PushTuning tuning) throws IOException {
-        return new XdsTestServer(registry, tuning, null, XdsGrpcServer.MAX_CONNECTION_AGE_GRACE);
+        return new XdsTestServer(registry, tuning, null, XdsGrpcServer.MAX_CONNECTION_AGE_GRACE, null);
     }
 
     public static XdsTestServer start(ServiceRegistry registry, PushTuning tuning, Duration maxConnectionAge, Duration grace) throws IOException {
-        return new XdsTestServer(registry, tuning, maxConnectionAge, grace);
+        return new XdsTestServer(registry, tuning, maxConnectionAge, grace, null);
+    }
+
+    /**
+     * On the test's virtual time: the debouncer, pushes, stream admission and the send budget's timer run only when
+     * the test moves {@code time}, on the test's thread; connections still work on real threads, as gRPC does.
+     */
+    public static XdsTestServer start(ServiceRegistry registry, PushTuning tuning, FakeClock time) throws IOException {
+        return new XdsTestServer(registry, tuning, null, XdsGrpcServer.MAX_CONNECTION_AGE_GRACE, time);
+    }
+
+    private static PushRuntime virtual(FakeClock time) {
+        ExecutorService connections = Executors.newFixedThreadPool(2);
+        return new PushRuntime(time.clock(), time.ticker(), time.scheduler(), time.scheduler(), connections, List.of(connections));
     }
 
     /** A short quiet period and limits high enough not to get in the way. */
@@ -68,5 +89,6 @@ public final class XdsTestServer implements AutoCloseable {
     public void close() {
         grpc.close();
         discovery.close();
+        runtime.close();
     }
 }

@@ -21,6 +21,7 @@ import io.pilot4j.monitoring.PilotMetrics;
 import io.pilot4j.push.PushTuning;
 import io.pilot4j.testing.AdsClient;
 import io.pilot4j.testing.Await;
+import io.pilot4j.testing.FakeClock;
 import io.pilot4j.testing.MemoryRegistry;
 import io.pilot4j.testing.XdsTestServer;
 import org.junit.jupiter.api.AfterEach;
@@ -172,14 +173,20 @@ class IncrementalPushTest {
 
     @Test
     void aBurstOfChangesIsOnePush() throws Exception {
-        // A quiet period far longer than the burst takes, so a slow machine cannot split it.
-        server = XdsTestServer.start(registry, new PushTuning(Duration.ofMillis(500), Duration.ofSeconds(10), 100, 10_000));
+        // On virtual time: the three changes come 40 ms apart, each within the 100 ms quiet period of the last.
+        FakeClock time = new FakeClock();
+        server = XdsTestServer.start(registry, new PushTuning(Duration.ofMillis(100), Duration.ofSeconds(10), 100, 10_000), time);
         Envoy envoy = envoy("default");
         long pushes = server.discovery().pushCount();
 
         changeEndpoints(REVIEWS_HOST, "10.1.0.1", "10.1.0.2");
+        time.forwardTime(Duration.ofMillis(40));
         changeEndpoints("ratings.default.svc.cluster.local", "10.1.1.1", "10.1.1.2");
+        time.forwardTime(Duration.ofMillis(40));
         changeEndpoints(REVIEWS_HOST, "10.1.0.1", "10.1.0.2", "10.1.0.3");
+        time.forwardTime(Duration.ofMillis(99));
+        assertEquals(pushes, server.discovery().pushCount(), "99 ms after the last change the registries are not yet quiet");
+        time.forwardTime(Duration.ofMillis(1));
 
         DiscoveryResponse eds = envoy.expect(EDS);
         assertEquals(Set.of(REVIEWS, RATINGS), names(eds), "one response with both services' latest assignments");
@@ -227,7 +234,7 @@ class IncrementalPushTest {
 
     private void changeEndpoints(String host, String... ips) {
         registry.endpoints(host, MemoryRegistry.endpoints("http-9080", 9080, ips));
-        server.discovery().configUpdate(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", host)), Instant.now()));
+        server.discovery().configUpdate(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", host)), Set.of(host), Instant.now()));
     }
 
     private void changeRules(TrafficRules rules, Kind kind) {

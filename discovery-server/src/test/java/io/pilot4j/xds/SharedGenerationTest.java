@@ -101,7 +101,7 @@ class SharedGenerationTest {
 
         Reads before = reads();
         registry.endpoints("shared.default.svc.cluster.local", MemoryRegistry.endpoints("http-9080", 9080, "10.1.0.1", "10.1.0.3"));
-        server.discovery().configUpdate(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", "shared")), Instant.now()));
+        server.discovery().configUpdate(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", "shared")), Set.of("shared.default.svc.cluster.local"), Instant.now()));
         DiscoveryResponse pushedToReviews = reviews.next(WAIT);
         DiscoveryResponse pushedToRatings = ratings.next(WAIT);
 

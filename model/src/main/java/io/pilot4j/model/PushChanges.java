@@ -11,7 +11,7 @@ import java.util.TreeSet;
 /**
  * What differs between two push snapshots in what generators read: the mesh config, traffic rules, services, and
  * endpoints. Istio
- * carries this in its push requests (ConfigsUpdated, the EDS updates of EndpointIndex); pilot4j compares snapshots, so
+ * carries this in its push requests (ConfigsUpdated, the EDS updates of its EndpointIndex); pilot4j compares snapshots, so
  * registries need not know what generators read, and a push cannot miss a change whatever the request that caused it
  * said: a push sends what the snapshots differ in.
  *
@@ -60,6 +60,20 @@ public record PushChanges(boolean mesh, Set<Kind> rules, Set<String> services, S
         return new PushChanges(false, changedKinds(before.rules(), after.rules()), services, endpoints);
     }
 
+    /**
+     * Between a snapshot and the same one with the endpoints of {@code hosts} read again ({@link
+     * PushContext#withEndpoints}): those of them whose endpoints differ. Nothing else can, so nothing else is walked.
+     */
+    public static PushChanges ofEndpoints(PushContext before, PushContext after, Set<String> hosts) {
+        Set<String> endpoints = new TreeSet<>();
+        for (String host : hosts) {
+            if (!sameEndpoints(before, after, host)) {
+                endpoints.add(host);
+            }
+        }
+        return new PushChanges(false, Set.of(), Set.of(), endpoints);
+    }
+
     private static Set<Kind> changedKinds(TrafficRules a, TrafficRules b) {
         if (a.equals(b)) {
             return Set.of();
@@ -88,6 +102,14 @@ public record PushChanges(boolean mesh, Set<Kind> rules, Set<String> services, S
      * that decide what is generated at all). Gateways shape listeners and routes only.
      */
     public boolean touches(String hostname) {
-        return mesh || rules.stream().anyMatch(k -> k != Kind.GATEWAY) || services.contains(hostname) || endpoints.contains(hostname);
+        if (mesh || services.contains(hostname) || endpoints.contains(hostname)) {
+            return true;
+        }
+        for (Kind k : rules) {
+            if (k != Kind.GATEWAY) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -32,7 +32,7 @@ public final class PushContext {
     private final MeshConfig mesh;
     private final List<Service> services;
     private final Map<String, Service> servicesByHostname;
-    private final Map<String, List<Endpoint>> endpointsByHostname;
+    private final PersistentMap<String, List<Endpoint>> endpointsByHostname;
     private final List<ConfigError> conflicts;
     private final RuleIndex rules;
     private final List<ConfigError> ruleAnalysis;
@@ -55,7 +55,7 @@ public final class PushContext {
         this.mesh = Objects.requireNonNull(mesh, "mesh");
         this.services = services;
         this.servicesByHostname = servicesByHostname;
-        this.endpointsByHostname = Map.copyOf(endpointsByHostname);
+        this.endpointsByHostname = PersistentMap.of(endpointsByHostname);
         this.conflicts = conflicts;
         this.rules = rules;
         this.ruleAnalysis = ruleAnalysis;
@@ -115,25 +115,28 @@ public final class PushContext {
     }
 
     /**
-     * This snapshot with the registries' current endpoints, and nothing else read again: Istio's non-full push,
-     * which keeps its PushContext and takes endpoints from its EndpointIndex. Services, conflicts, the rules, their
-     * index (delegation, merged gateways) and analysis are this snapshot's own instances. Only for a push whose
-     * every request said that only endpoints changed; a service added or removed meanwhile waits for the full push
-     * that its own request brings.
+     * This snapshot with the registries' current endpoints of {@code hosts}, and nothing else read again: Istio's
+     * non-full push, which keeps its PushContext and takes the endpoints its EDS updates name from its EndpointIndex.
+     * Services, conflicts, the rules, their index (delegation, merged gateways), analysis and every other hostname's
+     * endpoints are this snapshot's own instances. Only for a push whose every request said that only the endpoints
+     * of these hostnames changed; a hostname without a service here waits for the full push that its service's own
+     * request brings.
      */
-    public PushContext withEndpoints(String version, Instant createdAt, List<RegistrySnapshot> registries) {
+    public PushContext withEndpoints(String version, Instant createdAt, List<RegistrySnapshot> registries, Set<String> hosts) {
         Map<String, RegistrySnapshot> byProvider = new HashMap<>();
         for (RegistrySnapshot r : registries) {
             byProvider.putIfAbsent(r.provider(), r);
         }
-        Map<String, List<Endpoint>> endpoints = new HashMap<>();
-        for (Service s : services) {
-            RegistrySnapshot registry = byProvider.get(providerOf.get(s.hostname()));
-            endpoints.put(s.hostname(), registry == null ? List.of()
-                    : List.copyOf(registry.endpoints().getOrDefault(s.hostname(), List.of())));
+        Map<String, List<Endpoint>> changed = new HashMap<>();
+        for (String host : hosts) {
+            if (!servicesByHostname.containsKey(host)) {
+                continue;
+            }
+            RegistrySnapshot registry = byProvider.get(providerOf.get(host));
+            changed.put(host, registry == null ? List.of() : List.copyOf(registry.endpoints().getOrDefault(host, List.of())));
         }
-        return new PushContext(version, createdAt, mesh, services, servicesByHostname, endpoints, conflicts, rules, ruleAnalysis,
-                providerOf);
+        return new PushContext(version, createdAt, mesh, services, servicesByHostname, endpointsByHostname.with(changed), conflicts, rules,
+                ruleAnalysis, providerOf);
     }
 
     public String version() {

@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param provider  the registry's name for debug output ("File", "Kubernetes")
  * @param services  its services
- * @param endpoints endpoints by service hostname
+ * @param endpoints endpoints by service hostname (a {@link PersistentMap}, so that a new snapshot that changes a few
+ *                  hostnames shares the rest)
  * @param errors    objects it rejected, still worth showing to users
  * @param rules     its accepted traffic rules
  */
@@ -29,7 +30,7 @@ public record RegistrySnapshot(String provider, List<Service> services, Map<Stri
     public RegistrySnapshot {
         Objects.requireNonNull(provider, "provider");
         services = List.copyOf(services);
-        endpoints = Map.copyOf(endpoints);
+        endpoints = PersistentMap.of(endpoints);
         errors = List.copyOf(errors);
         rules = rules == null ? TrafficRules.NONE : rules;
     }

@@ -14,7 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A push that changes endpoints only keeps the snapshot's services, rules and their index, and reads endpoints again. */
+/**
+ * A push that changes endpoints only keeps the snapshot's services, rules and their index, and reads again the
+ * endpoints of the hostnames its requests name, and no others.
+ */
 class PushContextEndpointsTest {
     private static final String REVIEWS = "reviews.default.svc.cluster.local";
     private static final String RATINGS = "ratings.default.svc.cluster.local";
@@ -36,12 +39,15 @@ class PushContextEndpointsTest {
         PushContext before = PushContext.build("1", Instant.EPOCH, MeshConfig.defaults(), List.of(first));
 
         RegistrySnapshot next = new RegistrySnapshot("File", List.of(service(REVIEWS), service(RATINGS), service("new.example.com")),
-                Map.of(REVIEWS, List.of(endpoint("10.1.0.1"), endpoint("10.1.0.2")), RATINGS, ratings), List.of(), TrafficRules.NONE);
-        PushContext after = before.withEndpoints("2", Instant.EPOCH, List.of(next));
+                Map.of(REVIEWS, List.of(endpoint("10.1.0.1"), endpoint("10.1.0.2")), RATINGS, List.of(endpoint("10.2.0.9")),
+                        "new.example.com", List.of(endpoint("10.3.0.1"))), List.of(), TrafficRules.NONE);
+        PushContext after = before.withEndpoints("2", Instant.EPOCH, List.of(next), Set.of(REVIEWS, "new.example.com"));
 
         assertEquals("2", after.version());
         assertEquals(List.of(endpoint("10.1.0.1"), endpoint("10.1.0.2")), after.endpoints(REVIEWS));
-        assertSame(before.endpoints(RATINGS), after.endpoints(RATINGS), "an unchanged list stays the instance, which PushChanges compares first");
+        assertSame(ratings, after.endpoints(RATINGS), "a hostname the request does not name is not read again: its list stays the instance");
+        assertEquals(PushChanges.ofEndpoints(before, after, Set.of(REVIEWS, "new.example.com")).endpoints(), Set.of(REVIEWS),
+                "only the named hostnames are compared, and one without a service here is no change");
         assertSame(before.services(), after.services());
         assertSame(before.rules(), after.rules(), "the rule index is this snapshot's, not rebuilt");
         assertSame(before.ruleAnalysis(), after.ruleAnalysis());

@@ -60,6 +60,17 @@ final class RunCommand implements Callable<Integer> {
             description = "with --server-pid: jcmd GC.heap_info when ready, then GC.run and again for the live heap (default ${DEFAULT-VALUE})")
     boolean heapInfo;
 
+    @Option(names = "--warmup-changes", defaultValue = "0",
+            description = "changes made and awaited before the measured ones, so that the server has compiled its change path (default ${DEFAULT-VALUE})")
+    int warmupChanges;
+
+    @Option(names = "--warmup-interval", defaultValue = "100ms", description = "time between warm-up changes (default ${DEFAULT-VALUE})")
+    Duration warmupInterval;
+
+    @Option(names = "--idle-window", defaultValue = "5s",
+            description = "with --server-pid: a quiet window before the changes, whose server CPU rate is taken out of the CPU per change; 0s: none (default ${DEFAULT-VALUE})")
+    Duration idleWindow;
+
     @Option(names = "--decode", defaultValue = "names",
             description = "names: endpoints and routes parsed only for their name (and the clusters a change awaits); full: everything, as Envoy (default ${DEFAULT-VALUE})")
     String decode;
@@ -91,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
                 Decode.valueOf(decode.toUpperCase(java.util.Locale.ROOT)), namespaceOf(configDir), clientsPerConnection, ioThreads,
                 workerThreads, reconnectDelay.toMillis());
         RunSettings settings = new RunSettings(label, fleet, configDir, changes, changeInterval, changeTimeout, burstRate, burstDuration,
-                afterBurstChanges, readyTimeout, serverPid, heapInfo, seed >= 0 ? seed : new java.util.Random().nextInt(1 << 22));
+                afterBurstChanges, readyTimeout, serverPid, heapInfo, warmupChanges, warmupInterval, idleWindow, seed >= 0 ? seed : new java.util.Random().nextInt(1 << 22));
         RunResult result = new LoadRun(settings, System.err).run();
         System.out.print(RunReport.text(result));
         if (json != null) {

@@ -396,18 +396,17 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
         if (!synced.isDone() && !c.all().stream().allMatch(ResourceWatch::hasSynced)) {
             return;
         }
-        RegistryState before = state;
         RegistryState after = builder.build(c, discoverySelectors.get());
         reportErrors(after.snapshot().errors());
         state = after;
         if (!synced.isDone()) {
             RegistrySnapshot s = after.snapshot();
             LOG.info("Kubernetes registry synced in {} ms: {} services, {} objects ({} rejected)",
-                    Duration.between(created, clock.instant()).toMillis(), s.services().size(), after.configs().size(), s.errors().size());
+                    Duration.between(created, clock.instant()).toMillis(), s.services().size(), after.objects().size(), s.errors().size());
             synced.complete(null);
             return;
         }
-        Optional<PushRequest> push = ConfigChanges.pushRequest(before, after, clock.instant());
+        Optional<PushRequest> push = ConfigChanges.pushRequest(builder.lastChange(), clock.instant());
         if (push.isPresent()) {
             LOG.debug("{} changed, requesting {} push", push.get().configsUpdated(), push.get().full() ? "a full" : "an endpoints");
             updater.configUpdate(push.get());

@@ -15,9 +15,9 @@ import io.pilot4j.serviceregistry.ConfigKind;
 import io.pilot4j.serviceregistry.Converted;
 import io.pilot4j.serviceregistry.RegistryObject;
 import io.pilot4j.serviceregistry.RegistryState;
+import io.pilot4j.serviceregistry.RegistryStore;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,9 @@ import java.util.Map;
  * are ignored, Services get the endpoints of their slices with each pod's labels, service account and locality, and
  * Istio objects become services (ServiceEntry) or rules. Objects that do not convert are reported, not applied.
  *
- * <p>Rebuilds everything each time; conversions of objects that did not change (same instance in the cache) are
- * reused. Slices are always converted again, because what they yield depends on pods and nodes.
+ * <p>Reads every cache each time, and hands the objects to a {@link RegistryStore}, which derives again only what
+ * differs from the previous build. Conversions of objects that did not change (same instance in the cache) are
+ * reused; slices and selected pods are converted again, because what they yield depends on pods and nodes.
  */
 final class KubeStateBuilder {
     static final String PROVIDER = "Kubernetes";
@@ -37,6 +38,9 @@ final class KubeStateBuilder {
     static final String MCS_SERVICE_NAME_LABEL = "multicluster.kubernetes.io/service-name";
 
     private final String domainSuffix;
+    /** The state, updated by each build with what differs from the previous one. */
+    private final RegistryStore store = new RegistryStore(PROVIDER, RegistryStore.BY_KEY);
+    private RegistryStore.Delta lastChange = RegistryStore.Delta.NONE;
     /** Last conversion per key, with the object it came from; only touched by the one rebuilding thread. */
     private Map<ConfigKey, Memo> memo = new HashMap<>();
 
@@ -88,8 +92,13 @@ final class KubeStateBuilder {
         addSelectedPods(cluster, discoverySelectors, objects, sink);
         memo = nextMemo;
         // Key order is precedence: a Kubernetes Service wins a hostname over a ServiceEntry, then by namespace and name.
-        objects.sort(Comparator.comparing(RegistryObject::key));
-        return RegistryState.assemble(PROVIDER, objects, errors, List.of());
+        lastChange = store.replaceAll(objects, errors);
+        return store.state();
+    }
+
+    /** What the last {@link #build} changed. */
+    RegistryStore.Delta lastChange() {
+        return lastChange;
     }
 
     /**

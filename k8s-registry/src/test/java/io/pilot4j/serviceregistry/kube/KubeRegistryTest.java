@@ -125,7 +125,7 @@ class KubeRegistryTest {
         kube.resource(Objects.pod("apps", "echo-2", "10.1.0.2", 9002, "node-a", Map.of("app", "echo", "version", "v2"))).create();
         kube.resource(Objects.slice("apps", "echo-def", "echo", 9002, "echo-2", "10.1.0.2")).create();
         Push scaled = updater.await(0);
-        assertEquals(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "apps", "echo-def")), scaled.request().start()),
+        assertEquals(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "apps", "echo-def")), Set.of(HOST), scaled.request().start()),
                 scaled.request());
         assertEquals(2, scaled.snapshot().endpoints().get(HOST).size());
 
@@ -175,7 +175,7 @@ class KubeRegistryTest {
         // The slice goes, its pod stays (an EndpointSlice controller rebalancing, a hand-made slice removed).
         kube.resources(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class).inNamespace("apps").withName("echo-def").delete();
         Push deleted = updater.await(0);
-        assertEquals(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "apps", "echo-def")), deleted.request().start()),
+        assertEquals(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "apps", "echo-def")), Set.of(HOST), deleted.request().start()),
                 deleted.request());
         assertEquals(List.of(endpoint("10.1.0.1", 9001, Map.of("app", "echo", "version", "v1"), EU_B)),
                 deleted.snapshot().endpoints().get(HOST), "the other slice's endpoint stays, the deleted one's goes");

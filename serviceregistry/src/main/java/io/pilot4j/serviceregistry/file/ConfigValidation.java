@@ -77,7 +77,7 @@ public final class ConfigValidation {
             objects += file.objects().size();
         }
         // Duplicates between files are errors too, as the registry reports them.
-        errors.addAll(SnapshotAssembler.assemble(FileRegistry.PROVIDER, read).conflicts());
+        errors.addAll(FileObjects.of(FileRegistry.PROVIDER, read).conflicts());
         return new Report(new ArrayList<>(files), objects, errors, warnings);
     }
 

@@ -2,6 +2,7 @@ package io.pilot4j.serviceregistry.file;
 
 import io.pilot4j.serviceregistry.ConfigChanges;
 import io.pilot4j.serviceregistry.RegistryState;
+import io.pilot4j.serviceregistry.RegistryStore;
 import io.pilot4j.model.ConfigError;
 import io.pilot4j.model.PushRequest;
 import io.pilot4j.model.RegistrySnapshot;
@@ -50,6 +51,8 @@ public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoClo
     private final Object writeLock = new Object();
     /** Per file, in path order; only touched under writeLock. */
     private final TreeMap<Path, ConfigFile> files = new TreeMap<>();
+    /** What the files hold in effect; only touched under writeLock. */
+    private final FileObjects objects = new FileObjects(PROVIDER);
     private volatile RegistryState state = RegistryState.empty(PROVIDER);
     private volatile boolean synced;
     private ConfigDirectory directory;
@@ -89,7 +92,7 @@ public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoClo
                 for (Path file : found) {
                     read(file);
                 }
-                state = assemble();
+                commit();
                 synced = true;
                 RegistrySnapshot s = state.snapshot();
                 LOG.info("loaded {} services and {} traffic rules from {} files in {} ({} errors)", s.services().size(),
@@ -157,10 +160,7 @@ public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoClo
             if (!any) {
                 return;
             }
-            RegistryState before = state;
-            RegistryState after = assemble();
-            state = after;
-            Optional<PushRequest> push = ConfigChanges.pushRequest(before, after, Instant.now());
+            Optional<PushRequest> push = ConfigChanges.pushRequest(commit(), Instant.now());
             if (push.isPresent()) {
                 LOG.debug("{}: {} changed, requesting {} push", dir, push.get().configsUpdated(),
                         push.get().full() ? "a full" : "an endpoints");
@@ -178,36 +178,45 @@ public final class FileRegistry implements ServiceRegistry, ConfigStore, AutoClo
         } catch (NoSuchFileException e) {
             return forget(file);
         } catch (CharacterCodingException e) {
-            files.put(file, loader.unreadable(file, "not UTF-8 text", previous));
-            return true;
+            return replace(file, previous, loader.unreadable(file, "not UTF-8 text", previous));
         } catch (IOException e) {
-            files.put(file, loader.unreadable(file, e.toString(), previous));
-            return true;
+            return replace(file, previous, loader.unreadable(file, e.toString(), previous));
         }
         if (previous != null && content.equals(previous.content())) {
             return false;
         }
-        files.put(file, loader.load(file, content, previous));
+        return replace(file, previous, loader.load(file, content, previous));
+    }
+
+    private boolean replace(Path file, ConfigFile previous, ConfigFile next) {
+        files.put(file, next);
+        objects.update(file, previous, next);
         return true;
     }
 
     private boolean forget(Path file) {
-        if (files.remove(file) == null) {
+        ConfigFile previous = files.remove(file);
+        if (previous == null) {
             return false;
         }
+        objects.update(file, previous, null);
         LOG.info("{}: removed", file);
         return true;
     }
 
-    private RegistryState assemble() {
-        RegistryState previous = state;
-        RegistryState next = SnapshotAssembler.assemble(PROVIDER, files.values());
-        for (ConfigError conflict : next.conflicts()) {
-            if (!previous.conflicts().contains(conflict)) {
-                LOG.error("rejected {}", conflict);
+    /** Applies what the files read since the last commit changed; logs conflicts that are new. */
+    private RegistryStore.Delta commit() {
+        List<ConfigError> before = objects.conflicts();
+        RegistryStore.Delta delta = objects.commit();
+        state = objects.state();
+        if (delta.errorsChanged()) {
+            for (ConfigError conflict : objects.conflicts()) {
+                if (!before.contains(conflict)) {
+                    LOG.error("rejected {}", conflict);
+                }
             }
         }
-        return next;
+        return delta;
     }
 
     /** For tests: the files the registry holds, in path order. */

@@ -81,4 +81,13 @@ final class ConfigFiles {
                   - {name: http, number: %d, protocol: HTTP}
                 """.formatted(name, host, port);
     }
+
+    static String workloadEntry(String name, String address, String app) {
+        return """
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: %s, namespace: default}
+                spec: {address: %s, labels: {app: %s}}
+                """.formatted(name, address, app);
+    }
 }

@@ -27,6 +27,7 @@ import static io.pilot4j.serviceregistry.file.ConfigFiles.replace;
 import static io.pilot4j.serviceregistry.file.ConfigFiles.service;
 import static io.pilot4j.serviceregistry.file.ConfigFiles.serviceEntry;
 import static io.pilot4j.serviceregistry.file.ConfigFiles.slice;
+import static io.pilot4j.serviceregistry.file.ConfigFiles.workloadEntry;
 import static io.pilot4j.serviceregistry.file.ConfigFiles.write;
 import static io.pilot4j.serviceregistry.file.Eventually.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,14 +138,6 @@ class FileRegistryWatchTest {
         });
     }
 
-    private static String workloadEntry(String name, String address, String app) {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: WorkloadEntry
-                metadata: {name: %s, namespace: default}
-                spec: {address: %s, labels: {app: %s}}
-                """.formatted(name, address, app);
-    }
 
     @Test
     void endpointsOfAHeadlessServiceRaiseAFullPush() {
@@ -219,7 +212,7 @@ class FileRegistryWatchTest {
 
         PushRequest push = updater.awaitRequest(0);
 
-        assertEquals(PushRequest.endpoints(Set.of(REVIEWS_SLICE), push.start()), push, "the Service stays: an EDS push");
+        assertEquals(PushRequest.endpoints(Set.of(REVIEWS_SLICE), Set.of(REVIEWS), push.start()), push, "the Service stays: an EDS push of its host");
         assertTrue(hasHost(REVIEWS));
         assertEquals(0, endpointCount(REVIEWS));
     }

@@ -30,6 +30,7 @@ public final class ChangeTracker {
         private final long startNanos;
         private final BitSet reached = new BitSet();
         private final CountDownLatch done = new CountDownLatch(1);
+        private long firstNanos;
         private long lastNanos;
 
         private Watch(String cluster, String address, long startNanos) {
@@ -45,6 +46,7 @@ public final class ChangeTracker {
                     return;
                 }
                 reached.set(client);
+                firstNanos = firstNanos == 0 ? now : Math.min(firstNanos, now);
                 lastNanos = Math.max(lastNanos, now);
                 complete = reached.cardinality() == clients;
             }
@@ -72,6 +74,11 @@ public final class ChangeTracker {
         /** From the change to the last client holding it; -1 while some client does not. */
         public synchronized long nanosToAll() {
             return complete() ? lastNanos - startNanos : -1;
+        }
+
+        /** From the change to the first client holding it; -1 while none does. */
+        public synchronized long nanosToFirst() {
+            return reached.isEmpty() ? -1 : firstNanos - startNanos;
         }
 
         public long startNanos() {

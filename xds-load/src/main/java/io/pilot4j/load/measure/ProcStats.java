@@ -33,6 +33,31 @@ public final class ProcStats {
     }
 
     /**
+     * CPU seconds the JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre" as /proc names them) of a
+     * process have spent: what a server spends compiling rather than serving, which a short run cannot tell from its
+     * work. Threads that ended are not counted; compiler threads are long-lived.
+     */
+    public java.util.OptionalDouble compilerSeconds(long pid) {
+        try (var tasks = Files.list(proc.resolve(pid + "/task"))) {
+            double total = 0;
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        total += cpuSeconds(stat, clockTicks);
+                    }
+                } catch (IOException e) {
+                    // The thread ended meanwhile.
+                }
+            }
+            return java.util.OptionalDouble.of(total);
+        } catch (IOException | RuntimeException e) {
+            return java.util.OptionalDouble.empty();
+        }
+    }
+
+    /**
      * CPU seconds every process together has spent since boot (user, nice and system time of all CPUs, from the
      * first line of /proc/stat): what other processes took during a run is this, less the server's and the load
      * tool's own. Interrupt and softirq time are left out: the loopback traffic of a run is processed there, and

@@ -61,11 +61,16 @@ public final class LoadRun {
                 heap = HeapInfo.of(settings.serverPid());
                 live = HeapInfo.liveOf(settings.serverPid());
             }
-            RunResult.Changes changes = new RunResult.Changes(0, 0, Percentiles.NONE, Double.NaN);
+            RunResult.Changes changes = RunResult.Changes.NONE;
             RunResult.Burst burst = RunResult.Burst.NONE;
             if (allReady) {
                 EndpointMutator mutator = new EndpointMutator(workload, settings.seed());
-                changes = singleChanges(fleet, mutator);
+                if (settings.warmupChanges() > 0) {
+                    double[] warm = awaitAll(paced(fleet, mutator, settings.warmupChanges(), settings.warmupInterval(), "warm-up change"));
+                    log("  %d/%d warm-up changes reached every client", warm.length, settings.warmupChanges());
+                }
+                double idleCores = idleCores();
+                changes = singleChanges(fleet, mutator, idleCores);
                 if (settings.burstRate() > 0) {
                     burst = burst(fleet, mutator);
                 }
@@ -122,19 +127,55 @@ public final class LoadRun {
         return java.util.Arrays.copyOf(out, n);
     }
 
-    private RunResult.Changes singleChanges(ClientFleet fleet, EndpointMutator mutator) throws InterruptedException {
+    /**
+     * The server's CPU at rest, in cores, over the idle window: what it spends with nothing to push (timers, GC,
+     * compilation), taken out of the CPU per change. NaN without a server pid or a window.
+     */
+    private double idleCores() throws InterruptedException {
+        if (settings.serverPid() <= 0 || settings.idleWindow().isZero()) {
+            return Double.NaN;
+        }
+        Optional<ProcSample> start = serverSample();
+        long startNanos = System.nanoTime();
+        TimeUnit.NANOSECONDS.sleep(settings.idleWindow().toNanos());
+        double cores = cpu(start, serverSample()) / ((System.nanoTime() - startNanos) / NANOS);
+        log("  server at rest: %.3f cores over %s", cores, settings.idleWindow());
+        return cores;
+    }
+
+    private RunResult.Changes singleChanges(ClientFleet fleet, EndpointMutator mutator, double idleCores) throws InterruptedException {
         if (settings.changes() == 0) {
-            return new RunResult.Changes(0, 0, Percentiles.NONE, Double.NaN);
+            return RunResult.Changes.NONE;
         }
         long bytesBefore = fleet.observations().bytesReceived();
         long edsBefore = fleet.observations().responses(XdsType.EDS);
+        Optional<ProcSample> cpuStart = serverSample();
+        double jitStart = compilerSeconds();
+        long startNanos = System.nanoTime();
         List<ChangeTracker.Watch> watches = paced(fleet, mutator, settings.changes(), settings.changeInterval(), "change");
         double[] seconds = awaitAll(watches);
+        double cpu = cpu(cpuStart, serverSample());
+        double jitPerChange = (compilerSeconds() - jitStart) / watches.size();
+        double wall = (System.nanoTime() - startNanos) / NANOS;
+        double cpuPerChange = (cpu - (Double.isNaN(idleCores) ? 0 : idleCores * wall)) / watches.size();
         long edsResponses = fleet.observations().responses(XdsType.EDS) - edsBefore;
         double bytesPerClient = (fleet.observations().bytesReceived() - bytesBefore) / (double) settings.fleet().clients() / watches.size();
         log("  %d/%d changes reached every client (%d EDS responses, %.0f bytes per client per change)",
                 seconds.length, watches.size(), edsResponses, bytesPerClient);
-        return new RunResult.Changes(watches.size(), seconds.length, Percentiles.of(seconds), bytesPerClient);
+        return new RunResult.Changes(watches.size(), seconds.length, Percentiles.of(seconds), Percentiles.of(firstSeconds(watches)),
+                bytesPerClient, cpuPerChange, jitPerChange, idleCores);
+    }
+
+    private static double[] firstSeconds(List<ChangeTracker.Watch> watches) {
+        double[] out = new double[watches.size()];
+        int n = 0;
+        for (ChangeTracker.Watch w : watches) {
+            long first = w.nanosToFirst();
+            if (first >= 0) {
+                out[n++] = first / NANOS;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
     }
 
     private RunResult.Burst burst(ClientFleet fleet, EndpointMutator mutator) throws InterruptedException {
@@ -142,8 +183,11 @@ public final class LoadRun {
         Thread.sleep(settings.changeInterval().toMillis());
         int count = (int) Math.max(1, settings.burstRate() * settings.burstDuration().toMillis() / 1000);
         long edsBefore = fleet.observations().responses(XdsType.EDS);
+        Optional<ProcSample> cpuStart = serverSample();
+        long startNanos = System.nanoTime();
         List<ChangeTracker.Watch> watches = paced(fleet, mutator, count, Duration.ofNanos(1_000_000_000L / settings.burstRate()), "burst");
         double[] seconds = awaitAll(watches);
+        double cores = cpu(cpuStart, serverSample()) / ((System.nanoTime() - startNanos) / NANOS);
         ChangeTracker.Watch last = watches.get(watches.size() - 1);
         double lastToAll = last.complete() ? last.nanosToAll() / NANOS : Double.NaN;
         double everyToAll = Double.NaN;
@@ -162,7 +206,7 @@ public final class LoadRun {
             Thread.sleep(settings.changeInterval().toMillis());
             after = Percentiles.of(awaitAll(paced(fleet, mutator, settings.afterBurstChanges(), settings.changeInterval(), "after burst")));
         }
-        return new RunResult.Burst(count, seconds.length, lastToAll, everyToAll, edsPerClient, after);
+        return new RunResult.Burst(count, seconds.length, lastToAll, everyToAll, edsPerClient, after, Percentiles.of(seconds), cores);
     }
 
     /** Makes {@code count} changes {@code interval} apart, each registered before its file is written. */
@@ -205,6 +249,10 @@ public final class LoadRun {
             }
         }
         return java.util.Arrays.copyOf(out, n);
+    }
+
+    private double compilerSeconds() {
+        return settings.serverPid() > 0 ? proc.compilerSeconds(settings.serverPid()).orElse(Double.NaN) : Double.NaN;
     }
 
     private Optional<ProcSample> serverSample() {

@@ -16,10 +16,21 @@ public final class RunReport {
         line(b, "initial convergence", "%d/%d ready; %s", r.initial().ready(), r.clients(), seconds(r.initial().seconds()));
         RunResult.Changes c = r.changes();
         line(b, "change convergence", "%d/%d reached every client; %s", c.reachedAll(), c.made(), seconds(c.seconds()));
+        if (c.firstSeconds().count() > 0) {
+            line(b, "change, first client", "%s", seconds(c.firstSeconds()));
+        }
+        if (!Double.isNaN(c.serverCpuPerChange())) {
+            line(b, "server CPU per change", "%s ms (less %s cores at rest), of which JIT compilation %s ms", num1(c.serverCpuPerChange() * 1000),
+                    num(c.serverIdleCores()), num1(c.serverJitPerChange() * 1000));
+        }
         RunResult.Burst burst = r.burst();
         if (burst.made() > 0) {
             line(b, "burst", "%d changes, %d reached every client; last change to all %s s, every change to all %s s after the last",
                     burst.made(), burst.reachedAll(), num(burst.lastToAll()), num(burst.everyToAll()));
+            line(b, "burst, each change", "%s", seconds(burst.seconds()));
+            if (!Double.isNaN(burst.serverCores())) {
+                line(b, "burst, server CPU", "%s cores on average", num(burst.serverCores()));
+            }
             line(b, "burst merging", "%s EDS responses per client for %d changes", num(burst.edsPerClient()), burst.made());
             line(b, "after the burst", "%s", seconds(burst.afterSeconds()));
         }
@@ -55,6 +66,10 @@ public final class RunReport {
 
     private static String num(double d) {
         return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    private static String num1(double d) {
+        return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.1f", d);
     }
 
     private static String num0(double d) {

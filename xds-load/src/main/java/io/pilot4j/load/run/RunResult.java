@@ -20,8 +20,19 @@ public record RunResult(
     public record Initial(int ready, Percentiles seconds) {
     }
 
-    /** Per change, the time from writing it until the last client held it. */
-    public record Changes(int made, int reachedAll, Percentiles seconds, double edsBytesPerClientPerChange) {
+    /**
+     * Per change, the time from writing it until the last client held it, and until the first did.
+     *
+     * @param serverCpuPerChange the server's CPU from the first change until every change reached every client, less
+     *                           its CPU at rest over as long (measured in the idle window), per change
+     * @param serverJitPerChange of that, what the server's JIT compiler threads took, per change: a server still
+     *                           compiling its change path, not serving
+     * @param serverIdleCores    the server's CPU at rest, in cores, from the idle window
+     */
+    public record Changes(int made, int reachedAll, Percentiles seconds, Percentiles firstSeconds, double edsBytesPerClientPerChange,
+                          double serverCpuPerChange, double serverJitPerChange, double serverIdleCores) {
+        public static final Changes NONE = new Changes(0, 0, Percentiles.NONE, Percentiles.NONE, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN);
     }
 
     /**
@@ -29,9 +40,13 @@ public record RunResult(
      * @param everyToAll      from the burst's last change until every client held every change of the burst
      * @param edsPerClient    EDS responses each client got during the burst: fewer than its changes means merged
      * @param afterSeconds    single changes after the burst: a grown backlog shows here
+     * @param seconds         per change of the burst, from writing it until the last client held it
+     * @param serverCores     the server's CPU from the burst's first change until every change reached every client,
+     *                        over that time: the cores it averaged
      */
-    public record Burst(int made, int reachedAll, double lastToAll, double everyToAll, double edsPerClient, Percentiles afterSeconds) {
-        public static final Burst NONE = new Burst(0, 0, Double.NaN, Double.NaN, Double.NaN, Percentiles.NONE);
+    public record Burst(int made, int reachedAll, double lastToAll, double everyToAll, double edsPerClient, Percentiles afterSeconds,
+                        Percentiles seconds, double serverCores) {
+        public static final Burst NONE = new Burst(0, 0, Double.NaN, Double.NaN, Double.NaN, Percentiles.NONE, Percentiles.NONE, Double.NaN);
     }
 
     public record Traffic(long bytesReceived, long bytesSent, long initialBytesPerClient, long nacks, String lastNack,
@@ -59,12 +74,18 @@ public record RunResult(
         f.put("changes_made", changes.made());
         f.put("changes_reached_all", changes.reachedAll());
         put(f, "change", changes.seconds());
+        put(f, "change_first", changes.firstSeconds());
+        f.put("server_cpu_per_change_s", changes.serverCpuPerChange());
+        f.put("server_jit_per_change_s", changes.serverJitPerChange());
+        f.put("server_idle_cores", changes.serverIdleCores());
         f.put("change_eds_bytes_per_client", changes.edsBytesPerClientPerChange());
         f.put("burst_changes", burst.made());
         f.put("burst_reached_all", burst.reachedAll());
         f.put("burst_last_to_all_s", burst.lastToAll());
         f.put("burst_every_to_all_s", burst.everyToAll());
         f.put("burst_eds_responses_per_client", burst.edsPerClient());
+        put(f, "burst_change", burst.seconds());
+        f.put("burst_server_cores", burst.serverCores());
         put(f, "after_burst_change", burst.afterSeconds());
         f.put("bytes_received", traffic.bytesReceived());
         f.put("bytes_sent", traffic.bytesSent());

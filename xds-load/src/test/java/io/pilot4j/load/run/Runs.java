@@ -18,7 +18,7 @@ public final class Runs {
         ClientFleet.Options fleet = new ClientFleet.Options(target, clients, mode, Decode.FULL, "load", 1, 1, 2, 100);
         return new RunSettings(label, fleet, dir, changes, Duration.ofMillis(300), Duration.ofSeconds(30),
                 burstRate, Duration.ofMillis(500), burstRate > 0 ? 1 : 0, Duration.ofSeconds(60),
-                ProcessHandle.current().pid(), false, 0);
+                ProcessHandle.current().pid(), false, 1, Duration.ofMillis(100), Duration.ofMillis(200), 0);
     }
 
     /** Runs and returns the result; the progress log goes into the failure message if the run throws. */

@@ -17,7 +17,7 @@ import static io.pilot4j.serviceregistry.file.ConfigFiles.slice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** How files combine into one snapshot; no I/O: files are loaded from strings. */
-class SnapshotAssemblerTest {
+class FileObjectsTest {
     private static final String REVIEWS = "reviews.default.svc.cluster.local";
     private final FileLoader loader = new FileLoader("cluster.local");
 
@@ -26,7 +26,7 @@ class SnapshotAssemblerTest {
     }
 
     private static RegistrySnapshot assemble(ConfigFile... files) {
-        return SnapshotAssembler.assemble("File", List.of(files)).snapshot();
+        return FileObjects.of("File", List.of(files)).state().snapshot();
     }
 
     private static List<String> addresses(RegistrySnapshot s, String host) {
