@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.config.NamingConvention;
 import io.pilot4j.model.ConfigKey;
 import io.pilot4j.model.PushRequest;
 import io.pilot4j.model.TriggerReason;
+import io.pilot4j.serviceregistry.ConfigKind;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -201,12 +202,12 @@ public final class PilotMetrics {
     public void inboundUpdate(PushRequest request) {
         inbound("config").increment();
         for (ConfigKey key : request.configsUpdated()) {
-            switch (key.kind()) {
-                case ENDPOINT_SLICE, ENDPOINTS -> inbound("eds").increment();
-                case SERVICE, SERVICE_ENTRY -> inbound("svc").increment();
-                default -> {
-                    // Counted as config above.
-                }
+            // By the kind's role in the kind table; other roles are counted as config above.
+            ConfigKind.Role role = ConfigKind.lookup(key.kind()).map(ConfigKind::role).orElse(null);
+            if (role == ConfigKind.Role.ENDPOINTS) {
+                inbound("eds").increment();
+            } else if (role == ConfigKind.Role.SERVICES) {
+                inbound("svc").increment();
             }
         }
     }

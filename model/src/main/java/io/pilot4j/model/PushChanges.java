@@ -2,7 +2,6 @@ package io.pilot4j.model;
 
 import io.pilot4j.model.networking.TrafficRules;
 
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -31,7 +30,7 @@ public record PushChanges(boolean mesh, Set<Kind> rules, Set<String> services, S
     private static final PushChanges EVERYTHING = new PushChanges(true, Set.of(), Set.of(), Set.of());
 
     public PushChanges {
-        rules = rules.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(rules));
+        rules = Set.copyOf(rules);
         services = Set.copyOf(services);
         endpoints = Set.copyOf(endpoints);
     }
@@ -78,7 +77,7 @@ public record PushChanges(boolean mesh, Set<Kind> rules, Set<String> services, S
         if (a.equals(b)) {
             return Set.of();
         }
-        Set<Kind> kinds = EnumSet.noneOf(Kind.class);
+        Set<Kind> kinds = new TreeSet<>();
         kinds.addAll(a.kinds());
         kinds.addAll(b.kinds());
         kinds.removeIf(k -> a.ofKind(k).equals(b.ofKind(k)));

@@ -165,12 +165,17 @@ public enum ConfigKind {
 
     /** The row of a model kind; every kind a registry yields has one. */
     public static ConfigKind of(Kind kind) {
+        return lookup(kind).orElseThrow(() -> new IllegalArgumentException("no ConfigKind row for " + kind));
+    }
+
+    /** The row of a kind, if it has one: the mesh file's kind, say, has none. */
+    public static Optional<ConfigKind> lookup(Kind kind) {
         for (ConfigKind k : values()) {
             if (k.kind == kind) {
-                return k;
+                return Optional.of(k);
             }
         }
-        throw new IllegalArgumentException("no ConfigKind row for " + kind);
+        return Optional.empty();
     }
 
     /** The row and version of an apiVersion/kind pair as written in a file ("networking.istio.io/v1", "VirtualService"). */

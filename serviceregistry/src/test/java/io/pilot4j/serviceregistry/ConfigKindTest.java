@@ -7,25 +7,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The table every registry and the push scope read: each row complete, and each version of it reading as its kind. */
 class ConfigKindTest {
 
     @Test
-    void everyKindARegistryYieldsHasARow() {
-        Set<Kind> withRows = EnumSet.noneOf(Kind.class);
+    void eachKindHasOneRowFoundByItsKind() {
+        Set<Kind> withRows = new HashSet<>();
         for (ConfigKind k : ConfigKind.values()) {
             assertTrue(withRows.add(k.kind()), "one row per kind: " + k.kind());
             assertEquals(k, ConfigKind.of(k.kind()));
+            assertSame(k.kind(), Kind.of(k.kind().kubeKind()), "a kind is one instance, whoever names it");
         }
-        assertEquals(EnumSet.complementOf(EnumSet.of(Kind.MESH_CONFIG)), withRows, "the mesh file is no registry object");
+        assertFalse(withRows.contains(Kind.MESH_CONFIG), "the mesh file is no registry object");
+    }
+
+    @Test
+    void kindsOrderAsKeyPrecedenceDoesAndNewKindsComeAfterByName() {
+        assertTrue(Kind.SERVICE.compareTo(Kind.SERVICE_ENTRY) < 0, "a Kubernetes Service wins a hostname over a ServiceEntry");
+        Kind later = Kind.of("AuthorizationPolicy");
+        Kind laterStill = Kind.of("PeerAuthentication");
+        assertTrue(Kind.MESH_CONFIG.compareTo(later) < 0);
+        assertTrue(later.compareTo(laterStill) < 0);
+        assertSame(later, Kind.of("AuthorizationPolicy"));
     }
 
     @ParameterizedTest

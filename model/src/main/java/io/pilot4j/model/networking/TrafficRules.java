@@ -5,10 +5,10 @@ import io.pilot4j.model.Kind;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The accepted traffic rules of a registry, or of all of them, grouped by kind, each kind oldest first (Istio's order
@@ -16,17 +16,17 @@ import java.util.Set;
  * merged and compared like the others.
  */
 public final class TrafficRules {
-    public static final TrafficRules NONE = new TrafficRules(new EnumMap<>(Kind.class));
+    public static final TrafficRules NONE = new TrafficRules(new TreeMap<>());
 
     /** Only kinds that have rules: two values with the same rules are equal whatever kinds they were built from. */
     private final Map<Kind, List<TrafficRule>> byKind;
 
-    private TrafficRules(EnumMap<Kind, List<TrafficRule>> byKind) {
+    private TrafficRules(TreeMap<Kind, List<TrafficRule>> byKind) {
         this.byKind = byKind;
     }
 
     public static TrafficRules of(Collection<? extends TrafficRule> rules) {
-        EnumMap<Kind, List<TrafficRule>> grouped = new EnumMap<>(Kind.class);
+        TreeMap<Kind, List<TrafficRule>> grouped = new TreeMap<>();
         for (TrafficRule r : rules) {
             grouped.computeIfAbsent(r.kind(), k -> new ArrayList<>()).add(r);
         }
