@@ -30,7 +30,8 @@ import java.util.Map;
  *
  * <p>Reads every cache each time, and hands the objects to a {@link RegistryStore}, which derives again only what
  * differs from the previous build. Conversions of objects that did not change (same instance in the cache) are
- * reused; slices and selected pods are converted again, because what they yield depends on pods and nodes.
+ * reused; so are those of slices and selected pods, which read pods, nodes and Services, while what they read is the
+ * same instances too ({@link RecordingView}).
  */
 final class KubeStateBuilder {
     static final String PROVIDER = "Kubernetes";
@@ -44,7 +45,8 @@ final class KubeStateBuilder {
     /** Last conversion per key, with the object it came from; only touched by the one rebuilding thread. */
     private Map<ConfigKey, Memo> memo = new HashMap<>();
 
-    private record Memo(HasMetadata object, Result<Converted> result) {
+    /** A conversion, the object it came from, and for those that read the cluster, what they read (else null). */
+    private record Memo(HasMetadata object, Result<Converted> result, List<RecordingView.Read> reads) {
     }
 
     KubeStateBuilder(String domainSuffix) {
@@ -62,20 +64,23 @@ final class KubeStateBuilder {
             if (!discovered(cluster, discoverySelectors, namespace)) {
                 continue;
             }
-            ConfigKey key = new ConfigKey(Kind.SERVICE, namespace, Metadata.name(service));
-            sink.add(key, service, memoized(key, service, nextMemo, () -> ConfigKind.SERVICE.convert(service, ConfigKind.Context.of(domainSuffix))));
+            ConfigKey serviceKey = new ConfigKey(Kind.SERVICE, namespace, Metadata.name(service));
+            sink.add(serviceKey, service, memoized(serviceKey, service, nextMemo,
+                    () -> ConfigKind.SERVICE.convert(service, ConfigKind.Context.of(domainSuffix))));
             String name = Metadata.name(service);
             if (cluster.slicesServed()) {
                 for (EndpointSlice slice : cluster.slicesOf(namespace, name)) {
                     if (Metadata.labels(slice).containsKey(MCS_SERVICE_NAME_LABEL)) {
                         continue;
                     }
-                    sink.add(new ConfigKey(Kind.ENDPOINT_SLICE, namespace, Metadata.name(slice)), slice,
-                            ConfigKind.ENDPOINT_SLICE.convert(slice, new ConfigKind.Context(domainSuffix, cluster)));
+                    ConfigKey key = new ConfigKey(Kind.ENDPOINT_SLICE, namespace, Metadata.name(slice));
+                    sink.add(key, slice, reading(key, slice, cluster, nextMemo, ConfigKind.ENDPOINT_SLICE));
                 }
             } else {
-                cluster.endpointsOf(namespace, name).ifPresent(e -> sink.add(new ConfigKey(Kind.ENDPOINTS, namespace, name), e,
-                        ConfigKind.ENDPOINTS.convert(e, new ConfigKind.Context(domainSuffix, cluster))));
+                cluster.endpointsOf(namespace, name).ifPresent(e -> {
+                    ConfigKey key = new ConfigKey(Kind.ENDPOINTS, namespace, name);
+                    sink.add(key, e, reading(key, e, cluster, nextMemo, ConfigKind.ENDPOINTS));
+                });
             }
         }
 
@@ -89,7 +94,7 @@ final class KubeStateBuilder {
                 sink.add(key, object, memoized(key, object, nextMemo, () -> kind.convert(object, ConfigKind.Context.of(domainSuffix))));
             }
         }
-        addSelectedPods(cluster, discoverySelectors, objects, sink);
+        addSelectedPods(cluster, discoverySelectors, objects, sink, nextMemo);
         memo = nextMemo;
         // Key order is precedence: a Kubernetes Service wins a hostname over a ServiceEntry, then by namespace and name.
         lastChange = store.replaceAll(objects, errors);
@@ -106,7 +111,8 @@ final class KubeStateBuilder {
      * pods to the serviceentry controller). Only selected pods that have an IP and are not finished are read, so pod
      * churn changes the state only where a selector looks.
      */
-    private void addSelectedPods(ClusterCache cluster, List<LabelSelector> discoverySelectors, List<RegistryObject> objects, Sink sink) {
+    private void addSelectedPods(ClusterCache cluster, List<LabelSelector> discoverySelectors, List<RegistryObject> objects, Sink sink,
+                                 Map<ConfigKey, Memo> nextMemo) {
         List<WorkloadSelection> selections = objects.stream()
                 .filter(o -> o.converted() instanceof Converted.Services)
                 .flatMap(o -> ((Converted.Services) o.converted()).services().stream())
@@ -122,9 +128,9 @@ final class KubeStateBuilder {
                     || !discovered(cluster, discoverySelectors, namespace)) {
                 continue;
             }
-            // Converted again each time, as slices are: the locality comes from the pod's node.
-            sink.add(new ConfigKey(Kind.POD, namespace, Metadata.name(pod)), pod,
-                    ConfigKind.POD.convert(pod, new ConfigKind.Context(domainSuffix, cluster)));
+            // Its locality comes from its node, so it is converted again when the node is another instance.
+            ConfigKey key = new ConfigKey(Kind.POD, namespace, Metadata.name(pod));
+            sink.add(key, pod, reading(key, pod, cluster, nextMemo, ConfigKind.POD));
         }
     }
 
@@ -147,7 +153,23 @@ final class KubeStateBuilder {
                                        java.util.function.Supplier<Result<Converted>> convert) {
         Memo previous = memo.get(key);
         Result<Converted> result = previous != null && previous.object() == object ? previous.result() : convert.get();
-        next.put(key, new Memo(object, result));
+        next.put(key, new Memo(object, result, null));
+        return result;
+    }
+
+    /**
+     * The conversion of an object that reads the cluster (a slice its pods, nodes and Service; a pod its node): kept
+     * while the object and everything it read are the same instances, converted again otherwise.
+     */
+    private Result<Converted> reading(ConfigKey key, HasMetadata object, ClusterCache cluster, Map<ConfigKey, Memo> next, ConfigKind kind) {
+        Memo previous = memo.get(key);
+        if (previous != null && previous.object() == object && previous.reads() != null && RecordingView.sameAnswers(previous.reads(), cluster)) {
+            next.put(key, previous);
+            return previous.result();
+        }
+        RecordingView view = new RecordingView(cluster);
+        Result<Converted> result = kind.convert(object, new ConfigKind.Context(domainSuffix, view));
+        next.put(key, new Memo(object, result, view.reads()));
         return result;
     }
 

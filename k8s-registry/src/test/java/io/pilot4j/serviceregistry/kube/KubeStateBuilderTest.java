@@ -16,6 +16,7 @@ import io.pilot4j.model.Kind;
 import io.pilot4j.model.Locality;
 import io.pilot4j.model.RegistrySnapshot;
 import io.pilot4j.serviceregistry.ConfigKind;
+import io.pilot4j.serviceregistry.Converted;
 import io.pilot4j.serviceregistry.RegistryState;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** From the informers' content to the registry's state: which objects count, and what each becomes. */
@@ -248,5 +251,33 @@ class KubeStateBuilderTest {
 
         assertEquals(first, second);
         assertNotEquals(second, third);
+    }
+
+    @Test
+    void aSliceIsConvertedAgainOnlyWhenItOrAnythingItReadIsAnotherInstance() {
+        cluster.services.add(Objects.grpcService("apps", "echo", "10.96.0.10", 7070));
+        cluster.workloads.withPod("""
+                metadata: {name: echo-1, namespace: apps, labels: {app: echo}}
+                spec: {nodeName: node-a}
+                status: {phase: Running, podIP: 10.1.0.1}
+                """).withNode(node("eu-west"));
+        cluster.slices.add(Objects.slice("apps", "echo-a", "echo", 9001, "echo-1", "10.1.0.1"));
+        ConfigKey slice = new ConfigKey(Kind.ENDPOINT_SLICE, "apps", "echo-a");
+
+        Converted first = builder.build(cluster, List.of()).objects().get(slice).converted();
+        Converted second = builder.build(cluster, List.of()).objects().get(slice).converted();
+        cluster.workloads.withNode(node("us-east"));
+        RegistryState moved = builder.build(cluster, List.of());
+
+        assertSame(first, second, "the slice, its pod and its node are the same instances: the conversion is kept");
+        assertNotSame(second, moved.objects().get(slice).converted(), "its pod's node is another instance: converted again");
+        assertEquals("us-east", moved.snapshot().endpoints().get("echo.apps.svc.cluster.local").get(0).locality().region(),
+                "the endpoint's locality follows the node");
+    }
+
+    private static String node(String region) {
+        return """
+                metadata: {name: node-a, labels: {topology.kubernetes.io/region: %s, topology.kubernetes.io/zone: %s-1}}
+                """.formatted(region, region);
     }
 }

@@ -23,8 +23,11 @@ public final class MapClusterView implements ClusterView {
         return this;
     }
 
+    /** Adds a node, or replaces the one of its name with this new instance, as an informer's cache does. */
     public MapClusterView withNode(String yaml) {
-        nodes.add(Yaml.read(yaml, Node.class));
+        Node node = Yaml.read(yaml, Node.class);
+        nodes.removeIf(n -> Metadata.name(n).equals(Metadata.name(node)));
+        nodes.add(node);
         return this;
     }
 
