@@ -6,8 +6,6 @@ import io.pilot4j.model.PersistentMap;
 import io.pilot4j.model.RegistrySnapshot;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,20 +34,6 @@ public final class RegistryState {
 
     public static RegistryState empty(String provider) {
         return new RegistryState(RegistrySnapshot.empty(provider), PersistentMap.empty(), List.of());
-    }
-
-    /**
-     * The state of these objects from scratch: what a {@link RegistryStore} holds once they are all applied.
-     *
-     * @param objects    unique by key
-     * @param errors     objects the registry rejected before this point, and its own conflicts, kept in the snapshot
-     * @param precedence which declaration of a hostname wins (see {@link RegistryStore})
-     */
-    public static RegistryState assemble(String provider, Collection<RegistryObject> objects, List<ConfigError> errors,
-                                         Comparator<RegistryObject> precedence) {
-        RegistryStore store = new RegistryStore(provider, precedence);
-        store.replaceAll(objects, errors);
-        return store.state();
     }
 
     public RegistrySnapshot snapshot() {

@@ -262,7 +262,7 @@ public final class RegistryStore {
         errors = newErrors;
         Set<String> endpointHosts = new TreeSet<>(servicesChanged);
         endpointHosts.addAll(endpointsChanged);
-        publish(servicesChanged.isEmpty() && !conflictsChanged, endpointHosts, rulesNow, errorsChanged, t.objects);
+        publish(servicesChanged.isEmpty(), endpointHosts, rulesNow, errorsChanged, t.objects);
         return new Delta(changedKeys, servicesChanged, endpointsChanged, kindsChanged, headless, errorsChanged);
     }
 

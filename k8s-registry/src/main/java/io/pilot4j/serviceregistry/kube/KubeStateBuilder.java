@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.pilot4j.kube.Metadata;
 import io.pilot4j.kube.Result;
+import io.pilot4j.kube.endpoints.ClusterView;
 import io.pilot4j.kube.serviceentry.WorkloadSelection;
 import io.pilot4j.mesh.LabelSelector;
 import io.pilot4j.model.ConfigError;
@@ -45,7 +46,7 @@ final class KubeStateBuilder {
     /** Last conversion per key, with the object it came from; only touched by the one rebuilding thread. */
     private Map<ConfigKey, Memo> memo = new HashMap<>();
 
-    /** A conversion, the object it came from, and for those that read the cluster, what they read (else null). */
+    /** A conversion, the object it came from, and what it read from the cluster. */
     private record Memo(HasMetadata object, Result<Converted> result, List<RecordingView.Read> reads) {
     }
 
@@ -65,8 +66,7 @@ final class KubeStateBuilder {
                 continue;
             }
             ConfigKey serviceKey = new ConfigKey(Kind.SERVICE, namespace, Metadata.name(service));
-            sink.add(serviceKey, service, memoized(serviceKey, service, nextMemo,
-                    () -> ConfigKind.SERVICE.convert(service, ConfigKind.Context.of(domainSuffix))));
+            sink.add(serviceKey, service, converted(serviceKey, service, ConfigKind.SERVICE, ClusterView.NONE, nextMemo));
             String name = Metadata.name(service);
             if (cluster.slicesServed()) {
                 for (EndpointSlice slice : cluster.slicesOf(namespace, name)) {
@@ -74,12 +74,12 @@ final class KubeStateBuilder {
                         continue;
                     }
                     ConfigKey key = new ConfigKey(Kind.ENDPOINT_SLICE, namespace, Metadata.name(slice));
-                    sink.add(key, slice, reading(key, slice, cluster, nextMemo, ConfigKind.ENDPOINT_SLICE));
+                    sink.add(key, slice, converted(key, slice, ConfigKind.ENDPOINT_SLICE, cluster, nextMemo));
                 }
             } else {
                 cluster.endpointsOf(namespace, name).ifPresent(e -> {
                     ConfigKey key = new ConfigKey(Kind.ENDPOINTS, namespace, name);
-                    sink.add(key, e, reading(key, e, cluster, nextMemo, ConfigKind.ENDPOINTS));
+                    sink.add(key, e, converted(key, e, ConfigKind.ENDPOINTS, cluster, nextMemo));
                 });
             }
         }
@@ -91,7 +91,7 @@ final class KubeStateBuilder {
                     continue;
                 }
                 ConfigKey key = new ConfigKey(kind.kind(), namespace, Metadata.name(object));
-                sink.add(key, object, memoized(key, object, nextMemo, () -> kind.convert(object, ConfigKind.Context.of(domainSuffix))));
+                sink.add(key, object, converted(key, object, kind, ClusterView.NONE, nextMemo));
             }
         }
         addSelectedPods(cluster, discoverySelectors, objects, sink, nextMemo);
@@ -130,7 +130,7 @@ final class KubeStateBuilder {
             }
             // Its locality comes from its node, so it is converted again when the node is another instance.
             ConfigKey key = new ConfigKey(Kind.POD, namespace, Metadata.name(pod));
-            sink.add(key, pod, reading(key, pod, cluster, nextMemo, ConfigKind.POD));
+            sink.add(key, pod, converted(key, pod, ConfigKind.POD, cluster, nextMemo));
         }
     }
 
@@ -149,27 +149,20 @@ final class KubeStateBuilder {
         return cluster.namespace(namespace).map(ns -> LabelSelector.anyMatches(selectors, Metadata.labels(ns))).orElse(false);
     }
 
-    private Result<Converted> memoized(ConfigKey key, HasMetadata object, Map<ConfigKey, Memo> next,
-                                       java.util.function.Supplier<Result<Converted>> convert) {
-        Memo previous = memo.get(key);
-        Result<Converted> result = previous != null && previous.object() == object ? previous.result() : convert.get();
-        next.put(key, new Memo(object, result, null));
-        return result;
-    }
-
     /**
-     * The conversion of an object that reads the cluster (a slice its pods, nodes and Service; a pod its node): kept
-     * while the object and everything it read are the same instances, converted again otherwise.
+     * An object's conversion, kept while the object and everything the conversion read from {@code view} are the
+     * same instances (a slice reads its pods, their nodes and its Service; a pod its node; the rest read nothing),
+     * converted again otherwise.
      */
-    private Result<Converted> reading(ConfigKey key, HasMetadata object, ClusterCache cluster, Map<ConfigKey, Memo> next, ConfigKind kind) {
+    private Result<Converted> converted(ConfigKey key, HasMetadata object, ConfigKind kind, ClusterView view, Map<ConfigKey, Memo> next) {
         Memo previous = memo.get(key);
-        if (previous != null && previous.object() == object && previous.reads() != null && RecordingView.sameAnswers(previous.reads(), cluster)) {
+        if (previous != null && previous.object() == object && RecordingView.sameAnswers(previous.reads(), view)) {
             next.put(key, previous);
             return previous.result();
         }
-        RecordingView view = new RecordingView(cluster);
-        Result<Converted> result = kind.convert(object, new ConfigKind.Context(domainSuffix, view));
-        next.put(key, new Memo(object, result, view.reads()));
+        RecordingView recording = new RecordingView(view);
+        Result<Converted> result = kind.convert(object, new ConfigKind.Context(domainSuffix, recording));
+        next.put(key, new Memo(object, result, recording.reads()));
         return result;
     }
 

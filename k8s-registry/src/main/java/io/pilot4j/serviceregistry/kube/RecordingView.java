@@ -35,10 +35,11 @@ final class RecordingView implements ClusterView {
         return List.copyOf(reads);
     }
 
-    /** Whether {@code later} answers each of {@code reads} with the same instance. */
+    /** Whether {@code later} answers each of {@code reads} with the same instance (the same value, for a flag). */
     static boolean sameAnswers(List<Read> reads, ClusterView later) {
         for (Read r : reads) {
-            if (r.lookup.apply(later) != r.result) {
+            Object now = r.lookup.apply(later);
+            if (r.result instanceof Boolean ? !r.result.equals(now) : now != r.result) {
                 return false;
             }
         }
