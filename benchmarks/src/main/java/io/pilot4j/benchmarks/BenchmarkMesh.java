@@ -49,7 +49,7 @@ public final class BenchmarkMesh {
     }
 
     public static PushContext push(RegistrySnapshot registry) {
-        return PushContext.build("bench", Instant.EPOCH, MeshConfig.defaults(), List.of(registry));
+        return PushContext.build(1, Instant.EPOCH, MeshConfig.defaults(), List.of(registry));
     }
 
     public static PushContext push(int services) {

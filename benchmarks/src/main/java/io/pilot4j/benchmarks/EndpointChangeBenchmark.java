@@ -72,7 +72,7 @@ public class EndpointChangeBenchmark {
         }
         store = new RegistryStore("File", RegistryStore.BY_KEY);
         store.apply(entries, List.of(), List.of());
-        push = PushContext.build("0", Instant.EPOCH, MeshConfig.defaults(), List.of(store.state().snapshot()));
+        push = PushContext.build(0, Instant.EPOCH, MeshConfig.defaults(), List.of(store.state().snapshot()));
         proxy = ProxyView.of(BenchmarkMesh.sidecar()).narrowedFor(push);
     }
 
@@ -95,7 +95,7 @@ public class EndpointChangeBenchmark {
 
         RegistryStore.Delta delta = store.apply(List.of(changed), List.of(), List.of());
         PushRequest request = ConfigChanges.pushRequest(delta, Instant.EPOCH).orElseThrow();
-        PushContext after = push.withEndpoints(Integer.toString(next), Instant.EPOCH, List.of(store.state().snapshot()),
+        PushContext after = push.withEndpoints(next, Instant.EPOCH, List.of(store.state().snapshot()),
                 request.endpointHosts());
         PushChanges changes = PushChanges.ofEndpoints(push, after, request.endpointHosts());
         push = after;

@@ -88,6 +88,6 @@ public class GenerateBenchmark {
      */
     @Benchmark
     public PushContext endpointsOnlyPushContext() {
-        return push.withEndpoints("2", java.time.Instant.EPOCH, List.of(registry), java.util.Set.of(push.services().get(0).hostname()));
+        return push.withEndpoints(2, java.time.Instant.EPOCH, List.of(registry), java.util.Set.of(push.services().get(0).hostname()));
     }
 }

@@ -9,14 +9,10 @@ import io.pilot4j.model.ServiceRegistry;
 import org.slf4j.Logger;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The inputs of a push snapshot (Istio's model.Environment): the mesh config and the registries. Builds
@@ -28,7 +24,6 @@ public final class Environment {
     private final MeshHolder mesh;
     private final List<ServiceRegistry> registries;
     private final Clock clock;
-    private final AtomicLong versions = new AtomicLong();
     /** Analysis messages already logged, so each is logged once, when it first appears; only the push thread writes. */
     private volatile List<ConfigError> loggedAnalysis = List.of();
 
@@ -84,10 +79,13 @@ public final class Environment {
         return out;
     }
 
-    /** A new snapshot of everything: the mesh config, and each registry's services, endpoints and rules. */
-    public PushContext buildPushContext() {
-        Instant now = clock.instant();
-        PushContext push = PushContext.build(nextVersion(now), now, mesh.mesh(), registrySnapshots());
+    /**
+     * A new snapshot of everything: the mesh config, and each registry's services, endpoints and rules.
+     *
+     * @param sequence the number the server installs it under
+     */
+    public PushContext buildPushContext(long sequence) {
+        PushContext push = PushContext.build(sequence, clock.instant(), mesh.mesh(), registrySnapshots());
         log.debug("built push context {}: {} services, {} conflicts", push.version(), push.services().size(), push.conflicts().size());
         for (ConfigError e : push.ruleAnalysis()) {
             if (!loggedAnalysis.contains(e)) {
@@ -102,14 +100,8 @@ public final class Environment {
      * {@code current} with the registries' current endpoints of {@code hosts}: the snapshot of a push that changes
      * those endpoints only.
      */
-    public PushContext withCurrentEndpoints(PushContext current, Set<String> hosts) {
-        Instant now = clock.instant();
-        return current.withEndpoints(nextVersion(now), now, registrySnapshots(), hosts);
-    }
-
-    /** Istio's push version: RFC 3339 time plus a counter, e.g. {@code 2026-11-22T03:41:50Z/7}. */
-    private String nextVersion(Instant now) {
-        return DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS)) + "/" + versions.incrementAndGet();
+    public PushContext withCurrentEndpoints(PushContext current, Set<String> hosts, long sequence) {
+        return current.withEndpoints(sequence, clock.instant(), registrySnapshots(), hosts);
     }
 
     private List<RegistrySnapshot> registrySnapshots() {

@@ -20,17 +20,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One ADS stream (Istio's xds.Connection), state of the world ({@link SotwConnection}) or delta
  * ({@link DeltaConnection}). Requests and pushes both run on the connection's {@link SerialExecutor}, so its state
- * is confined to one task at a time; {@link #watched} is a concurrent map of immutable records only so that debug
- * endpoints can read it from other threads.
+ * is confined to one task at a time. What the client watches and holds is one immutable {@link ClientState}, which
+ * each request and each response replaces; debug endpoints read it from other threads.
  *
  * <p>What both protocols share lives here: the node of the first request and its {@link ProxyView}, registration for
  * pushes, the push fan-out over types with flow control, generation through the {@link XdsCache}, sending, and how
@@ -44,12 +42,13 @@ abstract class Connection<R extends Message> {
 
     final DiscoveryServer server;
     final Clock clock;
-    final Map<XdsType, WatchedResource> watched = new ConcurrentHashMap<>();
     private final ServerCallStreamObserver<R> stream;
     private final SerialExecutor executor;
     private final Instant connectedAt;
     private final String peer;
 
+    // Written on the executor, read by debug endpoints.
+    private volatile ClientState state = ClientState.NONE;
     // Written once on the executor, read by debug endpoints.
     private volatile Proxy proxy;
     private volatile ProxyView view;
@@ -100,7 +99,7 @@ abstract class Connection<R extends Message> {
      *
      * @param newest the server's current snapshot, newer than the push's own when more pushes followed it
      */
-    abstract void pushType(XdsType type, PushSnapshot newest, PushEvent event);
+    abstract void pushType(XdsType type, PushContext newest, PushEvent event);
 
     /** Stable after the first request; null before. */
     String id() {
@@ -124,11 +123,14 @@ abstract class Connection<R extends Message> {
         return peer;
     }
 
-    /** The current watch state per type; safe from any thread. */
+    /** The current watch state per type, in push order; safe from any thread. */
     Map<XdsType, WatchedResource> watched() {
-        Map<XdsType, WatchedResource> copy = new EnumMap<>(XdsType.class);
-        copy.putAll(watched);
-        return copy;
+        return state.types();
+    }
+
+    /** The watch of a type; null when the client does not subscribe to it. */
+    final WatchedResource watch(XdsType type) {
+        return state.get(type);
     }
 
     /** Runs a request's handling after anything already queued for this connection. */
@@ -199,13 +201,9 @@ abstract class Connection<R extends Message> {
         return type.wildcardAllowed(view);
     }
 
-    /** Replaces the watch of a type; null forgets it. */
+    /** Replaces the watch of a type, after a request or a response; null forgets it. On the executor. */
     final void update(XdsType type, WatchedResource watch) {
-        if (watch == null) {
-            watched.remove(type);
-        } else {
-            watched.put(type, watch);
-        }
+        state = state.with(type, watch);
     }
 
     /**
@@ -214,7 +212,7 @@ abstract class Connection<R extends Message> {
      * @param clientVersion the version the client still runs, for a NACK
      */
     final void recordDecision(XdsType type, Decision decision, String nonce, String clientVersion, String error) {
-        WatchedResource watch = watched.get(type);
+        WatchedResource watch = watch(type);
         switch (decision) {
             case NACK -> {
                 log.warn("{}: {} NACK nonce={} version={}: {}", id, type, ClientText.abbreviate(nonce), ClientText.abbreviate(clientVersion),
@@ -230,9 +228,9 @@ abstract class Connection<R extends Message> {
     }
 
     /**
-     * What the generator of a type makes of the current subscription, from the cache; null when there is no
-     * subscription or generation failed. The watch's names may be replaced by the equal set the cache holds: read the
-     * watch again after this.
+     * What the generator of a type makes of a subscription, from the cache; null when there is no subscription or
+     * generation failed. Changes nothing the client is known to hold: the caller records what it sends, with the
+     * generation's names ({@link WatchedResource#sharing}).
      */
     final Generation generate(XdsType type, WatchedResource watch, PushContext push) {
         XdsGenerator generator = generators.get(type.typeUrl);
@@ -246,13 +244,7 @@ abstract class Connection<R extends Message> {
                 ? cached.key() : new XdsCache.Key(type, keyView, watch.names());
         try {
             Generation g = server.cache().get(key, push, generator);
-            ResourceNames shared = g.key().names();
-            if (shared != watch.names()) {
-                // Connections of a view with equal subscriptions then hold one set of names between them (an EDS
-                // subscription names every cluster), not one each, and later lookups compare them by identity.
-                watched.computeIfPresent(type, (t, w) -> w.names() == watch.names() ? w.withNames(shared) : w);
-            }
-            keys.put(type, new CacheKey(shared, g.key()));
+            keys.put(type, new CacheKey(g.key().names(), g.key()));
             return g;
         } catch (RuntimeException e) {
             log.error("{}: generating {} failed for push {}; nothing sent", id, type, push.version(), e);
@@ -344,9 +336,9 @@ abstract class Connection<R extends Message> {
             pendingPush = event.merge(pendingPush);
             return;
         }
-        PushSnapshot newest = server.snapshot();
+        PushContext newest = server.pushContext();
         for (XdsType type : XdsType.PUSH_ORDER) {
-            if (event.scope().types().contains(type) && watched.containsKey(type)) {
+            if (event.scope().types().contains(type) && watch(type) != null) {
                 pushType(type, newest, event);
             }
         }

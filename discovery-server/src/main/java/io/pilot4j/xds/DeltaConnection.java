@@ -41,7 +41,7 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
         if (type == null) {
             return;
         }
-        WatchedResource previous = watched.get(type);
+        WatchedResource previous = watch(type);
         DeltaRequestClassifier.Outcome outcome = DeltaRequestClassifier.classify(type, previous, request, wildcardAllowed(type), clock.instant());
         update(type, outcome.watch());
         recordDecision(type, outcome.decision(), request.getResponseNonce(), previous == null ? "" : previous.versionAcked(),
@@ -52,10 +52,10 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
     }
 
     @Override
-    void pushType(XdsType type, PushSnapshot newest, PushEvent event) {
+    void pushType(XdsType type, PushContext newest, PushEvent event) {
         // From the newest snapshot: a delta response is compared resource by resource with what the client holds, so
         // what the newer snapshot changed beyond this push's scope is sent by the pushes that carry it.
-        respond(type, newest.push(), Set.of(), true, event.scope().endpoints());
+        respond(type, newest, Set.of(), true, event.scope().endpoints());
     }
 
     /**
@@ -68,14 +68,14 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
      */
     private void respond(XdsType type, PushContext push, Set<String> requested, boolean isPush, Set<String> endpoints) {
         long started = server.nanoTime();
-        WatchedResource watch = watched.get(type);
+        WatchedResource watch = watch(type);
         Generation generated = generate(type, watch, push);
         if (generated == null) {
             return;
         }
-        watch = watched.get(type);
+        WatchedResource next = watch.sharing(generated.key().names());
         boolean partial = isPush && type == XdsType.EDS && endpoints != null;
-        ResourceVersions held = watch.resourceVersions();
+        ResourceVersions held = next.resourceVersions();
         Map<String, String> updates = new HashMap<>();
         List<Resource> changed = new ArrayList<>();
         long bytes = 0;
@@ -101,6 +101,7 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
             }
         }
         if (isPush && changed.isEmpty() && removed.isEmpty()) {
+            update(type, partial ? next : next.holding(push.sequence()));
             return;
         }
         ResourceVersions versions = held.with(updates, removed);
@@ -117,7 +118,9 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
         if (!send(type, response, bytes, started)) {
             return;
         }
-        watched.put(type, watch.sent(nonce, version, clock.instant(), changed.size()).withResourceVersions(versions));
+        // Compared whole, the subscription is held as of this snapshot; compared in part, as of what it was.
+        update(type, next.sent(nonce, version, clock.instant(), changed.size(), partial ? next.heldAsOf() : push.sequence())
+                .withResourceVersions(versions));
         log.debug("{}: {} {} resources={} removed={} version={} nonce={}", id(), isPush ? "PUSH" : "RESP", type, changed.size(),
                 removed.size(), version, nonce);
         if (type == XdsType.CDS && !changed.isEmpty()) {
@@ -132,7 +135,7 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
      * names are cluster names in every generator; a new cluster is not subscribed yet and is answered when it is.
      */
     private void rewarmEndpoints(List<Resource> clusters, PushContext push) {
-        WatchedResource eds = watched.get(XdsType.EDS);
+        WatchedResource eds = watch(XdsType.EDS);
         if (eds == null) {
             return;
         }
@@ -143,7 +146,7 @@ final class DeltaConnection extends Connection<DeltaDiscoveryResponse> {
             }
         }
         if (!forgotten.isEmpty()) {
-            watched.put(XdsType.EDS, eds.withResourceVersions(eds.resourceVersions().with(Map.of(), forgotten)));
+            update(XdsType.EDS, eds.withResourceVersions(eds.resourceVersions().with(Map.of(), forgotten)));
             respond(XdsType.EDS, push, Set.of(), true, null);
         }
     }

@@ -68,7 +68,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
     private final RequestRateLimit requestRateLimit;
     private final SendBudget sendBudget;
     private final AtomicLong pushes = new AtomicLong();
-    private volatile PushSnapshot current;
+    /** The snapshot installed last; connections read it, and its sequence tells them apart. */
+    private volatile PushContext current;
     /** Set once the registries have synced and the first snapshot is built; streams are refused before. */
     private volatile boolean ready;
     /** What {@link #countRejectedConfigs} counted last; guarded by this. */
@@ -103,14 +104,14 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         this.ownRuntime = owned ? runtime : null;
         this.clock = runtime.clock();
         this.controlPlane = ControlPlane.newBuilder().setIdentifier(identifier).build();
-        this.current = new PushSnapshot(PushContext.empty(environment.mesh()), 0);
+        this.current = PushContext.empty(environment.mesh());
         this.cache = new XdsCache(metrics);
         this.queue = new PushQueue(tuning.pushThrottle());
         this.requestRateLimit = new RequestRateLimit(tuning.maxRequestsPerSecond(), runtime.ticker());
         this.sendBudget = new SendBudget(tuning.sendBudgetBytes());
         this.debouncer = new Debouncer(tuning.debounceAfter(), tuning.debounceMax(), this::push, clock, metrics::debounced, runtime.timer(),
                 runtime.pusher());
-        metrics.bindServices(() -> current.push().services().size());
+        metrics.bindServices(() -> current.services().size());
         metrics.bindXdsCache(cache::size);
         runtime.timer().scheduleWithFixedDelay(this::forgiveStuckBytes, 1, 1, TimeUnit.SECONDS);
     }
@@ -120,9 +121,9 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
      * dropped: this snapshot already holds what they were about.
      */
     public synchronized void initialize() {
-        PushContext push = environment.buildPushContext();
+        PushContext push = environment.buildPushContext(current.sequence() + 1);
         cache.install(push, PushChanges.everything());
-        current = new PushSnapshot(push, 0);
+        current = push;
         ready = true;
         countRejectedConfigs();
         log.info("initial push context {}: {} services", push.version(), push.services().size());
@@ -133,7 +134,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
      * edit), declarations another one hid, and what the snapshot's rule analysis found.
      */
     public List<ConfigError> configErrors() {
-        PushContext push = current.push();
+        PushContext push = current;
         List<ConfigError> errors = new ArrayList<>(environment.configErrors());
         errors.addAll(push.conflicts());
         errors.addAll(push.ruleAnalysis());
@@ -177,26 +178,24 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         PushContext before;
         PushContext push;
         PushChanges changes;
-        PushSnapshot snapshot;
         synchronized (this) {
             if (!ready) {
                 log.debug("not ready yet: dropping push {}", request.reasons());
                 return;
             }
-            before = current.push();
+            before = current;
             if (request.full()) {
-                push = environment.buildPushContext();
+                push = environment.buildPushContext(before.sequence() + 1);
                 changes = PushChanges.between(before, push);
             } else {
                 // Endpoints of the request's hostnames only: services, rules, their index and every other hostname's
                 // endpoints are kept, as in Istio's non-full push, and only those hostnames are compared.
-                push = environment.withCurrentEndpoints(before, request.endpointHosts());
+                push = environment.withCurrentEndpoints(before, request.endpointHosts(), before.sequence() + 1);
                 changes = PushChanges.ofEndpoints(before, push, request.endpointHosts());
             }
             // The cache moves to the new snapshot before anyone can read it from current.
             cache.install(push, changes);
-            snapshot = new PushSnapshot(push, current.sequence() + 1);
-            current = snapshot;
+            current = push;
             countRejectedConfigs();
         }
         pushes.incrementAndGet();
@@ -207,7 +206,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
             if (!scope.isEmpty()) {
                 // Counted before it is queued: a client may have the push before this thread runs again.
                 metrics.pushTriggers(request.reasons());
-                queue.enqueue(c, new PushEvent(scope, request, snapshot));
+                queue.enqueue(c, new PushEvent(scope, request, push));
                 queued++;
             }
         }
@@ -250,12 +249,8 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
         }
     }
 
+    /** The snapshot installed last: what a request is answered from, and what debug pages show. */
     public PushContext pushContext() {
-        return current.push();
-    }
-
-    /** The current snapshot with its number, for connections. */
-    PushSnapshot snapshot() {
         return current;
     }
 
@@ -360,7 +355,7 @@ public final class DiscoveryServer implements XdsUpdater, AutoCloseable {
      */
     public Optional<GeneratedConfig> generatedConfig(String proxyId) {
         return connection(proxyId).map(c -> {
-            PushContext push = current.push();
+            PushContext push = current;
             ProxyView view = c.view();
             Map<String, XdsGenerator> generators = Generators.forView(view);
             Map<XdsType, WatchedResource> watched = c.watched();

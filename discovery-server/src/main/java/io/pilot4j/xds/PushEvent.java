@@ -1,5 +1,6 @@
 package io.pilot4j.xds;
 
+import io.pilot4j.model.PushContext;
 import io.pilot4j.model.PushRequest;
 
 /**
@@ -9,21 +10,21 @@ import io.pilot4j.model.PushRequest;
  * waiting; the merged push is made for the newest of their snapshots, and its scope covers what changed in all of
  * them.
  *
- * @param snapshot what the push was made for: a partial endpoint push sends this snapshot's assignments of the
- *                 services its scope names
- * @param merged   how many pushes this one stands for, for /debug/syncz
+ * @param push   what the push was made for: a partial endpoint push sends this snapshot's assignments of the
+ *               services its scope names
+ * @param merged how many pushes this one stands for, for /debug/syncz
  */
-record PushEvent(PushScope scope, PushRequest request, PushSnapshot snapshot, int merged) {
+record PushEvent(PushScope scope, PushRequest request, PushContext push, int merged) {
 
-    PushEvent(PushScope scope, PushRequest request, PushSnapshot snapshot) {
-        this(scope, request, snapshot, 1);
+    PushEvent(PushScope scope, PushRequest request, PushContext push) {
+        this(scope, request, push, 1);
     }
 
     PushEvent merge(PushEvent other) {
         if (other == null) {
             return this;
         }
-        PushSnapshot newest = snapshot.sequence() >= other.snapshot.sequence() ? snapshot : other.snapshot;
+        PushContext newest = push.sequence() >= other.push.sequence() ? push : other.push;
         return new PushEvent(scope.merge(other.scope), request.merge(other.request), newest, merged + other.merged);
     }
 }

@@ -3,6 +3,7 @@ package io.pilot4j.xds;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.pilot4j.model.PushContext;
 
 import java.time.Clock;
 import java.util.Set;
@@ -14,8 +15,6 @@ import java.util.concurrent.Executor;
  * Envoy and gRPC keep the assignments a response leaves out, and Istio sends the same).
  */
 final class SotwConnection extends Connection<DiscoveryResponse> {
-    /** The snapshot whose assignments the client holds all of (as far as its subscription goes); on the executor. */
-    private long endpointsSequence = -1;
 
     SotwConnection(DiscoveryServer server, ServerCallStreamObserver<DiscoveryResponse> stream, Executor pool, Clock clock, String peer) {
         super(server, stream, pool, clock, peer);
@@ -35,27 +34,26 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
         if (type == null) {
             return;
         }
-        RequestClassifier.Outcome outcome = RequestClassifier.classify(type, watched.get(type), request, wildcardAllowed(type), clock.instant());
+        RequestClassifier.Outcome outcome = RequestClassifier.classify(type, watch(type), request, wildcardAllowed(type), clock.instant());
         update(type, outcome.watch());
         recordDecision(type, outcome.decision(), request.getResponseNonce(), request.getVersionInfo(), request.getErrorDetail().getMessage());
         if (outcome.decision().respond) {
-            respond(type, server.snapshot(), false, null);
+            respond(type, server.pushContext(), false, null);
         }
     }
 
     @Override
-    void pushType(XdsType type, PushSnapshot newest, PushEvent event) {
-        WatchedResource watch = watched.get(type);
+    void pushType(XdsType type, PushContext newest, PushEvent event) {
+        WatchedResource watch = watch(type);
         Set<String> endpoints = event.scope().endpoints();
-        // An empty version sent means the client must get everything again (a first answer, or re-warming).
-        if (type == XdsType.EDS && endpoints != null && !watch.versionSent().isEmpty()) {
-            // The client holds every assignment as of snapshot endpointsSequence; the push's scope names what changed
-            // between that and the push's own snapshot (pushes merge, none is skipped), so those assignments, taken
-            // from the push's snapshot, bring it to that snapshot. From a newer one they would not: what it changed
-            // beyond the scope would stay unsent while the version said otherwise. A push no newer than what the
-            // client holds has nothing to add.
-            if (event.snapshot().sequence() > endpointsSequence) {
-                respond(type, event.snapshot(), true, endpoints);
+        if (type == XdsType.EDS && endpoints != null && watch.heldAsOf() >= 0) {
+            // The client holds every assignment as of snapshot heldAsOf; the push's scope names what changed between
+            // that and the push's own snapshot (pushes merge, none is skipped), so those assignments, taken from the
+            // push's snapshot, bring it to that snapshot. From a newer one they would not: what it changed beyond the
+            // scope would stay unsent while the version said otherwise. A push no newer than what the client holds
+            // has nothing to add.
+            if (event.push().sequence() > watch.heldAsOf()) {
+                respond(type, event.push(), true, endpoints);
             }
             return;
         }
@@ -70,25 +68,23 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
      *                  assignments changed: only those are sent, under the version of the whole subscription; null
      *                  sends the whole subscription
      */
-    private void respond(XdsType type, PushSnapshot snapshot, boolean isPush, Set<String> endpoints) {
+    private void respond(XdsType type, PushContext push, boolean isPush, Set<String> endpoints) {
         long started = server.nanoTime();
-        WatchedResource watch = watched.get(type);
-        Generation generated = generate(type, watch, snapshot.push());
+        WatchedResource watch = watch(type);
+        Generation generated = generate(type, watch, push);
         if (generated == null) {
             return;
         }
-        watch = watched.get(type);
+        WatchedResource next = watch.sharing(generated.key().names());
         String version = generated.version();
-        if (isPush && version.equals(watch.versionSent())) {
-            if (type == XdsType.EDS) {
-                endpointsSequence = Math.max(endpointsSequence, snapshot.sequence());
-            }
+        if (isPush && version.equals(next.versionSent())) {
+            update(type, next.holding(push.sequence()));
             return;
         }
         Generation sent = endpoints == null ? generated : generated.endpointsOf(endpoints);
         if (sent.resources().isEmpty() && endpoints != null) {
             // None of the changed services is subscribed: the client's assignments are already this snapshot's.
-            endpointsSequence = Math.max(endpointsSequence, snapshot.sequence());
+            update(type, next.holding(push.sequence()));
             return;
         }
         String nonce = newNonce();
@@ -97,10 +93,7 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
             return;
         }
         int count = sent.resources().size();
-        watched.put(type, watch.sent(nonce, version, clock.instant(), count));
-        if (type == XdsType.EDS) {
-            endpointsSequence = snapshot.sequence();
-        }
+        update(type, next.sent(nonce, version, clock.instant(), count, push.sequence()));
         log.debug("{}: {} {} resources={} version={} nonce={}", id(), isPush ? "PUSH" : "RESP", type, count, version, nonce);
         if (type == XdsType.CDS && isPush) {
             rewarmEndpoints();
@@ -110,12 +103,13 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
     /**
      * Envoy warms every cluster it is sent, new or changed, until that cluster's endpoints arrive, and it asks for
      * them again with the names it already had, which reads as an ACK (Istio answers it through AlwaysRespond).
-     * Forgetting the endpoints version sent makes the EDS step that follows CDS in every full push send them again.
+     * Forgetting what the endpoints watch was sent makes the EDS step that follows CDS in every full push send them
+     * again.
      */
     private void rewarmEndpoints() {
-        WatchedResource eds = watched.get(XdsType.EDS);
+        WatchedResource eds = watch(XdsType.EDS);
         if (eds != null) {
-            watched.put(XdsType.EDS, eds.sent(eds.nonceSent(), "", eds.lastSent(), eds.resourcesSent()));
+            update(XdsType.EDS, eds.resend());
         }
     }
 }

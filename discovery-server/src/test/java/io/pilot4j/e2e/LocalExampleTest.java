@@ -34,7 +34,7 @@ class LocalExampleTest {
             registry.start();
             RegistrySnapshot snapshot = registry.snapshot();
             assertEquals(List.of(), snapshot.errors());
-            push = PushContext.build("v1", Instant.EPOCH, MeshConfig.defaults(), List.of(snapshot));
+            push = PushContext.build(1, Instant.EPOCH, MeshConfig.defaults(), List.of(snapshot));
         }
 
         List<String> listeners = new ListenerGenerator().generate(LOCAL_ENVOY, push, ResourceNames.all()).stream()

@@ -107,7 +107,7 @@ public final class PushFixture {
                 gw.add(g);
             }
         }
-        return PushContext.build("v1", Instant.EPOCH, mesh, List.of(new RegistrySnapshot("Test", services, endpoints, List.of(),
+        return PushContext.build(1, Instant.EPOCH, mesh, List.of(new RegistrySnapshot("Test", services, endpoints, List.of(),
                 TrafficRules.of(vs, dr, sc, gw))));
     }
 

@@ -35,7 +35,7 @@ class DeltaRequestClassifierTest {
 
     /** A watch answered with nonce n1 / version v1, the client acked version v0 before, and holds {@code versions}. */
     private static WatchedResource sent(XdsType type, ResourceNames names, Map<String, String> versions) {
-        return WatchedResource.subscribe(type, names).acked("n0", "v0").sent("n1", "v1", NOW, versions.size())
+        return WatchedResource.subscribe(type, names).acked("n0", "v0").sent("n1", "v1", NOW, versions.size(), 1)
                 .withResourceVersions(versions);
     }
 

@@ -21,7 +21,7 @@ class RequestClassifierTest {
 
     /** A watch that was answered with nonce n1 / version v1 for the given names. */
     private static WatchedResource sent(XdsType type, ResourceNames names) {
-        return WatchedResource.subscribe(type, names).sent("n1", "v1", NOW, 1);
+        return WatchedResource.subscribe(type, names).sent("n1", "v1", NOW, 1, 1);
     }
 
     private static DiscoveryRequest req(String nonce, List<String> names) {

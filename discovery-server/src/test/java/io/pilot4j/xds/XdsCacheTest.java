@@ -37,19 +37,19 @@ class XdsCacheTest {
 
     @Test
     void aKeyIsGeneratedOncePerRecentSnapshotAndAgainForOlderOnes() {
-        PushContext first = snapshot("1");
+        PushContext first = snapshot(1);
         cache.install(first, PushChanges.everything());
         Generation made = cache.get(key, first, generator);
         assertSame(made, cache.get(key, first, generator), "the second read of a key is served from the cache");
         assertEquals(1, generated.get());
 
         for (int i = 2; i <= XdsCache.RECENT; i++) {
-            cache.install(snapshot(String.valueOf(i)), PushChanges.everything());
+            cache.install(snapshot(i), PushChanges.everything());
             assertSame(made, cache.get(key, first, generator), "snapshot 1 is still among the " + XdsCache.RECENT + " most recent");
         }
         assertEquals(1, generated.get());
 
-        cache.install(snapshot("newest"), PushChanges.everything());
+        cache.install(snapshot(XdsCache.RECENT + 1), PushChanges.everything());
         Generation again = cache.get(key, first, generator);
         assertNotSame(made, again, "entries of snapshots older than the recent ones are dropped");
         assertEquals(made.version(), again.version(), "and what is generated again is the same");
@@ -58,7 +58,7 @@ class XdsCacheTest {
         assertEquals(2, metrics.xdsCacheReads(false), "xds_cache_reads{type=miss}");
     }
 
-    private static PushContext snapshot(String version) {
-        return PushContext.build(version, Instant.EPOCH, MeshConfig.defaults(), List.of());
+    private static PushContext snapshot(long sequence) {
+        return PushContext.build(sequence, Instant.EPOCH, MeshConfig.defaults(), List.of());
     }
 }

@@ -10,6 +10,8 @@ import io.pilot4j.model.networking.TrafficRules;
 import io.pilot4j.model.networking.VirtualService;
 
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -25,8 +27,12 @@ import java.util.Set;
  * The immutable, versioned snapshot of the whole model that every generator reads (Istio's PushContext).
  * Built once per debounced push from the registries' snapshots and the mesh config; generators take it
  * plus a view of the proxy and never look anywhere else.
+ *
+ * <p>Its one identity is its {@link #sequence()}, the number of the push that installed it; {@link #version()} is
+ * that number as Istio writes a push version.
  */
 public final class PushContext {
+    private final long sequence;
     private final String version;
     private final Instant createdAt;
     private final MeshConfig mesh;
@@ -39,19 +45,20 @@ public final class PushContext {
     /** The provider of the registry whose declaration of each hostname won, where its endpoints come from. */
     private final Map<String, String> providerOf;
 
-    private PushContext(String version, Instant createdAt, MeshConfig mesh, List<Service> services,
+    private PushContext(long sequence, Instant createdAt, MeshConfig mesh, List<Service> services,
                         Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts, RuleIndex rules,
                         List<ConfigError> ruleAnalysis, Map<String, String> providerOf) {
-        this(version, createdAt, mesh, List.copyOf(services), byHostname(services), endpointsByHostname, List.copyOf(conflicts), rules,
+        this(sequence, createdAt, mesh, List.copyOf(services), byHostname(services), endpointsByHostname, List.copyOf(conflicts), rules,
                 List.copyOf(ruleAnalysis), Map.copyOf(providerOf));
     }
 
     // Takes its collections as they are: the public factories copy them, or hand over another snapshot's.
-    private PushContext(String version, Instant createdAt, MeshConfig mesh, List<Service> services, Map<String, Service> servicesByHostname,
+    private PushContext(long sequence, Instant createdAt, MeshConfig mesh, List<Service> services, Map<String, Service> servicesByHostname,
                         Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts, RuleIndex rules,
                         List<ConfigError> ruleAnalysis, Map<String, String> providerOf) {
-        this.version = Objects.requireNonNull(version, "version");
+        this.sequence = sequence;
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        this.version = DateTimeFormatter.ISO_INSTANT.format(createdAt.truncatedTo(ChronoUnit.SECONDS)) + "/" + sequence;
         this.mesh = Objects.requireNonNull(mesh, "mesh");
         this.services = services;
         this.servicesByHostname = servicesByHostname;
@@ -72,7 +79,7 @@ public final class PushContext {
 
     /** An empty snapshot: what a server has before its registries loaded. */
     public static PushContext empty(MeshConfig mesh) {
-        return new PushContext("0", Instant.EPOCH, mesh, List.of(), Map.of(), List.of(), new RuleIndex(mesh, TrafficRules.NONE), List.of(),
+        return new PushContext(0, Instant.EPOCH, mesh, List.of(), Map.of(), List.of(), new RuleIndex(mesh, TrafficRules.NONE), List.of(),
                 Map.of());
     }
 
@@ -83,7 +90,7 @@ public final class PushContext {
      * of all registries apply together; references between them that do not resolve (a route to a subset no
      * DestinationRule defines) are reported in {@link #ruleAnalysis()} and still pushed, as Istio does.
      */
-    public static PushContext build(String version, Instant createdAt, MeshConfig mesh, List<RegistrySnapshot> registries) {
+    public static PushContext build(long sequence, Instant createdAt, MeshConfig mesh, List<RegistrySnapshot> registries) {
         Map<String, Service> byHost = new HashMap<>();
         Map<String, String> providerOf = new HashMap<>();
         Map<String, List<Endpoint>> endpoints = new HashMap<>();
@@ -111,7 +118,7 @@ public final class PushContext {
         }
         RuleIndex rules = new RuleIndex(mesh, TrafficRules.merge(all));
         List<ConfigError> analysis = RuleAnalysis.analyze(rules, byHost);
-        return new PushContext(version, createdAt, mesh, services, endpoints, conflicts, rules, analysis, providerOf);
+        return new PushContext(sequence, createdAt, mesh, services, endpoints, conflicts, rules, analysis, providerOf);
     }
 
     /**
@@ -122,7 +129,7 @@ public final class PushContext {
      * of these hostnames changed; a hostname without a service here waits for the full push that its service's own
      * request brings.
      */
-    public PushContext withEndpoints(String version, Instant createdAt, List<RegistrySnapshot> registries, Set<String> hosts) {
+    public PushContext withEndpoints(long sequence, Instant createdAt, List<RegistrySnapshot> registries, Set<String> hosts) {
         Map<String, RegistrySnapshot> byProvider = new HashMap<>();
         for (RegistrySnapshot r : registries) {
             byProvider.putIfAbsent(r.provider(), r);
@@ -135,10 +142,16 @@ public final class PushContext {
             RegistrySnapshot registry = byProvider.get(providerOf.get(host));
             changed.put(host, registry == null ? List.of() : List.copyOf(registry.endpoints().getOrDefault(host, List.of())));
         }
-        return new PushContext(version, createdAt, mesh, services, servicesByHostname, endpointsByHostname.with(changed), conflicts, rules,
+        return new PushContext(sequence, createdAt, mesh, services, servicesByHostname, endpointsByHostname.with(changed), conflicts, rules,
                 ruleAnalysis, providerOf);
     }
 
+    /** 0 for the empty snapshot a server starts with, then one more for each snapshot the server installs. */
+    public long sequence() {
+        return sequence;
+    }
+
+    /** Istio's push version: the RFC 3339 second it was made and its sequence, e.g. {@code 2026-11-22T03:41:50Z/7}. */
     public String version() {
         return version;
     }

@@ -26,7 +26,7 @@ class PushChangesRulesTest {
                 Map.of());
         RegistrySnapshot registry = new RegistrySnapshot("Test", List.of(), Map.of(), List.of(),
                 TrafficRules.of(List.of(), List.of(dr), List.of(), List.of()));
-        return PushContext.build("v", Instant.EPOCH, MeshConfig.defaults(), List.of(registry));
+        return PushContext.build(1, Instant.EPOCH, MeshConfig.defaults(), List.of(registry));
     }
 
     @Test

@@ -36,14 +36,14 @@ class PushContextEndpointsTest {
         List<Endpoint> ratings = List.of(endpoint("10.2.0.1"));
         RegistrySnapshot first = new RegistrySnapshot("File", List.of(service(REVIEWS), service(RATINGS)),
                 Map.of(REVIEWS, List.of(endpoint("10.1.0.1")), RATINGS, ratings), List.of(), TrafficRules.NONE);
-        PushContext before = PushContext.build("1", Instant.EPOCH, MeshConfig.defaults(), List.of(first));
+        PushContext before = PushContext.build(1, Instant.EPOCH, MeshConfig.defaults(), List.of(first));
 
         RegistrySnapshot next = new RegistrySnapshot("File", List.of(service(REVIEWS), service(RATINGS), service("new.example.com")),
                 Map.of(REVIEWS, List.of(endpoint("10.1.0.1"), endpoint("10.1.0.2")), RATINGS, List.of(endpoint("10.2.0.9")),
                         "new.example.com", List.of(endpoint("10.3.0.1"))), List.of(), TrafficRules.NONE);
-        PushContext after = before.withEndpoints("2", Instant.EPOCH, List.of(next), Set.of(REVIEWS, "new.example.com"));
+        PushContext after = before.withEndpoints(2, Instant.EPOCH, List.of(next), Set.of(REVIEWS, "new.example.com"));
 
-        assertEquals("2", after.version());
+        assertEquals(2, after.sequence());
         assertEquals(List.of(endpoint("10.1.0.1"), endpoint("10.1.0.2")), after.endpoints(REVIEWS));
         assertSame(ratings, after.endpoints(RATINGS), "a hostname the request does not name is not read again: its list stays the instance");
         assertEquals(PushChanges.ofEndpoints(before, after, Set.of(REVIEWS, "new.example.com")).endpoints(), Set.of(REVIEWS),
@@ -52,7 +52,7 @@ class PushContextEndpointsTest {
         assertSame(before.rules(), after.rules(), "the rule index is this snapshot's, not rebuilt");
         assertSame(before.ruleAnalysis(), after.ruleAnalysis());
         assertTrue(after.service("new.example.com").isEmpty(), "a service added meanwhile waits for the full push its request brings");
-        assertNotSame(PushContext.build("3", Instant.EPOCH, MeshConfig.defaults(), List.of(next)).rules(), before.rules(),
+        assertNotSame(PushContext.build(3, Instant.EPOCH, MeshConfig.defaults(), List.of(next)).rules(), before.rules(),
                 "a full build makes a new index: what this test tells apart");
     }
 }

@@ -88,7 +88,7 @@ class BookinfoExampleTest {
 
             // What a sidecar of default is sent for them: jason's route to v2, then the 80/20 split; each subset's
             // endpoints are its version's pods.
-            PushContext push = PushContext.build("v1", java.time.Instant.EPOCH, MeshConfig.defaults(), List.of(s));
+            PushContext push = PushContext.build(1, java.time.Instant.EPOCH, MeshConfig.defaults(), List.of(s));
             ProxyView sidecar = ProxyView.of(Proxy.fromNode("sidecar~10.244.9.9~productpage-v1-x.default~default.svc.cluster.local",
                     Map.of(), Map.of("app", "productpage")));
             RouteConfiguration rc = (RouteConfiguration) new RouteGenerator().generate(sidecar, push, ResourceNames.of("9080"))
