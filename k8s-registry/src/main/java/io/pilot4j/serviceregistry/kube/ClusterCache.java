@@ -31,4 +31,13 @@ interface ClusterCache extends ClusterView {
 
     /** Objects of an Istio kind, empty while its CRD is missing. */
     List<? extends HasMetadata> istio(ConfigKind kind);
+
+    // By key, for the keys an informer event names.
+
+    Optional<EndpointSlice> slice(String namespace, String name);
+
+    Optional<Pod> podNamed(String namespace, String name);
+
+    /** An Istio object; none while its kind's CRD is missing. */
+    Optional<? extends HasMetadata> istio(ConfigKind kind, String namespace, String name);
 }

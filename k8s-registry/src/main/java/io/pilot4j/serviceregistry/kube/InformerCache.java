@@ -144,6 +144,22 @@ final class InformerCache implements ClusterCache {
     }
 
     @Override
+    public Optional<EndpointSlice> slice(String namespace, String name) {
+        return slices == null ? Optional.empty() : slices.get(namespace, name);
+    }
+
+    @Override
+    public Optional<Pod> podNamed(String namespace, String name) {
+        return pods.get(namespace, name);
+    }
+
+    @Override
+    public synchronized Optional<? extends HasMetadata> istio(ConfigKind kind, String namespace, String name) {
+        ResourceWatch<? extends HasMetadata> watch = istio.get(kind);
+        return watch == null ? Optional.empty() : watch.get(namespace, name);
+    }
+
+    @Override
     public boolean knowsPods() {
         return true;
     }

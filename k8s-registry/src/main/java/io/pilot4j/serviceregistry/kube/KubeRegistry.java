@@ -41,10 +41,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,9 +68,10 @@ import java.util.stream.Stream;
  * A watch that stays closed is asked about and reported with the server's reason ({@link WatchHealth}): an outage,
  * a watch RBAC refuses, an Istio CRD deleted (its kind is then dropped until the CRD is back).
  *
- * <p>Threading: informer callbacks only mark the state dirty; one thread rebuilds it from the caches, compares it
- * with the previous one and raises the push, so there is never more than one rebuild at a time and a burst of
- * events costs one or two rebuilds.
+ * <p>Threading: informer callbacks only queue the objects of their event; one thread takes every queued event at
+ * once, derives again what they touch ({@link KubeStateBuilder#update}) and raises the push, so there is never more
+ * than one update at a time and a burst of events costs one or two. The first list, and a kind dropped with its CRD,
+ * derive everything.
  */
 public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoCloseable {
     public static final String PROVIDER = KubeStateBuilder.PROVIDER;
@@ -93,6 +96,10 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
     private final KubeStateBuilder builder;
     private final ScheduledExecutorService worker;
     private final AtomicBoolean rebuildQueued = new AtomicBoolean();
+    /** Old and new objects of the informer events not applied yet. */
+    private final Queue<HasMetadata> events = new ConcurrentLinkedQueue<>();
+    /** Set when the next update must derive everything from the caches, not only what events touched. */
+    private final AtomicBoolean deriveAll = new AtomicBoolean(true);
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private final Instant created;
     private final WatchHealth health;
@@ -280,7 +287,7 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
             // The RBAC role is written from RESOURCES_READ: a resource missing there would be refused in every cluster.
             throw new IllegalStateException(resource + " is not in RESOURCES_READ");
         }
-        return new ResourceWatch<>(client, resource, type, namespaced, indexers, this::changed, clock, LOG);
+        return new ResourceWatch<>(client, resource, type, namespaced, indexers, this::event, this::listed, clock, LOG);
     }
 
     /**
@@ -366,6 +373,7 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
         LOG.warn("the {} CRD was deleted (Kubernetes deletes its objects with it): no longer serving objects of that kind{}; "
                         + "looking for the CRD every {}", watch.resource(), cached == 0 ? "" : " (" + cached + " dropped)",
                 Durations.format(options.crdCheckInterval()));
+        deriveAll.set(true);
         changed();
         return true;
     }
@@ -376,7 +384,24 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
         return c != null && c.all().stream().allMatch(ResourceWatch::isWatching);
     }
 
-    /** Called from informer threads: queue one rebuild, unless one is queued already. */
+    /** An informer event, from its thread: its objects wait for the next update. */
+    private void event(HasMetadata before, HasMetadata after) {
+        if (before != null) {
+            events.add(before);
+        }
+        if (after != null) {
+            events.add(after);
+        }
+        changed();
+    }
+
+    /** An informer's first list is in: the next update derives everything (its events were queued before). */
+    private void listed() {
+        deriveAll.set(true);
+        changed();
+    }
+
+    /** Queue one update, unless one is queued already. */
     private void changed() {
         if (!closed && rebuildQueued.compareAndSet(false, true)) {
             try {
@@ -396,7 +421,13 @@ public final class KubeRegistry implements ServiceRegistry, ConfigStore, AutoClo
         if (!synced.isDone() && !c.all().stream().allMatch(ResourceWatch::hasSynced)) {
             return;
         }
-        RegistryState after = builder.build(c, discoverySelectors.get());
+        List<HasMetadata> batch = new ArrayList<>();
+        for (HasMetadata o = events.poll(); o != null; o = events.poll()) {
+            batch.add(o);
+        }
+        RegistryState after = deriveAll.getAndSet(false) || !synced.isDone()
+                ? builder.build(c, discoverySelectors.get())
+                : builder.update(c, discoverySelectors.get(), batch);
         reportErrors(after.snapshot().errors());
         state = after;
         if (!synced.isDone()) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -37,10 +38,12 @@ final class ResourceWatch<T extends HasMetadata> implements AutoCloseable {
     /**
      * @param resource  the RBAC name, for messages ({@code pods}, {@code endpointslices.discovery.k8s.io})
      * @param indexers  extra indexes kept by the informer, by name
-     * @param onChange  called on every add, update, delete, and once the first list is in
+     * @param onEvent   called with the old and the new object (null for none) on every add, update and delete
+     * @param onSynced  called once the first list is in
      */
     ResourceWatch(KubernetesClient client, String resource, Class<T> type, boolean namespaced,
-                  Map<String, Function<T, List<String>>> indexers, Runnable onChange, Clock clock, Logger log) {
+                  Map<String, Function<T, List<String>>> indexers, BiConsumer<T, T> onEvent, Runnable onSynced, Clock clock,
+                  Logger log) {
         this.resource = resource;
         this.type = type;
         this.apiServer = String.valueOf(client.getMasterUrl());
@@ -66,22 +69,22 @@ final class ResourceWatch<T extends HasMetadata> implements AutoCloseable {
 
             @Override
             public void onAdd(T obj) {
-                onChange.run();
+                onEvent.accept(null, obj);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                onChange.run();
+                onEvent.accept(oldObj, newObj);
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                onChange.run();
+                onEvent.accept(obj, null);
             }
         });
         informer.start().whenComplete((ok, t) -> {
             if (t == null) {
-                onChange.run();
+                onSynced.run();
             }
         });
     }

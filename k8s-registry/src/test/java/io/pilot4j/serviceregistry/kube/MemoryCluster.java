@@ -66,6 +66,21 @@ final class MemoryCluster implements ClusterCache {
     }
 
     @Override
+    public Optional<EndpointSlice> slice(String namespace, String name) {
+        return slices.stream().filter(s -> Metadata.namespace(s).equals(namespace) && Metadata.name(s).equals(name)).findFirst();
+    }
+
+    @Override
+    public Optional<Pod> podNamed(String namespace, String name) {
+        return workloads.pods().stream().filter(p -> Metadata.namespace(p).equals(namespace) && Metadata.name(p).equals(name)).findFirst();
+    }
+
+    @Override
+    public Optional<? extends HasMetadata> istio(ConfigKind kind, String namespace, String name) {
+        return istio(kind).stream().filter(o -> Metadata.namespace(o).equals(namespace) && Metadata.name(o).equals(name)).findFirst();
+    }
+
+    @Override
     public boolean knowsPods() {
         return workloads.knowsPods();
     }

@@ -36,6 +36,42 @@ public final class MapClusterView implements ClusterView {
         return this;
     }
 
+    /** Adds a pod, or replaces the one of its namespace and name; returns the one replaced, or null. */
+    public Pod putPod(Pod pod) {
+        Pod old = removePod(Metadata.namespace(pod), Metadata.name(pod));
+        pods.add(pod);
+        return old;
+    }
+
+    /** Removes a pod; returns it, or null. */
+    public Pod removePod(String namespace, String name) {
+        for (Pod p : pods) {
+            if (Metadata.namespace(p).equals(namespace) && Metadata.name(p).equals(name)) {
+                pods.remove(p);
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Adds a node, or replaces the one of its name; returns the one replaced, or null. */
+    public Node putNode(Node node) {
+        Node old = removeNode(Metadata.name(node));
+        nodes.add(node);
+        return old;
+    }
+
+    /** Removes a node; returns it, or null. */
+    public Node removeNode(String name) {
+        for (Node n : nodes) {
+            if (Metadata.name(n).equals(name)) {
+                nodes.remove(n);
+                return n;
+            }
+        }
+        return null;
+    }
+
     public List<Pod> pods() {
         return List.copyOf(pods);
     }
