@@ -34,7 +34,11 @@ public final class AdsService implements BindableService {
     /** The peer's address, put into each call's context by {@link #peerInterceptor()}, for logs and syncz. */
     private static final Context.Key<Object> PEER = Context.key("pilot4j-peer");
 
+    /** What the resource_names lists of state-of-the-world requests may hold in memory, at most. */
+    private static final long NAMES_TABLE_BYTES = 16L << 20;
+
     private final DiscoveryServer server;
+    private final RequestNamesTable requestNames = new RequestNamesTable(NAMES_TABLE_BYTES);
 
     public AdsService(DiscoveryServer server) {
         this.server = server;
@@ -44,7 +48,7 @@ public final class AdsService implements BindableService {
     public ServerServiceDefinition bindService() {
         return ServerServiceDefinition.builder(AggregatedDiscoveryServiceGrpc.SERVICE_NAME)
                 .addMethod(AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod().toBuilder(
-                                InboundRequest.marshaller(DiscoveryRequest.getDefaultInstance()),
+                                InboundRequest.sotwMarshaller(requestNames),
                                 ProtoUtils.marshaller(DiscoveryResponse.getDefaultInstance())).build(),
                         ServerCalls.asyncBidiStreamingCall(this::streamAggregatedResources))
                 .addMethod(AggregatedDiscoveryServiceGrpc.getDeltaAggregatedResourcesMethod().toBuilder(
@@ -63,7 +67,7 @@ public final class AdsService implements BindableService {
             return closed();
         }
         SotwConnection connection = server.newConnection((ServerCallStreamObserver<DiscoveryResponse>) responseObserver, peer(), delay);
-        return requests(connection, connection::onRequest);
+        return requests(connection, r -> connection.onRequest(r.message(), r.names()));
     }
 
     private StreamObserver<InboundRequest<DeltaDiscoveryRequest>> deltaAggregatedResources(
@@ -77,7 +81,7 @@ public final class AdsService implements BindableService {
         }
         DeltaConnection connection = server.newDeltaConnection((ServerCallStreamObserver<DeltaDiscoveryResponse>) responseObserver, peer(),
                 delay);
-        return requests(connection, connection::onRequest);
+        return requests(connection, r -> connection.onRequest(r.message()));
     }
 
     private boolean refuseUntilReady(StreamObserver<?> responseObserver) {
@@ -109,14 +113,14 @@ public final class AdsService implements BindableService {
 
     /** The request side of a stream: each request to the connection, and the end of the stream. */
     private static <Q extends com.google.protobuf.Message> StreamObserver<InboundRequest<Q>> requests(Connection<?> connection,
-                                                                                                   Consumer<Q> onRequest) {
+                                                                                                   Consumer<InboundRequest<Q>> onRequest) {
         return new StreamObserver<>() {
             @Override
             public void onNext(InboundRequest<Q> request) {
                 if (request.isMalformed()) {
                     connection.refuseMalformed(request.malformed());
                 } else {
-                    onRequest.accept(request.message());
+                    onRequest.accept(request);
                 }
             }
 

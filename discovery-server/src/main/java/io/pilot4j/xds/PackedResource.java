@@ -12,6 +12,7 @@ final class PackedResource {
     private final String name;
     private final Any resource;
     private final String version;
+    private final long entry;
     // Built on first use by a delta stream; racy but idempotent, the inputs being immutable.
     private volatile Resource deltaResource;
 
@@ -19,6 +20,7 @@ final class PackedResource {
         this.name = name;
         this.resource = resource;
         this.version = version;
+        this.entry = ResourceVersion.entry(name, version);
     }
 
     static PackedResource pack(XdsResource generated) {
@@ -36,6 +38,11 @@ final class PackedResource {
 
     String version() {
         return version;
+    }
+
+    /** What it adds to the version of a state-of-the-world response that carries it. */
+    long entry() {
+        return entry;
     }
 
     /** Serialised size, as Istio measures config size. */

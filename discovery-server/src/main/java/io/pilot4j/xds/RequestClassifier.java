@@ -52,6 +52,11 @@ final class RequestClassifier {
      * @param wildcardAllowed whether an empty name list means "everything" (Envoy's CDS/LDS), rather than "nothing"
      */
     static Outcome classify(XdsType type, WatchedResource previous, DiscoveryRequest request, boolean wildcardAllowed, Instant now) {
+        return classify(type, previous, request, requested(previous, request.getResourceNamesList(), wildcardAllowed), now);
+    }
+
+    /** @param names what the request subscribes to ({@link #requested}) */
+    static Outcome classify(XdsType type, WatchedResource previous, DiscoveryRequest request, ResourceNames names, Instant now) {
         if (request.hasErrorDetail()) {
             if (previous == null) {
                 return new Outcome(Decision.NACK, null);
@@ -60,10 +65,6 @@ final class RequestClassifier {
                     request.getErrorDetail().getCode(), request.getErrorDetail().getMessage(), now);
             return new Outcome(Decision.NACK, previous.nacked(nack));
         }
-        // Every state-of-the-world ACK repeats the whole subscription (an EDS ACK names every cluster): one that
-        // repeats it in the order the subscription keeps is recognised without building a set.
-        ResourceNames names = previous != null && sameInOrder(request.getResourceNamesList(), previous.names())
-                ? previous.names() : namesOf(request.getResourceNamesList(), wildcardAllowed);
         if (!names.wildcard() && names.names().isEmpty()) {
             return new Outcome(Decision.UNSUBSCRIBE, null);
         }
@@ -82,6 +83,15 @@ final class RequestClassifier {
             return new Outcome(Decision.RESUBSCRIBE, resubscribed);
         }
         return new Outcome(Decision.UNWATCH, resubscribed);
+    }
+
+    /**
+     * What a request's names subscribe to. Every state-of-the-world ACK repeats the whole subscription (an EDS ACK
+     * names every cluster): one that repeats it in the order the subscription keeps is recognised without building a
+     * set.
+     */
+    static ResourceNames requested(WatchedResource previous, List<String> requested, boolean wildcardAllowed) {
+        return previous != null && sameInOrder(requested, previous.names()) ? previous.names() : namesOf(requested, wildcardAllowed);
     }
 
     /** Whether the request lists exactly the subscription's names, in its (sorted) order. */

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.pilot4j.model.PushContext;
+import io.pilot4j.translate.ResourceNames;
 
 import java.time.Clock;
 import java.util.Set;
@@ -25,16 +26,23 @@ final class SotwConnection extends Connection<DiscoveryResponse> {
         return "sotw";
     }
 
-    void onRequest(DiscoveryRequest request) {
-        execute(() -> handle(request));
+    /**
+     * @param names the request's resource_names as the server-wide table holds them, the request then carrying none;
+     *              or null, the request carrying them
+     */
+    void onRequest(DiscoveryRequest request, RequestNamesTable.Names names) {
+        execute(() -> handle(request, names));
     }
 
-    private void handle(DiscoveryRequest request) {
+    private void handle(DiscoveryRequest request, RequestNamesTable.Names names) {
         XdsType type = accept(request.getNode(), request.getTypeUrl());
         if (type == null) {
             return;
         }
-        RequestClassifier.Outcome outcome = RequestClassifier.classify(type, watch(type), request, wildcardAllowed(type), clock.instant());
+        WatchedResource previous = watch(type);
+        ResourceNames requested = names != null ? names.subscription(wildcardAllowed(type))
+                : RequestClassifier.requested(previous, request.getResourceNamesList(), wildcardAllowed(type));
+        RequestClassifier.Outcome outcome = RequestClassifier.classify(type, previous, request, requested, clock.instant());
         update(type, outcome.watch());
         recordDecision(type, outcome.decision(), request.getResponseNonce(), request.getVersionInfo(), request.getErrorDetail().getMessage());
         if (outcome.decision().respond) {
