@@ -5,7 +5,6 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.pilot4j.model.SubsetKey;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,6 @@ final class Generation {
     private volatile String sotwVersion;
     private volatile DiscoveryResponse sotwTemplate;
     private volatile Set<String> names;
-    private volatile Map<String, Integer> indexes;
     private final Map<Set<String>, Generation> endpointsOf = new ConcurrentHashMap<>();
 
     Generation(XdsCache.Key key, List<PackedResource> resources) {
@@ -64,11 +62,6 @@ final class Generation {
         return resources;
     }
 
-    /** For endpoint assignments, the hostname of each resource's cluster (null where none), in order; else null. */
-    List<String> hosts() {
-        return hosts;
-    }
-
     /** The names of the resources, for finding what a delta client holds that no longer exists. */
     Set<String> names() {
         Set<String> n = names;
@@ -81,20 +74,6 @@ final class Generation {
             names = n;
         }
         return n;
-    }
-
-    /** Where the resource of a name is in {@link #resources()}, or -1; the index is built on first use. */
-    int indexOf(String name) {
-        Map<String, Integer> index = indexes;
-        if (index == null) {
-            Map<String, Integer> out = new HashMap<>(resources.size() * 4 / 3 + 1);
-            for (int i = 0; i < resources.size(); i++) {
-                out.put(resources.get(i).name(), i);
-            }
-            index = out;
-            indexes = index;
-        }
-        return index.getOrDefault(name, -1);
     }
 
     /** A state-of-the-world version_info: a hash of every name and resource version, in order. */

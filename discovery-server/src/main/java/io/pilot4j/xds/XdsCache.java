@@ -22,12 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Bounded by the snapshots: the entries of the {@link #RECENT} most recent are kept, since a push made for one
  * snapshot may run after the next is installed (partial endpoint pushes send the snapshot they were made for), and
- * older ones are dropped. Endpoint assignments are carried across snapshots as well (Istio's EDS cache): an
- * assignment reads the push only through its cluster's service and that service's endpoints, so it stays valid until
- * {@link PushChanges} names that service, and an endpoint change to one service rebuilds one assignment, not every
- * subscription's. A subscription generated in the previous snapshot takes that generation's list and replaces what
- * the changes touch; another finds assignments one by one, in the previous snapshot's assignments or in the last
- * generation it made for the same view. What nobody read during a snapshot is not carried into the next.
+ * older ones are dropped. Endpoint assignments are kept one by one across snapshots as well (Istio's EDS cache): an assignment reads the push only through its cluster's service
+ * and that service's endpoints, so it stays valid until {@link PushChanges} names that service, and an endpoint change
+ * to one service rebuilds one assignment, not every subscription's. An assignment nobody read during a snapshot is
+ * not carried into the next.
  */
 final class XdsCache {
     /** A name the endpoint generator does not answer (not a cluster name): remembered as such, never sent. */
@@ -167,79 +165,28 @@ final class XdsCache {
         return new Generation(key, packed);
     }
 
-    /**
-     * Assignment by assignment, reusing those of clusters whose service did not change since they were made: from the
-     * previous snapshot's generation of the same key when it has one (a push that changed a few services then looks
-     * at each assignment once, in a list), else one by one from the assignments carried over.
-     */
+    /** Assignment by assignment, reusing those of clusters whose service did not change since they were made. */
     private static Generation endpoints(Key key, PushContext push, XdsGenerator generator, Snapshot s) {
-        Generation previous = s == null ? null : s.inherited(key);
-        Generation made;
-        if (previous != null) {
-            made = endpointsSince(previous, key, push, generator, s);
-        } else {
-            List<PackedResource> out = new ArrayList<>(key.names.names().size());
-            List<String> hosts = new ArrayList<>(key.names.names().size());
-            for (EndpointKey k : key.endpointKeys()) {
-                Assignment a = assignment(k, key.view, push, generator, s);
-                if (a != NOT_SERVED) {
-                    out.add(a.packed);
-                    hosts.add(a.host);
-                }
-            }
-            made = Generation.ofEndpoints(key, out, hosts);
-        }
-        if (s != null) {
-            s.endpointGenerations.put(key.view, made);
-        }
-        return made;
-    }
-
-    /**
-     * The previous snapshot's assignments of the subscription, those of the services this snapshot's changes touch
-     * made again. Names it did not serve stay unserved, as {@link Snapshot#endpoint} keeps them.
-     */
-    private static Generation endpointsSince(Generation previous, Key key, PushContext push, XdsGenerator generator, Snapshot s) {
-        List<PackedResource> resources = previous.resources();
-        List<String> hosts = previous.hosts();
-        List<PackedResource> out = new ArrayList<>(resources.size());
-        List<String> outHosts = new ArrayList<>(resources.size());
-        for (int i = 0; i < resources.size(); i++) {
-            PackedResource r = resources.get(i);
-            String host = hosts.get(i);
-            if (host != null && s.changes.touches(host)) {
-                // Nothing older is valid for it: only another subscription of this snapshot may have made it already.
-                EndpointKey k = new EndpointKey(key.view, r.name());
-                Assignment a = s.endpoints.get(k);
-                if (a == null) {
-                    a = assignment(k, key.view, push, generator, null);
+        List<PackedResource> out = new ArrayList<>(key.names.names().size());
+        List<String> hosts = new ArrayList<>(key.names.names().size());
+        for (EndpointKey k : key.endpointKeys()) {
+            String name = k.name;
+            Assignment a = s == null ? null : s.endpoint(k);
+            if (a == null) {
+                // The generator answers names one by one, in order: one name at a time gives the same list.
+                List<XdsResource> made = generator.generate(key.view, push, ResourceNames.of(name));
+                a = made.isEmpty() ? NOT_SERVED
+                        : new Assignment(PackedResource.pack(made.get(0)), SubsetKey.parse(name).map(SubsetKey::hostname).orElse(null));
+                if (s != null) {
                     s.endpoints.put(k, a);
                 }
-                if (a == NOT_SERVED) {
-                    continue;
-                }
-                r = a.packed;
-                host = a.host;
             }
-            out.add(r);
-            outHosts.add(host);
-        }
-        return Generation.ofEndpoints(key, out, outHosts);
-    }
-
-    /** One assignment: carried over, or made and kept in the snapshot. */
-    private static Assignment assignment(EndpointKey k, ProxyView view, PushContext push, XdsGenerator generator, Snapshot s) {
-        Assignment a = s == null ? null : s.endpoint(k);
-        if (a == null) {
-            // The generator answers names one by one, in order: one name at a time gives the same list.
-            List<XdsResource> made = generator.generate(view, push, ResourceNames.of(k.name));
-            a = made.isEmpty() ? NOT_SERVED
-                    : new Assignment(PackedResource.pack(made.get(0)), SubsetKey.parse(k.name).map(SubsetKey::hostname).orElse(null));
-            if (s != null) {
-                s.endpoints.put(k, a);
+            if (a != NOT_SERVED) {
+                out.add(a.packed);
+                hosts.add(a.host);
             }
         }
-        return a;
+        return Generation.ofEndpoints(key, out, hosts);
     }
 
     private static final class Slot {
@@ -284,14 +231,8 @@ final class XdsCache {
     private static final class Snapshot {
         final PushContext push;
         final Map<Key, Slot> responses = new ConcurrentHashMap<>();
-        /** Assignments made or read one by one during this snapshot: what the next one may inherit. */
-        final Map<EndpointKey, Assignment> endpoints;
-        /**
-         * The last endpoint generation made for each view during this snapshot: the assignments a push carried over
-         * in a list rather than one by one, which the next snapshot may inherit too (a subscription that changed,
-         * after a service was added, finds them here).
-         */
-        final Map<ProxyView, Generation> endpointGenerations = new ConcurrentHashMap<>();
+        /** Assignments made or read during this snapshot: what the next one may inherit. */
+        final Map<EndpointKey, Assignment> endpoints = new ConcurrentHashMap<>();
         /** The snapshot this one replaced, whose assignments this one reads unless {@code changes} touched them. */
         private volatile Snapshot parent;
         private final PushChanges changes;
@@ -300,9 +241,6 @@ final class XdsCache {
             this.push = push;
             this.parent = parent;
             this.changes = changes;
-            // Sized for what it is likely to inherit: growing a map of thousands of assignments on every push costs
-            // as much as filling it.
-            this.endpoints = new ConcurrentHashMap<>(parent == null ? 16 : Math.max(16, parent.endpoints.size() * 4 / 3 + 1));
         }
 
         Assignment endpoint(EndpointKey key) {
@@ -310,9 +248,6 @@ final class XdsCache {
             if (p == null) {
                 Snapshot from = parent;
                 p = from == null ? null : from.endpoints.get(key);
-                if (p == null && from != null) {
-                    p = from.inGeneration(key);
-                }
                 if (p != null && p.host != null && changes.touches(p.host)) {
                     p = null;
                 }
@@ -321,28 +256,6 @@ final class XdsCache {
                 }
             }
             return p;
-        }
-
-        /**
-         * The generation the snapshot this one replaced made for {@code key}, if it made one: a complete list, valid
-         * here but for what {@link #changes} touches.
-         */
-        Generation inherited(Key key) {
-            Snapshot from = parent;
-            Slot slot = from == null ? null : from.responses.get(key);
-            if (slot == null) {
-                return null;
-            }
-            synchronized (slot) {
-                return slot.generation;
-            }
-        }
-
-        /** The assignment of one name in the last generation made for its view, if that generation has it. */
-        private Assignment inGeneration(EndpointKey key) {
-            Generation g = endpointGenerations.get(key.view);
-            int i = g == null ? -1 : g.indexOf(key.name);
-            return i < 0 ? null : new Assignment(g.resources().get(i), g.hosts().get(i));
         }
 
         void forgetParent() {
