@@ -5,6 +5,9 @@ import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
+import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.listener.original_src.v3.OriginalSrc;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
@@ -31,11 +34,16 @@ public final class PackedTypes {
             PreviousHostsPredicate.getDescriptor(),
             io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig.getDescriptor(),
             HTTPFault.getDescriptor(),
+            io.envoyproxy.envoy.extensions.filters.http.grpc_stats.v3.FilterConfig.getDescriptor(),
+            io.envoyproxy.envoy.extensions.filters.http.grpc_web.v3.GrpcWeb.getDescriptor(),
             Cors.getDescriptor(),
             CorsPolicy.getDescriptor(),
             UpstreamTlsContext.getDescriptor(),
             DownstreamTlsContext.getDescriptor(),
             TlsInspector.getDescriptor(),
+            HttpInspector.getDescriptor(),
+            OriginalDst.getDescriptor(),
+            OriginalSrc.getDescriptor(),
             ProxyProtocolUpstreamTransport.getDescriptor(),
             RawBuffer.getDescriptor());
 

@@ -4,6 +4,7 @@ import io.pilot4j.model.Locality;
 import io.pilot4j.model.Proxy;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
+import io.pilot4j.model.ServiceTarget;
 import io.pilot4j.model.networking.Sidecar;
 import io.pilot4j.translate.listener.InterceptionMode;
 
@@ -34,9 +35,12 @@ import java.util.TreeSet;
  * @param locality         where the proxy runs, which locality load balancing prefers; {@link Locality#NONE} in a
  *                         snapshot where no locality load balancing applies ({@link #narrowedFor}), so that proxies of
  *                         every locality share views unless their locality changes what they are sent
- * @param addresses        a router's own IPs, where its Service's endpoints are: its Gateway ports are translated as
- *                         that Service maps them; empty for other proxies, whose config does not depend on them, and
- *                         without loopback addresses ({@link #podAddresses})
+ * @param addresses        the proxy's own IPs, where the endpoints of the services its workload serves are (its
+ *                         {@link PushContext#serviceTargets service targets}): a sidecar's inbound listeners and clusters
+ *                         are built per target port, a router's Gateway ports are translated as its Service maps them.
+ *                         Without loopback addresses ({@link #podAddresses}), none for proxyless gRPC clients, and
+ *                         narrowed per snapshot to those where some endpoint is ({@link #narrowedFor}), so that proxies
+ *                         that serve no service share views
  */
 public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpFamily ipFamily, InterceptionMode interceptionMode,
                         boolean unprivileged, Set<Integer> reservedPorts, Map<String, String> labels, Locality locality,
@@ -78,18 +82,23 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
         return new ProxyView(flavour, proxy.namespace(), proxy.dnsDomain(), ipFamily(proxy.ipAddresses()),
                 InterceptionMode.parse(proxy.metadata().get(InterceptionMode.METADATA_KEY)), isTrue(proxy.metadata().get(UNPRIVILEGED_POD)),
                 ports(proxy.metadata().get(ENVOY_STATUS_PORT), proxy.metadata().get(ENVOY_PROMETHEUS_PORT)), proxy.labels(),
-                proxy.locality(), flavour == Flavour.ROUTER ? podAddresses(proxy.ipAddresses()) : List.of());
+                proxy.locality(), flavour == Flavour.PROXYLESS_GRPC ? List.of() : podAddresses(proxy.ipAddresses()));
     }
 
     /**
-     * This view with only the labels some rule of {@code push} selects on, and its locality only if locality load
-     * balancing applies in {@code push}: what generators read of them, so the cache key of a generation. Without such
-     * rules, proxies of one namespace share a view again.
+     * This view with only the labels some rule of {@code push} selects on, its locality only if locality load
+     * balancing applies in {@code push}, and only the addresses where {@code push} has endpoints: what generators read
+     * of them, so the cache key of a generation. Without such rules, proxies of one namespace that serve no service
+     * share a view again.
      */
     public ProxyView narrowedFor(PushContext push) {
         Locality keptLocality = locality.isEmpty() || push.localityMatters() ? locality : Locality.NONE;
         Set<String> keys = labels.isEmpty() ? Set.of() : push.workloadLabelKeys();
-        if (keys.containsAll(labels.keySet()) && keptLocality == locality) {
+        List<String> keptAddresses = addresses;
+        if (!addresses.isEmpty() && !addresses.stream().allMatch(push::hasEndpointAt)) {
+            keptAddresses = addresses.stream().filter(push::hasEndpointAt).toList();
+        }
+        if (keys.containsAll(labels.keySet()) && keptLocality == locality && keptAddresses == addresses) {
             return this;
         }
         Map<String, String> kept = new java.util.HashMap<>();
@@ -99,7 +108,33 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
             }
         });
         return new ProxyView(flavour, namespace, dnsDomain, ipFamily, interceptionMode, unprivileged, reservedPorts, kept, keptLocality,
-                addresses);
+                keptAddresses);
+    }
+
+    /** The service ports this proxy's workload serves in {@code push} (Istio's ServiceTargets), by hostname then port. */
+    public List<ServiceTarget> serviceTargets(PushContext push) {
+        return push.serviceTargets(addresses);
+    }
+
+    /**
+     * The target ports a sidecar gets an inbound chain and cluster for, by port, each with the first of its service
+     * targets by hostname (Istio keeps the oldest Service's; a second service on the port changes nothing): none for
+     * routers and proxyless gRPC, none without capture (Istio builds them from Sidecar ingress only, lest the proxy
+     * bind the application's ports), and none on a port of the proxy's own listeners (virtualOutbound,
+     * virtualInbound, status and metrics), which traffic capture leaves alone or which would loop.
+     */
+    public List<ServiceTarget> inboundTargets(PushContext push) {
+        if (flavour != Flavour.SIDECAR || interceptionMode == InterceptionMode.NONE || addresses.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, ServiceTarget> byPort = new java.util.TreeMap<>();
+        for (ServiceTarget t : serviceTargets(push)) {
+            int port = t.targetPort();
+            if (port != push.mesh().proxyListenPort() && port != push.mesh().proxyInboundListenPort() && !reservedPorts.contains(port)) {
+                byPort.putIfAbsent(port, t);
+            }
+        }
+        return List.copyOf(byPort.values());
     }
 
     /** Whether the proxy may bind {@code port}: an unprivileged one cannot bind ports below 1024 (Istio's CanBindToPort). */
@@ -135,9 +170,9 @@ public record ProxyView(Flavour flavour, String namespace, String dnsDomain, IpF
     }
 
     /**
-     * The addresses a Service's endpoints may have: not loopback. A router on 127.0.0.1 is a process on this machine
-     * (a laptop's local gateway), not a pod behind a Service, and local backends are often on 127.0.0.1 too: reading
-     * their ports as its own would move its listeners onto the backends' ports.
+     * The addresses a Service's endpoints may have: not loopback. A proxy on 127.0.0.1 is a process on this machine
+     * (a laptop's local Envoy or gateway), not a pod behind a Service, and local backends are often on 127.0.0.1 too:
+     * reading their ports as its own would give it their inbound listeners, or move a router's listeners onto them.
      */
     private static List<String> podAddresses(List<String> addresses) {
         return addresses.stream().filter(a -> !a.startsWith("127.") && !a.equals("::1")).toList();

@@ -22,7 +22,7 @@ import java.util.Set;
  * endpoints, the rules and the mesh config; a changed kind of rule is pushed in full to the views that read it. So a
  * change to a service the view cannot see, before or after, cannot change its config and is not pushed to it; a
  * change to endpoints alone changes endpoint assignments only (and the clusters of DNS services, which carry theirs
- * inline).
+ * inline), unless they change which service ports the proxy's own workload serves ({@link ProxyView#serviceTargets}).
  *
  * @param types     types to push, in no particular order (connections push in {@link XdsType#PUSH_ORDER})
  * @param endpoints the services whose cluster assignments changed, for an endpoint push that may send only those;
@@ -39,6 +39,10 @@ record PushScope(Set<XdsType> types, Set<String> endpoints) {
 
     static PushScope of(PushChanges changes, PushContext before, PushContext after, ProxyView view) {
         if (changes.mesh() || readsAny(changes.rules(), view)) {
+            return FULL;
+        }
+        // The services the proxy's own workload serves shape its inbound (or a router's ports), seen or not.
+        if (!view.addresses().isEmpty() && !view.serviceTargets(before).equals(view.serviceTargets(after))) {
             return FULL;
         }
         for (String host : changes.services()) {

@@ -130,8 +130,10 @@ class EnvoyLikeAdsTest {
             listeners.add(l);
             for (FilterChain fc : l.getFilterChainsList()) {
                 for (Filter f : fc.getFiltersList()) {
-                    if (f.getTypedConfig().is(HttpConnectionManager.class)) {
-                        rdsNames.add(f.getTypedConfig().unpack(HttpConnectionManager.class).getRds().getRouteConfigName());
+                    HttpConnectionManager hcm = f.getTypedConfig().is(HttpConnectionManager.class)
+                            ? f.getTypedConfig().unpack(HttpConnectionManager.class) : null;
+                    if (hcm != null && hcm.hasRds()) { // virtualInbound's routes are inline
+                        rdsNames.add(hcm.getRds().getRouteConfigName());
                     }
                 }
             }

@@ -55,7 +55,13 @@ class ConsistencyTest {
                             referencedClusters.add(tcp.getCluster());
                         }
                     } else {
-                        String rds = f.getTypedConfig().unpack(HttpConnectionManager.class).getRds().getRouteConfigName();
+                        HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
+                        if (!hcm.hasRds()) {
+                            // A sidecar's inbound routes, inline: to its own inbound clusters, and nothing else.
+                            referencedClusters.addAll(routeClusters(hcm.getRouteConfig()));
+                            continue;
+                        }
+                        String rds = hcm.getRds().getRouteConfigName();
                         RouteConfiguration rc = onlyRouteConfig(g, proxy, push, rds);
                         // A sidecar's route configs end with the catch-all; a gateway's hold only what it routes.
                         assertTrue(rc.getVirtualHostsCount() > (proxy.isRouter() ? 0 : 1), r.name() + " -> " + rds + " has no service virtual host");

@@ -181,6 +181,9 @@ public final class EnvoyValidator {
             for (Filter.Builder f : chain.getFiltersBuilderList()) {
                 if (f.getTypedConfig().is(HttpConnectionManager.class)) {
                     HttpConnectionManager hcm = f.getTypedConfig().unpack(HttpConnectionManager.class);
+                    if (!hcm.hasRds()) {
+                        continue; // inbound routes are inline already
+                    }
                     List<XdsResource> rds = g.get(Resources.V3.ROUTE_TYPE_URL)
                             .generate(proxy, push, ResourceNames.of(hcm.getRds().getRouteConfigName()));
                     f.setTypedConfig(Any.pack(hcm.toBuilder()

@@ -22,6 +22,11 @@ public final class Proxies {
         return ProxyView.of(Proxy.fromNode("sidecar~10.0.0.1~app-1." + ns + "~" + ns + ".svc.cluster.local", metadata, Map.of()));
     }
 
+    /** A sidecar of the pod at {@code ip}: the services with endpoints there are what its inbound serves. */
+    public static ProxyView sidecarAt(String ip, String ns, Map<String, String> metadata) {
+        return ProxyView.of(Proxy.fromNode("sidecar~" + ip + "~app-1." + ns + "~" + ns + ".svc.cluster.local", metadata, Map.of()));
+    }
+
     /** A sidecar whose Envoy node reports {@code locality}, with these workload labels. */
     public static ProxyView sidecar(String ns, Map<String, String> labels, Locality locality) {
         return ProxyView.of(Proxy.fromNode("sidecar~10.0.0.1~app-1." + ns + "~" + ns + ".svc.cluster.local", Map.of(), labels, locality));

@@ -17,14 +17,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProxyViewTest {
 
     @Test
-    void podsOfOneWorkloadShareAView() {
+    void podsOfOneWorkloadShareAViewUnlessTheyServeAService() {
         ProxyView a = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.1~reviews-v1-abc.default~default.svc.cluster.local",
                 Map.of("ISTIO_VERSION", "1.24.0", "CLUSTER_ID", "Kubernetes"), Map.of("app", "reviews")));
         ProxyView b = ProxyView.of(Proxy.fromNode("sidecar~10.1.0.2~reviews-v1-xyz.default~default.svc.cluster.local",
                 Map.of("ISTIO_VERSION", "1.25.1"), Map.of("app", "reviews")));
+        io.pilot4j.model.PushContext elsewhere = new PushFixture().kube("reviews", "default").http(9080).endpoint("10.9.0.1", 9080, "http-9080")
+                .build();
+        io.pilot4j.model.PushContext servesReviews = new PushFixture().kube("reviews", "default").http(9080)
+                .endpoint("10.1.0.1", 9080, "http-9080").build();
 
-        assertEquals(a, b, "pod name, IP and metadata no generator reads must not split views");
-        assertEquals(a.hashCode(), b.hashCode());
+        assertEquals(a.narrowedFor(elsewhere), b.narrowedFor(elsewhere), "pod name, IP and metadata no generator reads must not split views");
+        assertEquals(a.narrowedFor(elsewhere).hashCode(), b.narrowedFor(elsewhere).hashCode());
+        assertEquals(java.util.List.of(), a.narrowedFor(elsewhere).addresses());
+        assertEquals(java.util.List.of("10.1.0.1"), a.narrowedFor(servesReviews).addresses(), "an endpoint's own address shapes its inbound");
+        assertNotEquals(a.narrowedFor(servesReviews), b.narrowedFor(servesReviews));
     }
 
     @Test

@@ -232,6 +232,29 @@ class IncrementalPushTest {
         envoy.expectOnlyTheAnswerTo("9996");
     }
 
+    @Test
+    void anEndpointAtAProxysOwnAddressPushesItsInboundToItAndOnlyEndpointsToOthers() throws Exception {
+        server = XdsTestServer.start(registry, XdsTestServer.fast());
+        Envoy ratingsPod = envoy("default");
+        Envoy other = envoy("default");
+
+        // ratings' new endpoint is the first proxy's own pod (10.9.0.1): its workload now serves ratings on 9080.
+        changeEndpoints(RATINGS_HOST, "10.1.1.1", "10.9.0.1");
+
+        DiscoveryResponse cds = ratingsPod.expect(CDS);
+        assertEquals(true, clusterNames(cds).contains("inbound|9080||"), "its inbound cluster: " + clusterNames(cds));
+        ratingsPod.client.ack(cds, List.of());
+        ratingsPod.ackNext(EDS);
+        DiscoveryResponse lds = ratingsPod.expect(LDS);
+        assertEquals(true, inboundChains(lds).contains("0.0.0.0_9080"), "its inbound chain: " + inboundChains(lds));
+        ratingsPod.client.ack(lds, List.of());
+        ratingsPod.expectOnlyTheAnswerTo("9997");
+        DiscoveryResponse eds = other.expect(EDS);
+        assertEquals(Set.of(RATINGS), names(eds), "the other proxy is sent the changed assignment only");
+        other.ackEds(eds);
+        other.expectOnlyTheAnswerTo("9997");
+    }
+
     private void changeEndpoints(String host, String... ips) {
         registry.endpoints(host, MemoryRegistry.endpoints("http-9080", 9080, ips));
         server.discovery().configUpdate(PushRequest.endpoints(Set.of(new ConfigKey(Kind.ENDPOINT_SLICE, "default", host)), Set.of(host), Instant.now()));
@@ -323,6 +346,24 @@ class IncrementalPushTest {
             out.add(a.unpack(ClusterLoadAssignment.class).getClusterName());
         }
         return out;
+    }
+
+    private static List<String> clusterNames(DiscoveryResponse cds) throws InvalidProtocolBufferException {
+        List<String> out = new ArrayList<>();
+        for (Any a : cds.getResourcesList()) {
+            out.add(a.unpack(io.envoyproxy.envoy.config.cluster.v3.Cluster.class).getName());
+        }
+        return out;
+    }
+
+    private static List<String> inboundChains(DiscoveryResponse lds) throws InvalidProtocolBufferException {
+        for (Any a : lds.getResourcesList()) {
+            io.envoyproxy.envoy.config.listener.v3.Listener l = a.unpack(io.envoyproxy.envoy.config.listener.v3.Listener.class);
+            if (l.getName().equals("virtualInbound")) {
+                return l.getFilterChainsList().stream().map(io.envoyproxy.envoy.config.listener.v3.FilterChain::getName).toList();
+            }
+        }
+        throw new AssertionError("no virtualInbound");
     }
 
     private static List<String> addresses(DiscoveryResponse eds, String cluster) throws InvalidProtocolBufferException {

@@ -47,7 +47,7 @@ class SendBudgetStreamsTest {
                 clients.forEach(c -> c.send(CDS, List.of(), "", ""));
                 for (AdsClient c : clients) {
                     DiscoveryResponse cds = c.next(WAIT);
-                    assertEquals(SERVICES + 2, cds.getResourcesCount(), "every cluster, plus BlackHole and Passthrough");
+                    assertEquals(SERVICES + 3, cds.getResourcesCount(), "every cluster, plus BlackHole, Passthrough and InboundPassthrough");
                     c.ack(cds, List.of());
                     c.send(EDS, clusters, "", "");
                 }

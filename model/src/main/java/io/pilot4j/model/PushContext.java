@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The immutable, versioned snapshot of the whole model that every generator reads (Istio's PushContext).
@@ -39,6 +41,8 @@ public final class PushContext {
     private final List<Service> services;
     private final Map<String, Service> servicesByHostname;
     private final PersistentMap<String, List<Endpoint>> endpointsByHostname;
+    /** The hostnames with an endpoint at each address, sorted: whose service targets a workload at that address is. */
+    private final PersistentMap<String, List<String>> hostsByAddress;
     private final List<ConfigError> conflicts;
     private final RuleIndex rules;
     private final List<ConfigError> ruleAnalysis;
@@ -48,14 +52,15 @@ public final class PushContext {
     private PushContext(long sequence, Instant createdAt, MeshConfig mesh, List<Service> services,
                         Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts, RuleIndex rules,
                         List<ConfigError> ruleAnalysis, Map<String, String> providerOf) {
-        this(sequence, createdAt, mesh, List.copyOf(services), byHostname(services), endpointsByHostname, List.copyOf(conflicts), rules,
-                List.copyOf(ruleAnalysis), Map.copyOf(providerOf));
+        this(sequence, createdAt, mesh, List.copyOf(services), byHostname(services), endpointsByHostname,
+                PersistentMap.of(hostsByAddress(endpointsByHostname)), List.copyOf(conflicts), rules, List.copyOf(ruleAnalysis),
+                Map.copyOf(providerOf));
     }
 
     // Takes its collections as they are: the public factories copy them, or hand over another snapshot's.
     private PushContext(long sequence, Instant createdAt, MeshConfig mesh, List<Service> services, Map<String, Service> servicesByHostname,
-                        Map<String, List<Endpoint>> endpointsByHostname, List<ConfigError> conflicts, RuleIndex rules,
-                        List<ConfigError> ruleAnalysis, Map<String, String> providerOf) {
+                        Map<String, List<Endpoint>> endpointsByHostname, PersistentMap<String, List<String>> hostsByAddress,
+                        List<ConfigError> conflicts, RuleIndex rules, List<ConfigError> ruleAnalysis, Map<String, String> providerOf) {
         this.sequence = sequence;
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
         this.version = DateTimeFormatter.ISO_INSTANT.format(createdAt.truncatedTo(ChronoUnit.SECONDS)) + "/" + sequence;
@@ -63,10 +68,44 @@ public final class PushContext {
         this.services = services;
         this.servicesByHostname = servicesByHostname;
         this.endpointsByHostname = PersistentMap.of(endpointsByHostname);
+        this.hostsByAddress = hostsByAddress;
         this.conflicts = conflicts;
         this.rules = rules;
         this.ruleAnalysis = ruleAnalysis;
         this.providerOf = providerOf;
+    }
+
+    private static Map<String, List<String>> hostsByAddress(Map<String, List<Endpoint>> endpointsByHostname) {
+        // In hostname order, so that each list comes out sorted without sorting it.
+        Map<String, List<String>> out = new HashMap<>();
+        for (Map.Entry<String, List<Endpoint>> entry : new TreeMap<>(endpointsByHostname).entrySet()) {
+            for (Endpoint e : entry.getValue()) {
+                List<String> hosts = out.computeIfAbsent(e.address(), a -> new ArrayList<>(1));
+                if (hosts.isEmpty() || !hosts.get(hosts.size() - 1).equals(entry.getKey())) {
+                    hosts.add(entry.getKey());
+                }
+            }
+        }
+        out.replaceAll((address, hosts) -> List.copyOf(hosts));
+        return out;
+    }
+
+    /** {@code hostsByAddress} after the endpoints of {@code changed}'s hostnames became {@code changed}'s. Costs those endpoints. */
+    private PersistentMap<String, List<String>> hostsByAddressAfter(Map<String, List<Endpoint>> changed) {
+        Map<String, Set<String>> touched = new HashMap<>();
+        changed.forEach((host, endpoints) -> {
+            for (Endpoint e : endpoints(host)) {
+                touched.computeIfAbsent(e.address(), a -> new TreeSet<>(hostsByAddress.getOrDefault(a, List.of()))).remove(host);
+            }
+        });
+        changed.forEach((host, endpoints) -> {
+            for (Endpoint e : endpoints) {
+                touched.computeIfAbsent(e.address(), a -> new TreeSet<>(hostsByAddress.getOrDefault(a, List.of()))).add(host);
+            }
+        });
+        Map<String, List<String>> updates = new HashMap<>();
+        touched.forEach((address, hosts) -> updates.put(address, hosts.isEmpty() ? null : List.copyOf(hosts)));
+        return hostsByAddress.with(updates);
     }
 
     private static Map<String, Service> byHostname(List<Service> services) {
@@ -142,8 +181,8 @@ public final class PushContext {
             RegistrySnapshot registry = byProvider.get(providerOf.get(host));
             changed.put(host, registry == null ? List.of() : List.copyOf(registry.endpoints().getOrDefault(host, List.of())));
         }
-        return new PushContext(sequence, createdAt, mesh, services, servicesByHostname, endpointsByHostname.with(changed), conflicts, rules,
-                ruleAnalysis, providerOf);
+        return new PushContext(sequence, createdAt, mesh, services, servicesByHostname, endpointsByHostname.with(changed),
+                hostsByAddressAfter(changed), conflicts, rules, ruleAnalysis, providerOf);
     }
 
     /** 0 for the empty snapshot a server starts with, then one more for each snapshot the server installs. */
@@ -215,24 +254,47 @@ public final class PushContext {
      * The first service by hostname wins a port two of them map differently.
      */
     public Map<Integer, Integer> targetPorts(Collection<String> addresses) {
-        if (addresses.isEmpty()) {
-            return Map.of();
-        }
         Map<Integer, Integer> out = new HashMap<>();
-        for (Service s : services) {
+        for (ServiceTarget t : serviceTargets(addresses)) {
+            out.putIfAbsent(t.port().port(), t.targetPort());
+        }
+        return Map.copyOf(out);
+    }
+
+    /** Whether some service has an endpoint, of any health, at {@code address}. */
+    public boolean hasEndpointAt(String address) {
+        return hostsByAddress.containsKey(address);
+    }
+
+    /**
+     * The service ports a workload at one of {@code addresses} serves (Istio's ServiceTargets): each port of each
+     * service with an endpoint, of any health, at one of them, by hostname and then port. Costs the endpoints of those
+     * services, not the mesh.
+     */
+    public List<ServiceTarget> serviceTargets(Collection<String> addresses) {
+        if (addresses.isEmpty()) {
+            return List.of();
+        }
+        Set<String> hosts = new TreeSet<>();
+        for (String address : addresses) {
+            hosts.addAll(hostsByAddress.getOrDefault(address, List.of()));
+        }
+        List<ServiceTarget> out = new ArrayList<>();
+        for (String host : hosts) {
+            Service s = servicesByHostname.get(host);
+            if (s == null) {
+                continue;
+            }
             for (ServicePort p : s.ports()) {
-                if (out.containsKey(p.port())) {
-                    continue;
-                }
-                for (Endpoint e : endpoints(s, p)) {
-                    if (addresses.contains(e.address())) {
-                        out.put(p.port(), e.port());
+                for (Endpoint e : endpoints(host)) {
+                    if (e.servicePortName().equals(p.name()) && addresses.contains(e.address())) {
+                        out.add(new ServiceTarget(s, p, e.port()));
                         break;
                     }
                 }
             }
         }
-        return Map.copyOf(out);
+        return out;
     }
 
     /** The VirtualServices bound to {@code gateway} ({@code namespace/name}) that a router of {@code namespace} sees. */

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.pilot4j.model.Protocol;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
+import io.pilot4j.model.ServiceTarget;
 import io.pilot4j.model.ServicePort;
 import io.pilot4j.model.SubsetKey;
 import io.pilot4j.model.networking.DestinationRule;
@@ -11,6 +12,7 @@ import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.ResourceNames;
 import io.pilot4j.translate.XdsGenerator;
 import io.pilot4j.translate.XdsResource;
+import io.pilot4j.translate.listener.InterceptionMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,8 @@ import java.util.Optional;
 /**
  * CDS for Envoy sidecars and gateways (Istio's CdsGenerator): one cluster per port of every service the proxy can
  * see, plus one per subset of the DestinationRule that applies to it ({@code outbound|PORT|SUBSET|HOST}), each with
- * the rule's traffic policy; then BlackHoleCluster and PassthroughCluster. UDP ports get none, as in Istio.
+ * the rule's traffic policy; then BlackHoleCluster and PassthroughCluster; then for a sidecar under traffic capture an
+ * {@link InboundCluster} per target port of its workload and InboundPassthroughCluster. UDP ports get none, as in Istio.
  */
 public final class ClusterGenerator implements XdsGenerator {
 
@@ -48,6 +51,17 @@ public final class ClusterGenerator implements XdsGenerator {
         }
         if (names.includes(CatchAllClusters.PASSTHROUGH)) {
             add(out, CatchAllClusters.passthrough(push.mesh()));
+        }
+        if (proxy.isRouter() || proxy.interceptionMode() == InterceptionMode.NONE) {
+            return out;
+        }
+        for (ServiceTarget target : proxy.inboundTargets(push)) {
+            if (target.port().protocol() != Protocol.UDP && names.includes(InboundCluster.name(target.targetPort()))) {
+                add(out, InboundCluster.build(push.mesh(), target));
+            }
+        }
+        if (names.includes(CatchAllClusters.INBOUND_PASSTHROUGH)) {
+            add(out, CatchAllClusters.inboundPassthrough(push.mesh()));
         }
         return out;
     }

@@ -11,7 +11,6 @@ import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.ProxyProtocolConfig;
-import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.core.v3.RuntimeDouble;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
@@ -43,7 +42,6 @@ import java.util.Optional;
  * conversion rejects such rules.
  */
 public final class ClusterTrafficPolicy {
-    private static final UInt32Value UNLIMITED = UInt32Value.of(-1);
     /** Envoy's default ring size, which Istio sets explicitly when the rule gives none. */
     static final long DEFAULT_MINIMUM_RING_SIZE = 1024;
 
@@ -109,13 +107,7 @@ public final class ClusterTrafficPolicy {
 
     /** Istio's applyConnectionPool: limits become the circuit breaker thresholds, the rest HTTP protocol options. */
     static void applyConnectionPool(Cluster.Builder c, ConnectionPoolSettings cp, Protocol protocol, boolean http2) {
-        CircuitBreakers.Thresholds.Builder t = CircuitBreakers.Thresholds.newBuilder()
-                .setPriority(RoutingPriority.DEFAULT)
-                .setMaxConnections(UNLIMITED)
-                .setMaxPendingRequests(UNLIMITED)
-                .setMaxRequests(UNLIMITED)
-                .setMaxRetries(UNLIMITED)
-                .setTrackRemaining(true);
+        CircuitBreakers.Thresholds.Builder t = DefaultCircuitBreakers.unlimitedThresholds().toBuilder();
         Optional<com.google.protobuf.Duration> idleTimeout = Optional.empty();
         int maxRequestsPerConnection = 0;
         int maxConcurrentStreams = 0;

@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * LDS for Envoy sidecars (Istio's outbound listeners without Sidecar resources or protocol sniffing):
- * virtualOutbound, one shared {@code 0.0.0.0_PORT} listener per HTTP port, and per TCP service port a listener
+ * LDS for Envoy sidecars (Istio's outbound listeners without protocol sniffing, and its virtualInbound): under
+ * capture virtualInbound ({@link VirtualInboundListener}) and virtualOutbound, one shared {@code 0.0.0.0_PORT} listener per HTTP port, and per TCP service port a listener
  * on its VIP, or on {@code 0.0.0.0_PORT} when it has none and nobody else holds that port; TLS services without VIP
  * share that listener, told apart by SNI. Filter chains come from {@link TcpRoutes#chains}.
  *
@@ -52,6 +52,7 @@ public final class ListenerGenerator implements XdsGenerator {
         List<Listener> listeners = new ArrayList<>();
         if (!bindToPort) {
             listeners.add(VirtualOutboundListener.build(push.mesh(), mode, OutboundPolicy.allowAny(proxy, push)));
+            listeners.add(VirtualInboundListener.build(proxy, push));
         }
         listeners.addAll(portListeners(proxy, push, bindToPort));
         List<XdsResource> out = new ArrayList<>(listeners.size());

@@ -78,8 +78,7 @@ class ClusterGeneratorTest {
                         .setMaxConnections(UInt32Value.of((int) 4294967295L))
                         .setMaxPendingRequests(UInt32Value.of((int) 4294967295L))
                         .setMaxRequests(UInt32Value.of((int) 4294967295L))
-                        .setMaxRetries(UInt32Value.of((int) 4294967295L))
-                        .setTrackRemaining(true)))
+                        .setMaxRetries(UInt32Value.of((int) 4294967295L))))
                 .build();
         assertEquals(expected, only(push, REVIEWS));
         assertEquals(4294967295L, Integer.toUnsignedLong(expected.getCircuitBreakers().getThresholds(0).getMaxRetries().getValue()));
@@ -181,7 +180,7 @@ class ClusterGeneratorTest {
 
         assertEquals(List.of("outbound|53||dns.kube-system.svc.cluster.local",
                 REVIEWS, "outbound|9090||reviews.default.svc.cluster.local",
-                "BlackHoleCluster", "PassthroughCluster"), names);
+                "BlackHoleCluster", "PassthroughCluster", "InboundPassthroughCluster"), names);
     }
 
     @Test

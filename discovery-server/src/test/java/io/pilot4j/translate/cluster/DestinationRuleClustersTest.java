@@ -53,7 +53,6 @@ class DestinationRuleClustersTest {
               max_pending_requests { value: 4294967295 }
               max_requests { value: 4294967295 }
               max_retries { value: 4294967295 }
-              track_remaining: true
             }
             """;
 
@@ -104,8 +103,7 @@ class DestinationRuleClustersTest {
                             max_pending_requests { value: 10 }
                             max_requests { value: 1000 }
                             max_retries { value: 3 }
-                            track_remaining: true
-                          }
+                                        }
                         }
                         typed_extension_protocol_options {
                           key: "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
@@ -248,8 +246,7 @@ class DestinationRuleClustersTest {
                             max_pending_requests { value: 4294967295 }
                             max_requests { value: 4294967295 }
                             max_retries { value: 4294967295 }
-                            track_remaining: true
-                            retry_budget { budget_percent { value: 25.0 } min_retry_concurrency { value: 5 } }
+                                          retry_budget { budget_percent { value: 25.0 } min_retry_concurrency { value: 5 } }
                           }
                         }
                         upstream_connection_options { tcp_keepalive { keepalive_probes { value: 3 } keepalive_time { value: 60 } keepalive_interval { value: 1 } } }
@@ -305,7 +302,8 @@ class DestinationRuleClustersTest {
         List<String> names = new ClusterGenerator().generate(Proxies.sidecar("default"), push, ResourceNames.all()).stream()
                 .map(r -> r.name()).toList();
         assertEquals(List.of("outbound|9080||reviews.default.svc.cluster.local", "outbound|9080|v1|reviews.default.svc.cluster.local",
-                "outbound|9080|v2|reviews.default.svc.cluster.local", CatchAllClusters.BLACKHOLE, CatchAllClusters.PASSTHROUGH), names);
+                "outbound|9080|v2|reviews.default.svc.cluster.local", CatchAllClusters.BLACKHOLE, CatchAllClusters.PASSTHROUGH,
+                "inbound|9080||", CatchAllClusters.INBOUND_PASSTHROUGH), names, "the proxy (10.0.0.1) is a reviews endpoint: its inbound too");
     }
 
     @Test

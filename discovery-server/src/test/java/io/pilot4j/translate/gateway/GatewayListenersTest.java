@@ -44,6 +44,7 @@ class GatewayListenersTest {
             .setTypeRegistry(TypeRegistry.newBuilder()
                     .add(HttpConnectionManager.getDescriptor())
                     .add(HTTPFault.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.http.grpc_stats.v3.FilterConfig.getDescriptor())
                     .add(Cors.getDescriptor())
                     .add(Router.getDescriptor())
                     .add(TcpProxy.getDescriptor())
@@ -60,6 +61,7 @@ class GatewayListenersTest {
                     [type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager] {
                       stat_prefix: "%s"
                       rds { config_source { ads {} initial_fetch_timeout {} resource_api_version: V3 } route_config_name: "%s" }
+                      http_filters { name: "envoy.filters.http.grpc_stats" typed_config { [type.googleapis.com/envoy.extensions.filters.http.grpc_stats.v3.FilterConfig] { emit_filter_state: true stats_for_all_methods { } } } }
                       http_filters { name: "envoy.filters.http.fault" typed_config { [type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault] {} } }
                       http_filters { name: "envoy.filters.http.cors" typed_config { [type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors] {} } }
                       http_filters { name: "envoy.filters.http.router" typed_config { [type.googleapis.com/envoy.extensions.filters.http.router.v3.Router] {} } }

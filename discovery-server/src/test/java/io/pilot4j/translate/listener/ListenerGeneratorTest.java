@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.grpc_stats.v3.FilterConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
@@ -73,8 +74,8 @@ class ListenerGeneratorTest {
     }
 
     @Test
-    void sidecarGetsVirtualOutboundThenPortListenersInPortOrder() {
-        assertEquals(List.of("virtualOutbound", "0.0.0.0_3306", "10.96.0.20_3306", "0.0.0.0_9080", "0.0.0.0_9090"),
+    void sidecarGetsVirtualOutboundAndVirtualInboundThenPortListenersInPortOrder() {
+        assertEquals(List.of("virtualOutbound", "virtualInbound", "0.0.0.0_3306", "10.96.0.20_3306", "0.0.0.0_9080", "0.0.0.0_9090"),
                 names(listeners(sidecar, mixed())));
     }
 
@@ -131,12 +132,14 @@ class ListenerGeneratorTest {
         assertEquals(ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())
                 .setInitialFetchTimeout(Durations.ZERO).setResourceApiVersion(ApiVersion.V3).build(),
                 hcm.getRds().getConfigSource());
-        // Istio's chain: fault and CORS, empty until a route configures them, then the router.
-        assertEquals(List.of("envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"),
+        // Istio's chain: gRPC stats by status, fault and CORS, empty until a route configures them, then the router.
+        assertEquals(List.of("envoy.filters.http.grpc_stats", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"),
                 hcm.getHttpFiltersList().stream().map(HttpFilter::getName).toList());
-        assertEquals(Any.pack(HTTPFault.getDefaultInstance()), hcm.getHttpFilters(0).getTypedConfig());
-        assertEquals(Any.pack(Cors.getDefaultInstance()), hcm.getHttpFilters(1).getTypedConfig());
-        assertEquals(Any.pack(Router.getDefaultInstance()), hcm.getHttpFilters(2).getTypedConfig());
+        assertEquals(Any.pack(FilterConfig.newBuilder().setEmitFilterState(true).setStatsForAllMethods(BoolValue.of(false)).build()),
+                hcm.getHttpFilters(0).getTypedConfig());
+        assertEquals(Any.pack(HTTPFault.getDefaultInstance()), hcm.getHttpFilters(1).getTypedConfig());
+        assertEquals(Any.pack(Cors.getDefaultInstance()), hcm.getHttpFilters(2).getTypedConfig());
+        assertEquals(Any.pack(Router.getDefaultInstance()), hcm.getHttpFilters(3).getTypedConfig());
     }
 
     @Test
@@ -156,7 +159,7 @@ class ListenerGeneratorTest {
 
         List<Listener> all = listeners(sidecar, push);
 
-        assertEquals(List.of("virtualOutbound", "240.0.0.1_5432", "240.0.0.2_5432"), names(all));
+        assertEquals(List.of("virtualOutbound", "virtualInbound", "240.0.0.1_5432", "240.0.0.2_5432"), names(all));
         assertEquals("outbound|5432||db.example.com", tcpProxy(onlyFilter(named(all, "240.0.0.2_5432"))).getCluster());
     }
 
@@ -180,7 +183,7 @@ class ListenerGeneratorTest {
 
         List<Listener> out = listeners(sidecar, push);
 
-        assertEquals(List.of("virtualOutbound", "10.96.1.1_6000", "0.0.0.0_7000", "0.0.0.0_8080"), names(out));
+        assertEquals(List.of("virtualOutbound", "virtualInbound", "10.96.1.1_6000", "0.0.0.0_7000", "0.0.0.0_8080"), names(out));
         assertEquals("outbound|7000||b-tcp.example.com", tcpProxy(onlyFilter(named(out, "0.0.0.0_7000"))).getCluster());
         assertEquals("outbound|6000||shared-a.default.svc.cluster.local",
                 tcpProxy(onlyFilter(named(out, "10.96.1.1_6000"))).getCluster());
@@ -248,7 +251,7 @@ class ListenerGeneratorTest {
             assertEquals(e.getValue(), tcpProxy(onlyFilter(l)).getCluster(), l.getName());
         }
         // With capture the same services keep Istio's VIP listeners, which bind nothing.
-        assertEquals(List.of("virtualOutbound", "10.96.0.20_3306", "127.0.0.2_3306", "127.0.0.3_3306", "::1_3306", "0.0.0.0_8080"),
+        assertEquals(List.of("virtualOutbound", "virtualInbound", "10.96.0.20_3306", "127.0.0.2_3306", "127.0.0.3_3306", "::1_3306", "0.0.0.0_8080"),
                 names(listeners(sidecar, push)));
     }
 
@@ -259,7 +262,7 @@ class ListenerGeneratorTest {
                 .kube("b", "default").tcp(15001).vip("10.96.0.5").build();
         ProxyView withStatusPorts = Proxies.sidecar("default", Map.of("ENVOY_STATUS_PORT", "15021", "ENVOY_PROMETHEUS_PORT", "15090"));
 
-        assertEquals(List.of("virtualOutbound", "0.0.0.0_80", "10.96.0.5_15001"), names(listeners(withStatusPorts, push)));
+        assertEquals(List.of("virtualOutbound", "virtualInbound", "0.0.0.0_80", "10.96.0.5_15001"), names(listeners(withStatusPorts, push)));
     }
 
     @Test
@@ -275,15 +278,15 @@ class ListenerGeneratorTest {
     void udpPortsGetNoListener() {
         PushContext push = new PushFixture().kube("dns", "kube-system").port("dns", 53, Protocol.UDP).vip("10.96.0.53").build();
 
-        assertEquals(List.of("virtualOutbound"), names(listeners(sidecar, push)));
+        assertEquals(List.of("virtualOutbound", "virtualInbound"), names(listeners(sidecar, push)));
     }
 
     @Test
     void serviceExportedToItsOwnNamespaceOnlyIsInvisibleElsewhere() {
         PushContext push = new PushFixture().kube("internal", "team").http(8080).exportTo(".").build();
 
-        assertEquals(List.of("virtualOutbound"), names(listeners(sidecar, push)));
-        assertEquals(List.of("virtualOutbound", "0.0.0.0_8080"), names(listeners(Proxies.sidecar("team"), push)));
+        assertEquals(List.of("virtualOutbound", "virtualInbound"), names(listeners(sidecar, push)));
+        assertEquals(List.of("virtualOutbound", "virtualInbound", "0.0.0.0_8080"), names(listeners(Proxies.sidecar("team"), push)));
     }
 
     @Test

@@ -23,6 +23,10 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
+import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.config.core.v3.BindConfig;
 import io.envoyproxy.envoy.config.route.v3.Decorator;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -58,6 +62,7 @@ import java.util.Map;
  */
 public final class FloorResources {
     private static final int PROXY_LISTEN_PORT = 15001;
+    private static final int PROXY_INBOUND_PORT = 15006;
     private static final com.google.protobuf.Duration CONNECT_TIMEOUT = seconds(10);
     private static final ConfigSource ADS = ConfigSource.newBuilder()
             .setAds(AggregatedConfigSource.getDefaultInstance())
@@ -71,8 +76,7 @@ public final class FloorResources {
                     .setMaxConnections(UNLIMITED)
                     .setMaxPendingRequests(UNLIMITED)
                     .setMaxRequests(UNLIMITED)
-                    .setMaxRetries(UNLIMITED)
-                    .setTrackRemaining(true))
+                    .setMaxRetries(UNLIMITED))
             .build();
     private static final RetryPolicy RETRY = RetryPolicy.newBuilder()
             .setRetryOn("connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes")
@@ -118,11 +122,13 @@ public final class FloorResources {
         perService = packed;
         out.get(XdsType.CDS).put("BlackHoleCluster", BLACKHOLE);
         out.get(XdsType.CDS).put("PassthroughCluster", PASSTHROUGH);
+        out.get(XdsType.CDS).put("InboundPassthroughCluster", INBOUND_PASSTHROUGH);
         if (!key.equals(routingKey)) {
             routingKey = key;
             listeners = new LinkedHashMap<>();
             routes = new LinkedHashMap<>();
             listeners.put("virtualOutbound", Any.pack(virtualOutbound()));
+            listeners.put("virtualInbound", VIRTUAL_INBOUND);
             for (int port : workload.ports()) {
                 listeners.put("0.0.0.0_" + port, Any.pack(httpListener(port)));
                 routes.put(Integer.toString(port), Any.pack(routes(workload, port)));
@@ -136,6 +142,11 @@ public final class FloorResources {
     private static final Any BLACKHOLE = Any.pack(Cluster.newBuilder().setName("BlackHoleCluster")
             .setType(Cluster.DiscoveryType.STATIC).setConnectTimeout(CONNECT_TIMEOUT).build());
     private static final Any PASSTHROUGH = Any.pack(passthrough());
+    // A sidecar that serves no service still gets Istio's inbound catch-all, as from pilot4j.
+    private static final Any INBOUND_PASSTHROUGH = Any.pack(passthrough().toBuilder().setName("InboundPassthroughCluster")
+            .setUpstreamBindConfig(BindConfig.newBuilder().setSourceAddress(SocketAddress.newBuilder().setAddress("127.0.0.6")))
+            .build());
+    private static final Any VIRTUAL_INBOUND = Any.pack(virtualInbound());
 
     private static Cluster cluster(ServiceSpec s) {
         return Cluster.newBuilder()
@@ -198,6 +209,51 @@ public final class FloorResources {
                 .addFilterChains(FilterChain.newBuilder()
                         .setName("virtualOutbound-catchall-tcp")
                         .addFilters(tcpProxy("PassthroughCluster")))
+                .build();
+    }
+
+    private static Listener virtualInbound() {
+        HttpConnectionManager passthroughHttp = HttpConnectionManager.newBuilder()
+                .setStatPrefix("InboundPassthroughCluster")
+                .setCodecType(HttpConnectionManager.CodecType.AUTO)
+                .setRouteConfig(RouteConfiguration.newBuilder()
+                        .setName("InboundPassthroughCluster")
+                        .addVirtualHosts(VirtualHost.newBuilder()
+                                .setName("inbound|http|0")
+                                .addDomains("*")
+                                .addRoutes(Route.newBuilder()
+                                        .setName("default")
+                                        .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                                        .setRoute(RouteAction.newBuilder().setCluster("InboundPassthroughCluster").setTimeout(seconds(0))))))
+                .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
+                        .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+                .setUseRemoteAddress(BoolValue.of(false))
+                .build();
+        return Listener.newBuilder()
+                .setName("virtualInbound")
+                .setAddress(socket("0.0.0.0", PROXY_INBOUND_PORT))
+                .setTrafficDirection(TrafficDirection.INBOUND)
+                .addListenerFilters(ListenerFilter.newBuilder()
+                        .setName("envoy.filters.listener.original_dst")
+                        .setTypedConfig(Any.pack(OriginalDst.getDefaultInstance())))
+                .addListenerFilters(ListenerFilter.newBuilder()
+                        .setName("envoy.filters.listener.http_inspector")
+                        .setTypedConfig(Any.pack(HttpInspector.getDefaultInstance())))
+                .addFilterChains(FilterChain.newBuilder()
+                        .setName("virtualInbound-blackhole")
+                        .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(PROXY_INBOUND_PORT)))
+                        .addFilters(tcpProxy("BlackHoleCluster")))
+                .addFilterChains(FilterChain.newBuilder()
+                        .setName("virtualInbound-catchall-http")
+                        .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("raw_buffer")
+                                .addApplicationProtocols("http/1.1").addApplicationProtocols("h2c"))
+                        .addFilters(Filter.newBuilder()
+                                .setName("envoy.filters.network.http_connection_manager")
+                                .setTypedConfig(Any.pack(passthroughHttp))))
+                .addFilterChains(FilterChain.newBuilder()
+                        .setName("virtualInbound")
+                        .setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("raw_buffer"))
+                        .addFilters(tcpProxy("InboundPassthroughCluster")))
                 .build();
     }
 
