@@ -57,6 +57,21 @@ public final class RunningServer implements AutoCloseable {
         return new RunningServer(Server.start(args, Clock.systemUTC()), args);
     }
 
+    /**
+     * With ADS on {@code grpcHost} (an ephemeral port) instead of loopback: the address of a bridge, for proxies in
+     * network namespaces, whose loopback is their own. HTTP and monitoring stay on 127.0.0.1, where {@link #get},
+     * {@link #awaitReady()} and {@link #getMonitoring} look for them; the gRPC address is {@code server().grpcAddress()}.
+     */
+    public static RunningServer startOn(String grpcHost, Path configDir) throws StartupException {
+        PilotArgs args = new PilotArgs(
+                new InetSocketAddress(grpcHost, 0),
+                new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", 0),
+                Path.of("target/no-such-mesh-config"), false, configDir, null, "cluster.local",
+                PilotArgs.DEFAULT_DEBOUNCE_AFTER, PilotArgs.DEFAULT_DEBOUNCE_MAX);
+        return new RunningServer(Server.start(args, Clock.systemUTC()), args);
+    }
+
     public static RunningServer startWithKubeconfig(Path kubeconfig) throws StartupException {
         return start(null, kubeconfig, Path.of("target/no-such-mesh-config"), false);
     }
