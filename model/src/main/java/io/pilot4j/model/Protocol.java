@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public enum Protocol {
     GRPC, GRPC_WEB, HTTP, HTTP_PROXY, HTTP2, HTTPS, TCP, TLS, UDP, MONGO, REDIS, MYSQL,
-    /** Not declared or not recognised: Istio sniffs it; pilot4j treats it as TCP (see docs). */
+    /** Not declared or not recognised: sniffed where pilot4j can (see the README), TCP elsewhere. */
     UNSUPPORTED;
 
     /** Parses an Istio protocol name case-insensitively ("http", "GRPC-Web", "h2c" aliases excluded); unknown gives UNSUPPORTED. */
@@ -53,7 +53,7 @@ public enum Protocol {
         return this == HTTP || this == HTTP2 || this == GRPC || this == GRPC_WEB || this == HTTP_PROXY;
     }
 
-    /** Served through tcp_proxy; UNSUPPORTED counts as TCP because pilot4j does no protocol sniffing. */
+    /** Served through tcp_proxy; UNSUPPORTED counts as TCP, which sniffing then adds an HTTP chain to. */
     public boolean isTcp() {
         return !isHttp() && this != UDP;
     }

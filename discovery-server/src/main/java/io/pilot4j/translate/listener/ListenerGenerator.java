@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.pilot4j.net.IpAddresses;
+import io.pilot4j.model.Protocol;
 import io.pilot4j.model.PushContext;
 import io.pilot4j.model.Service;
 import io.pilot4j.model.ServicePort;
@@ -24,10 +25,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * LDS for Envoy sidecars (Istio's outbound listeners without protocol sniffing, and its virtualInbound): under
- * capture virtualInbound ({@link VirtualInboundListener}) and virtualOutbound, one shared {@code 0.0.0.0_PORT} listener per HTTP port, and per TCP service port a listener
- * on its VIP, or on {@code 0.0.0.0_PORT} when it has none and nobody else holds that port; TLS services without VIP
- * share that listener, told apart by SNI. Filter chains come from {@link TcpRoutes#chains}.
+ * LDS for Envoy sidecars (Istio's outbound listeners, and its virtualInbound): under capture virtualInbound ({@link
+ * VirtualInboundListener}) and virtualOutbound, one shared {@code 0.0.0.0_PORT} listener per HTTP port, and per TCP
+ * service port a listener on its VIP, or on {@code 0.0.0.0_PORT} when it has none and nobody else holds that port; TLS
+ * services without VIP share that listener, told apart by SNI. Filter chains come from {@link TcpRoutes#chains}. A port
+ * without declared protocol on a VIP is sniffed ({@link ProtocolSniffing}): its TCP chains plus an HTTP chain with
+ * routes {@code HOST:PORT}.
  *
  * <p>Addresses are unique in the result, as Envoy requires: HTTP owns its wildcard port; among TCP services the
  * first by hostname keeps a contested address and the others get no listener (Istio reports them as outbound
@@ -89,6 +92,12 @@ public final class ListenerGenerator implements XdsGenerator {
                         continue;
                     }
                     List<FilterChain> chains = TcpRoutes.chains(proxy, push, s, p.port(), address.equals(wildcard));
+                    if (sniffed(p, address, wildcard) && !tcp.containsKey(name)) {
+                        String statPrefix = "outbound_" + name;
+                        byName.put(name, OutboundListener.sniffed(address, p.port(), bindToPort, ProtocolSniffing.outboundChains(chains,
+                                statPrefix, ProtocolSniffing.routeName(s.hostname(), p.port())), push.mesh()));
+                        continue;
+                    }
                     TcpListener held = tcp.get(name);
                     if (held == null) {
                         tcp.put(name, new TcpListener(address, p.port(), new ArrayList<>(chains)));
@@ -109,6 +118,15 @@ public final class ListenerGenerator implements XdsGenerator {
     }
 
     private record TcpListener(String address, int port, List<FilterChain> chains) {
+    }
+
+    /**
+     * Whether a port is sniffed (Istio's protocol auto-detection): one that declares no protocol, on a listener of its
+     * own service's VIP. On the wildcard address such a port would share its listener with other services' HTTP and
+     * TCP chains, which Istio merges in ways pilot4j does not follow yet: there it stays TCP.
+     */
+    static boolean sniffed(ServicePort port, String address, String wildcard) {
+        return port.protocol() == Protocol.UNSUPPORTED && !address.equals(wildcard);
     }
 
     private static boolean allMatched(List<FilterChain> chains) {

@@ -9,6 +9,8 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 
+import io.pilot4j.mesh.MeshConfig;
+
 import java.util.List;
 
 /**
@@ -33,12 +35,17 @@ public final class OutboundListener {
      */
     public static Listener http(String address, int port, boolean bindToPort) {
         String name = name(address, port);
-        HttpConnectionManager hcm = HttpConnectionManagers.rds("outbound_" + name, Integer.toString(port))
+        return skeleton(name, address, port, bindToPort)
+                .addFilterChains(FilterChain.newBuilder().addFilters(HttpConnectionManagers.filter(
+                        httpConnectionManager("outbound_" + name, Integer.toString(port)))))
+                .build();
+    }
+
+    /** An outbound HTTP chain's connection manager: routes from RDS, and the local application's headers trusted. */
+    static HttpConnectionManager httpConnectionManager(String statPrefix, String routeName) {
+        return HttpConnectionManagers.rds(statPrefix, routeName)
                 // Istio's outbound default: trust the local application's headers (x-envoy-* timeouts).
                 .setUseRemoteAddress(BoolValue.of(false))
-                .build();
-        return skeleton(name, address, port, bindToPort)
-                .addFilterChains(FilterChain.newBuilder().addFilters(HttpConnectionManagers.filter(hcm)))
                 .build();
     }
 
@@ -54,6 +61,12 @@ public final class OutboundListener {
     /** @param chains the chains of {@link TcpRoutes#chains}; matching on SNI adds tls_inspector */
     public static Listener tcp(String address, int port, boolean bindToPort, List<FilterChain> chains) {
         return SniInspection.addIfNeeded(skeleton(name(address, port), address, port, bindToPort).addAllFilterChains(chains)).build();
+    }
+
+    /** A port without declared protocol: {@code chains} of {@link ProtocolSniffing#outboundChains}, behind http_inspector. */
+    public static Listener sniffed(String address, int port, boolean bindToPort, List<FilterChain> chains, MeshConfig mesh) {
+        return ProtocolSniffing.addInspectorIfNeeded(skeleton(name(address, port), address, port, bindToPort).addAllFilterChains(chains), mesh)
+                .build();
     }
 
     private static Listener.Builder skeleton(String name, String address, int port, boolean bindToPort) {

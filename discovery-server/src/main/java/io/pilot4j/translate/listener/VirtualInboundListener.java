@@ -13,7 +13,6 @@ import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilterChainMatchPredicate;
-import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
 import io.envoyproxy.envoy.extensions.filters.listener.original_src.v3.OriginalSrc;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -52,11 +51,6 @@ public final class VirtualInboundListener {
     public static final String CATCH_ALL_HTTP_CHAIN = "virtualInbound-catchall-http";
     public static final String ORIGINAL_DST = "envoy.filters.listener.original_dst";
     public static final String ORIGINAL_SRC = "envoy.filters.listener.original_src";
-    public static final String HTTP_INSPECTOR = "envoy.filters.listener.http_inspector";
-    /** What http_inspector reports for HTTP/1.x and for cleartext HTTP/2. */
-    static final List<String> HTTP_PROTOCOLS = List.of("http/1.1", "h2c");
-    /** Envoy's transport protocol of a connection no tls_inspector has called TLS. */
-    static final String RAW_BUFFER = "raw_buffer";
 
     private VirtualInboundListener() {
     }
@@ -113,10 +107,7 @@ public final class VirtualInboundListener {
                     .setName(ORIGINAL_SRC)
                     .setTypedConfig(Any.pack(OriginalSrc.newBuilder().setMark(1337).build())));
         }
-        l.addListenerFilters(ListenerFilter.newBuilder()
-                .setName(HTTP_INSPECTOR)
-                .setTypedConfig(Any.pack(HttpInspector.getDefaultInstance()))
-                .setFilterDisabled(onPorts(notSniffed)));
+        l.addListenerFilters(ProtocolSniffing.inspector().setFilterDisabled(onPorts(notSniffed)));
         return l.build();
     }
 
@@ -138,9 +129,9 @@ public final class VirtualInboundListener {
 
     /** @param sniffed the port's protocol is not declared: the chain takes only what http_inspector calls HTTP */
     private static FilterChain httpChain(String name, FilterChainMatch.Builder match, boolean sniffed, HttpConnectionManager hcm) {
-        match.setTransportProtocol(RAW_BUFFER);
+        match.setTransportProtocol(ProtocolSniffing.RAW_BUFFER);
         if (sniffed) {
-            match.addAllApplicationProtocols(HTTP_PROTOCOLS);
+            match.addAllApplicationProtocols(ProtocolSniffing.HTTP_PROTOCOLS);
         }
         return FilterChain.newBuilder()
                 .setName(name)
@@ -152,7 +143,7 @@ public final class VirtualInboundListener {
     private static FilterChain tcpChain(String name, FilterChainMatch.Builder match, String cluster) {
         return FilterChain.newBuilder()
                 .setName(name)
-                .setFilterChainMatch(match.setTransportProtocol(RAW_BUFFER))
+                .setFilterChainMatch(match.setTransportProtocol(ProtocolSniffing.RAW_BUFFER))
                 .addFilters(TcpProxyFilter.to(cluster))
                 .build();
     }

@@ -74,6 +74,29 @@ class ListenerGeneratorTest {
     }
 
     @Test
+    void aPortWithoutProtocolOnAVipIsSniffedHttpFirstThenItsTcpChain() throws Exception {
+        PushContext push = new PushFixture()
+                .kube("legacy", "default").port("", 7000, Protocol.UNSUPPORTED).vip("10.96.0.40").and()
+                .host("novip.example.com", "default").port("", 7001, Protocol.UNSUPPORTED).and()
+                .build();
+        List<Listener> all = listeners(sidecar, push);
+        Listener sniffed = named(all, "10.96.0.40_7000");
+
+        assertEquals(2, sniffed.getFilterChainsCount());
+        assertEquals("raw_buffer", sniffed.getFilterChains(0).getFilterChainMatch().getTransportProtocol());
+        assertEquals(0, sniffed.getFilterChains(0).getFilterChainMatch().getApplicationProtocolsCount());
+        assertEquals("outbound|7000||legacy.default.svc.cluster.local", tcpProxy(sniffed.getFilterChains(0).getFilters(0)).getCluster());
+        assertEquals("raw_buffer", sniffed.getFilterChains(1).getFilterChainMatch().getTransportProtocol());
+        assertEquals(ProtocolSniffing.HTTP_PROTOCOLS, sniffed.getFilterChains(1).getFilterChainMatch().getApplicationProtocolsList());
+        HttpConnectionManager hcm = sniffed.getFilterChains(1).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+        assertEquals("legacy.default.svc.cluster.local:7000", hcm.getRds().getRouteConfigName());
+        assertEquals(List.of(ProtocolSniffing.HTTP_INSPECTOR), sniffed.getListenerFiltersList().stream().map(f -> f.getName()).toList());
+        Listener wildcard = named(all, "0.0.0.0_7001");
+        assertEquals("outbound|7001||novip.example.com", tcpProxy(onlyFilter(wildcard)).getCluster(), "without a VIP it stays TCP");
+        assertEquals(0, wildcard.getListenerFiltersCount());
+    }
+
+    @Test
     void sidecarGetsVirtualOutboundAndVirtualInboundThenPortListenersInPortOrder() {
         assertEquals(List.of("virtualOutbound", "virtualInbound", "0.0.0.0_3306", "10.96.0.20_3306", "0.0.0.0_9080", "0.0.0.0_9090"),
                 names(listeners(sidecar, mixed())));

@@ -143,11 +143,11 @@ class VirtualInboundListenerTest {
         Listener l = inbound(SIDECAR, mesh());
         List<FilterChain> chains = chains(l, 7000);
 
-        assertEquals(VirtualInboundListener.HTTP_PROTOCOLS, chains.get(0).getFilterChainMatch().getApplicationProtocolsList());
+        assertEquals(ProtocolSniffing.HTTP_PROTOCOLS, chains.get(0).getFilterChainMatch().getApplicationProtocolsList());
         assertEquals("inbound|7000||", hcm(chains.get(0)).getRouteConfig().getName());
         assertEquals(0, chains.get(1).getFilterChainMatch().getApplicationProtocolsCount());
         assertEquals("inbound|7000||", ListenerGeneratorTest.tcpProxy(chains.get(1).getFilters(0)).getCluster());
-        ListenerFilterChainMatchPredicate disabled = listenerFilter(l, VirtualInboundListener.HTTP_INSPECTOR).getFilterDisabled();
+        ListenerFilterChainMatchPredicate disabled = listenerFilter(l, ProtocolSniffing.HTTP_INSPECTOR).getFilterDisabled();
         List<Integer> notSniffed = disabled.getOrMatch().getRulesList().stream().map(r -> r.getDestinationPortRange().getStart()).toList();
         assertEquals(List.of(6379, 8080, 9090, 15006), notSniffed, "http_inspector reads only the undeclared ports and the passthrough");
         disabled.getOrMatch().getRulesList().forEach(r -> assertEquals(r.getDestinationPortRange().getStart() + 1, r.getDestinationPortRange().getEnd()));
@@ -160,7 +160,7 @@ class VirtualInboundListenerTest {
         FilterChain tcp = l.getFilterChains(2);
 
         assertFalse(http.getFilterChainMatch().hasDestinationPort());
-        assertEquals(VirtualInboundListener.HTTP_PROTOCOLS, http.getFilterChainMatch().getApplicationProtocolsList());
+        assertEquals(ProtocolSniffing.HTTP_PROTOCOLS, http.getFilterChainMatch().getApplicationProtocolsList());
         assertEquals("InboundPassthroughCluster", hcm(http).getRouteConfig().getVirtualHosts(0).getRoutes(0).getRoute().getCluster());
         assertEquals("inbound|http|0", hcm(http).getRouteConfig().getVirtualHosts(0).getName());
         assertEquals("InboundPassthroughCluster", ListenerGeneratorTest.tcpProxy(tcp.getFilters(0)).getCluster());
@@ -173,7 +173,7 @@ class VirtualInboundListenerTest {
         Listener l = inbound(Proxies.sidecarAt("10.7.7.7", "default", Map.of()), mesh());
 
         assertEquals(List.of("virtualInbound-blackhole", "virtualInbound-catchall-http", "virtualInbound"), chainNames(l));
-        assertEquals(15006, listenerFilter(l, VirtualInboundListener.HTTP_INSPECTOR).getFilterDisabled().getDestinationPortRange().getStart());
+        assertEquals(15006, listenerFilter(l, ProtocolSniffing.HTTP_INSPECTOR).getFilterDisabled().getDestinationPortRange().getStart());
     }
 
     @Test

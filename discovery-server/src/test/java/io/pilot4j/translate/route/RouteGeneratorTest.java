@@ -54,6 +54,33 @@ class RouteGeneratorTest {
     }
 
     @Test
+    void aSniffedPortsRoutesHoldItsOwnServiceWithItsVirtualServiceAndNoCatchAll() {
+        PushContext push = new PushFixture()
+                .kube("legacy", "default").port("", 7000, Protocol.UNSUPPORTED).vip("10.96.0.40").and()
+                .kube("other", "default").port("", 7000, Protocol.UNSUPPORTED).vip("10.96.0.41").and()
+                .kube("web", "default").http(7000).vip("10.96.0.42").and()
+                .istio("""
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: legacy, namespace: default}
+                        spec:
+                          hosts: [legacy]
+                          http: [{match: [{uri: {prefix: /v2}}], route: [{destination: {host: other}}]}]
+                        """)
+                .build();
+
+        RouteConfiguration rc = route(sidecar, push, "legacy.default.svc.cluster.local:7000");
+
+        assertEquals(List.of("legacy.default.svc.cluster.local:7000"), vhostNames(rc), "one service, no catch-all");
+        assertEquals("outbound|7000||other.default.svc.cluster.local",
+                rc.getVirtualHosts(0).getRoutes(0).getRoute().getCluster(), "the VirtualService's routes apply");
+        assertEquals(List.of("web.default.svc.cluster.local:7000", "allow_any"), vhostNames(route(sidecar, push, "7000")),
+                "the shared port route holds the declared HTTP services only");
+        assertTrue(rds.generate(sidecar, push, ResourceNames.of("web.default.svc.cluster.local:7000")).isEmpty(), "a declared port is not sniffed");
+        assertTrue(rds.generate(sidecar, push, ResourceNames.of("nosuch.default.svc.cluster.local:7000")).isEmpty());
+    }
+
+    @Test
     void sameNamespaceServiceAnswersToItsShortNamesAndVip() {
         PushContext push = new PushFixture().kube("reviews", "default").http(9080).vip("10.96.0.10").build();
 
