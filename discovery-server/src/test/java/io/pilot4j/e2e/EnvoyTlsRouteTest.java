@@ -112,7 +112,7 @@ class EnvoyTlsRouteTest {
                 kind: VirtualService
                 metadata: {name: secure, namespace: default}
                 spec:
-                  hosts: [secure.example.com]
+                  hosts: [secure.example.com, a.example.com, b.example.com]
                   tls:
                   - match: [{sniHosts: [a.example.com]}]
                     route: [{destination: {host: secure.example.com, subset: a}}]

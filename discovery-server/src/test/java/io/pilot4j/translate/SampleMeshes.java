@@ -90,7 +90,7 @@ public final class SampleMeshes {
                         kind: VirtualService
                         metadata: {name: secure, namespace: default}
                         spec:
-                          hosts: [secure]
+                          hosts: [secure, a.example.com, "*.b.example.com"]
                           tls:
                           - match: [{sniHosts: [a.example.com]}, {sniHosts: [a.example.com], destinationSubnets: [10.96.0.0/16]}]
                             route: [{destination: {host: secure, subset: a}}]
@@ -103,7 +103,7 @@ public final class SampleMeshes {
                         kind: VirtualService
                         metadata: {name: pay, namespace: default}
                         spec:
-                          hosts: [pay.example.com]
+                          hosts: [pay.example.com, checkout.example.com]
                           tls:
                           - match: [{sniHosts: [pay.example.com, checkout.example.com]}]
                             route: [{destination: {host: pay.example.com}}]

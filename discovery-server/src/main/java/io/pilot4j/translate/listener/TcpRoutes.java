@@ -20,11 +20,13 @@ import io.pilot4j.translate.ProxyView;
 import io.pilot4j.translate.route.VirtualServiceRoutes;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -32,10 +34,11 @@ import java.util.TreeSet;
  * with the VirtualService routing the host), and the tcp_proxy filters of tcp and tls routes, which gateways share.
  *
  * <p>On a TLS or HTTPS port, each tls route match that fits the proxy (port, gateway {@code mesh}, sourceLabels,
- * sourceNamespace) gets a chain matching its SNI hosts (and destinationSubnets), proxying without terminating TLS; a
- * match whose SNI hosts and subnets an earlier one took is skipped, as Envoy rejects equal chain matches. Then tcp
- * routes: a fitting match without destinationSubnets ends the list (Istio's terminal match); fitting matches with
- * subnets get a chain on those destination ranges. Last, unless a terminal route came, the default chain to the
+ * sourceNamespace) gets a chain matching its SNI hosts (and destinationSubnets), proxying without terminating TLS,
+ * less the hosts an earlier match took on the same subnets (Envoy rejects a listener where two chains match one
+ * name); a match left with none is skipped. On other ports, tcp routes: a fitting match without destinationSubnets
+ * and sourceSubnet ends the list (Istio's terminal match); fitting matches with subnets get a chain on those
+ * destination ranges from their source subnet, less the ranges an earlier route took from it. Last, unless a terminal route came, the default chain to the
  * service's own cluster, on a TLS port without VIP matched by the service's hostname as SNI (Istio's default for
  * services sharing {@code 0.0.0.0_PORT}).
  */
@@ -50,27 +53,37 @@ public final class TcpRoutes {
     public static List<FilterChain> chains(ProxyView proxy, PushContext push, Service service, int port, boolean sharedAddress) {
         Optional<VirtualService> vs = push.virtualService(proxy.namespace(), service.hostname());
         Protocol protocol = service.port(port).map(ServicePort::protocol).orElse(Protocol.TCP);
+        boolean tlsPort = protocol == Protocol.TLS || protocol == Protocol.HTTPS;
         List<FilterChain> out = new ArrayList<>();
         boolean tlsRouted = false;
-        if (vs.isPresent() && (protocol == Protocol.TLS || protocol == Protocol.HTTPS)) {
-            Set<FilterChainMatch> handled = new HashSet<>();
+        if (vs.isPresent() && tlsPort) {
+            // SNI hosts an earlier match took on the same destination ranges: Envoy refuses two chains matching one name.
+            Map<List<CidrRange>, Set<String>> takenSni = new HashMap<>();
             for (TlsRoute route : vs.get().tls()) {
                 for (TlsRoute.TlsMatch m : route.match()) {
                     if (route.route().isEmpty() || !fits(proxy, port, m.port(), m.gateways(), m.sourceLabels(), m.sourceNamespace())) {
                         continue;
                     }
-                    FilterChainMatch match = FilterChainMatch.newBuilder()
-                            .addAllServerNames(new TreeSet<>(m.sniHosts()))
-                            .addAllPrefixRanges(cidrs(m.destinationSubnets()))
-                            .build();
-                    if (handled.add(match)) {
-                        out.add(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
-                        tlsRouted = true;
+                    List<CidrRange> destinations = cidrs(m.destinationSubnets());
+                    Set<String> taken = takenSni.computeIfAbsent(destinations, d -> new HashSet<>());
+                    Set<String> sni = new TreeSet<>(m.sniHosts());
+                    sni.removeAll(taken);
+                    if (sni.isEmpty()) {
+                        continue;
                     }
+                    taken.addAll(sni);
+                    FilterChainMatch match = FilterChainMatch.newBuilder().addAllServerNames(sni).addAllPrefixRanges(destinations).build();
+                    out.add(FilterChain.newBuilder().setFilterChainMatch(match).addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
+                    tlsRouted = true;
                 }
             }
         }
-        if (vs.isPresent()) {
+        // Istio applies tcp routes to ports that are not TLS: on those the tls routes decide.
+        if (vs.isPresent() && !tlsPort) {
+            // Destination ranges an earlier route took from the same source subnet ("" for any source), and the source
+            // subnets whose every destination one took.
+            Map<String, Set<CidrRange>> takenRanges = new HashMap<>();
+            Set<String> takenSources = new HashSet<>();
             for (TcpRoute route : vs.get().tcp()) {
                 if (route.route().isEmpty()) {
                     continue;
@@ -79,20 +92,37 @@ public final class TcpRoutes {
                     out.add(FilterChain.newBuilder().addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
                     return out;
                 }
-                List<String> subnets = new ArrayList<>();
+                Map<String, List<String>> subnetsBySource = new TreeMap<>();
                 for (TcpRoute.L4Match m : route.match()) {
                     if (!fits(proxy, port, m.port(), m.gateways(), m.sourceLabels(), m.sourceNamespace())) {
                         continue;
                     }
-                    if (m.destinationSubnets().isEmpty()) {
+                    if (m.destinationSubnets().isEmpty() && m.sourceSubnet().isEmpty()) {
                         out.add(FilterChain.newBuilder().addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
                         return out;
                     }
-                    subnets.addAll(m.destinationSubnets());
+                    subnetsBySource.computeIfAbsent(m.sourceSubnet(), k -> new ArrayList<>()).addAll(m.destinationSubnets());
                 }
-                if (!subnets.isEmpty()) {
+                for (Map.Entry<String, List<String>> e : subnetsBySource.entrySet()) {
+                    Set<CidrRange> taken = takenRanges.computeIfAbsent(e.getKey(), k -> new HashSet<>());
+                    List<CidrRange> ranges = new ArrayList<>(cidrs(e.getValue()));
+                    if (ranges.isEmpty()) {
+                        if (!takenSources.add(e.getKey())) {
+                            continue;
+                        }
+                    } else {
+                        ranges.removeAll(taken);
+                        if (ranges.isEmpty()) {
+                            continue;
+                        }
+                        taken.addAll(ranges);
+                    }
+                    FilterChainMatch.Builder match = FilterChainMatch.newBuilder().addAllPrefixRanges(ranges);
+                    if (!e.getKey().isEmpty()) {
+                        match.addAllSourcePrefixRanges(cidrs(List.of(e.getKey())));
+                    }
                     out.add(FilterChain.newBuilder()
-                            .setFilterChainMatch(FilterChainMatch.newBuilder().addAllPrefixRanges(cidrs(subnets)))
+                            .setFilterChainMatch(match)
                             .addFilters(filter(proxy, push, vs.get(), route.route(), port))
                             .build());
                 }
@@ -113,7 +143,8 @@ public final class TcpRoutes {
     /**
      * The tcp_proxy of a gateway's TCP server (Istio's buildGatewayNetworkFiltersFromTCPRoutes): the first tcp route,
      * among the VirtualServices bound to the gateway in order, whose match fits the server's port and the gateway
-     * (Istio's l4MultiMatch: only those two are read); empty when none does, and the server then gets no filter chain.
+     * (Istio's l4MultiMatch: only those two are read; and no sourceSubnet); empty when none does, and the server then gets
+     * no filter chain.
      *
      * @param bound the VirtualServices bound to the gateway whose hosts the server admits
      */
@@ -123,8 +154,10 @@ public final class TcpRoutes {
                 if (route.route().isEmpty()) {
                     continue;
                 }
+                // A gateway server has one tcp_proxy for every client: a match for some sources never fits it, lest
+                // their route serve all.
                 boolean fits = route.match().isEmpty() || route.match().stream().anyMatch(m -> (m.port() == 0 || m.port() == port)
-                        && (m.gateways().isEmpty() || m.gateways().contains(gateway)));
+                        && (m.gateways().isEmpty() || m.gateways().contains(gateway)) && m.sourceSubnet().isEmpty());
                 if (fits) {
                     return Optional.of(filter(proxy, push, vs, route.route(), port));
                 }

@@ -177,7 +177,8 @@ class GatewayListenersTest {
                         }
                         traffic_direction: OUTBOUND
                         """ + SNI)),
-                arguments("TCP server: the tcp route of a VirtualService bound to the gateway whose host the server admits",
+                arguments("TCP server: the tcp route of a VirtualService bound to the gateway whose host the server admits; one for "
+                                + "some sources only never serves all",
                         gateway("gw", "istio-system", """
                         - port: {number: 9000, name: tcp, protocol: TCP}
                           hosts: [db.example.com]
@@ -190,6 +191,8 @@ class GatewayListenersTest {
                         gateways: [istio-system/gw]
                         tcp:
                         - match: [{port: 9001}]
+                          route: [{destination: {host: ratings, port: {number: 9080}}}]
+                        - match: [{port: 9000, sourceSubnet: 10.0.0.0/8}]
                           route: [{destination: {host: ratings, port: {number: 9080}}}]
                         - match: [{port: 9000, gateways: [istio-system/gw]}]
                           route: [{destination: {host: reviews, port: {number: 9080}}}]

@@ -23,6 +23,18 @@ public final class Hosts {
     }
 
     /**
+     * Istio's host.Name.SubsetOf: whether every name {@code host} covers is covered by {@code of} too ({@code a.b.com}
+     * and {@code *.b.com} are subsets of {@code *.b.com}; {@code *.com} is not a subset of {@code *.b.com}).
+     */
+    public static boolean subsetOf(String host, String of) {
+        boolean wild = host.startsWith("*");
+        if (!of.startsWith("*")) {
+            return !wild && host.equals(of);
+        }
+        return (wild ? host.substring(1) : host).endsWith(of.substring(1));
+    }
+
+    /**
      * Istio's MostSpecificHostMatch: the exact host if listed, else the longest wildcard that covers it (so
      * {@code *.bar.com} wins over {@code *.com}).
      */

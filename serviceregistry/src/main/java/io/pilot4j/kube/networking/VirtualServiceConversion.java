@@ -17,6 +17,7 @@ import io.pilot4j.model.networking.CorsPolicy;
 import io.pilot4j.model.networking.Destination;
 import io.pilot4j.model.networking.GrpcCode;
 import io.pilot4j.model.networking.Headers;
+import io.pilot4j.model.networking.Hosts;
 import io.pilot4j.model.networking.HttpFault;
 import io.pilot4j.model.networking.HttpMatchRequest;
 import io.pilot4j.model.networking.HttpMirrorPolicy;
@@ -30,6 +31,7 @@ import io.pilot4j.model.networking.StringMatch;
 import io.pilot4j.model.networking.TcpRoute;
 import io.pilot4j.model.networking.TlsRoute;
 import io.pilot4j.model.networking.VirtualService;
+import io.pilot4j.net.IpAddresses;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,14 +108,15 @@ public final class VirtualServiceConversion {
             var specMatch = RuleFields.list(r.getMatch());
             for (int j = 0; j < specMatch.size(); j++) {
                 var m = specMatch.get(j);
-                int port = port(m.getPort(), path.child("match").index(j).child("port"), errors);
-                if (m.getSourceSubnet() != null && !m.getSourceSubnet().isEmpty()) {
-                    // Leaving it out would let every client through a match meant to admit some.
-                    errors.add(path.child("match").index(j).child("sourceSubnet"), "not supported yet: pilot4j does not match "
-                            + "connections by their source address, and the rule is rejected rather than applied to every source");
+                FieldPath mp = path.child("match").index(j);
+                int port = port(m.getPort(), mp.child("port"), errors);
+                List<String> destinationSubnets = subnets(RuleFields.list(m.getDestinationSubnets()), mp.child("destinationSubnets"), errors);
+                String sourceSubnet = m.getSourceSubnet() == null ? "" : m.getSourceSubnet();
+                if (!sourceSubnet.isEmpty() && !IpAddresses.isIpOrCidr(sourceSubnet)) {
+                    errors.add(mp.child("sourceSubnet"), "\"" + sourceSubnet + "\" is not an IP address or CIDR block");
                 }
-                matches.add(new TcpRoute.L4Match(RuleFields.list(m.getDestinationSubnets()), port,
-                        RuleFields.labels(m.getSourceLabels()), RuleFields.gateways(m.getGateways(), namespace), m.getSourceNamespace()));
+                matches.add(new TcpRoute.L4Match(destinationSubnets, port, RuleFields.labels(m.getSourceLabels()),
+                        RuleFields.gateways(m.getGateways(), namespace), m.getSourceNamespace(), sourceSubnet));
             }
             tcp.add(new TcpRoute(matches, routeDestinations(r.getRoute(), path.child("route"), c)));
         }
@@ -133,11 +136,21 @@ public final class VirtualServiceConversion {
             for (int j = 0; j < specMatch.size(); j++) {
                 var m = specMatch.get(j);
                 FieldPath mp = path.child("match").index(j);
-                if (RuleFields.list(m.getSniHosts()).isEmpty()) {
+                List<String> sniHosts = RuleFields.list(m.getSniHosts());
+                if (sniHosts.isEmpty()) {
                     errors.add(mp.child("sniHosts"), "at least one SNI host is required");
                 }
+                for (int k = 0; k < sniHosts.size(); k++) {
+                    String sni = sniHosts.get(k);
+                    // Istio's validateSniHost: a name the VirtualService's hosts do not cover could steal another's traffic.
+                    if (!IpAddresses.isIp(sni) && specHosts.stream().noneMatch(h -> Hosts.subsetOf(sni, h))) {
+                        errors.add(mp.child("sniHosts").index(k), "SNI host \"" + sni + "\" is not a compatible subset of any of the virtual "
+                                + "service hosts: [" + String.join(", ", specHosts) + "]");
+                    }
+                }
                 int port = port(m.getPort(), mp.child("port"), errors);
-                matches.add(new TlsRoute.TlsMatch(RuleFields.list(m.getSniHosts()), RuleFields.list(m.getDestinationSubnets()), port,
+                List<String> destinationSubnets = subnets(RuleFields.list(m.getDestinationSubnets()), mp.child("destinationSubnets"), errors);
+                matches.add(new TlsRoute.TlsMatch(sniHosts, destinationSubnets, port,
                         RuleFields.labels(m.getSourceLabels()), RuleFields.gateways(m.getGateways(), namespace), m.getSourceNamespace()));
             }
             tls.add(new TlsRoute(matches, routeDestinations(r.getRoute(), path.child("route"), c)));
@@ -149,6 +162,16 @@ public final class VirtualServiceConversion {
     }
 
     private record Context(String namespace, String domainSuffix, FieldErrors errors) {
+    }
+
+    /** Istio's ValidateIPSubnet for each: an address or a CIDR block, which the listeners' filter chain matches read. */
+    private static List<String> subnets(List<String> subnets, FieldPath path, FieldErrors errors) {
+        for (int i = 0; i < subnets.size(); i++) {
+            if (!IpAddresses.isIpOrCidr(subnets.get(i))) {
+                errors.add(path.index(i), "\"" + subnets.get(i) + "\" is not an IP address or CIDR block");
+            }
+        }
+        return subnets;
     }
 
     private static Optional<HttpRoute> httpRoute(io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute r, FieldPath path, Context c) {

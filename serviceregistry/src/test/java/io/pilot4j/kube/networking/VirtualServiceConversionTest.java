@@ -223,16 +223,29 @@ class VirtualServiceConversionTest {
                         "spec.http[0].match[1].uri.regex: \"\\x{100}\": \\x{100}: Envoy's RE2 takes character codes up to \\x{FF} only "
                                 + "(invalid escape sequence); write the character itself",
                         "spec.http[0].match[2].uri.regex: regex is too large: 1025 characters, at most 1024")),
-                arguments("what Envoy could not honour as written: a source subnet, an exponential delay, an HTTP/2 error", """
+                arguments("what Envoy could not honour as written: an exponential delay, an HTTP/2 error", """
                         hosts: [a]
                         http:
                         - route: [{destination: {host: a}}]
                           fault: {delay: {exponentialDelay: 1s}, abort: {http2Error: REFUSED_STREAM}}
-                        tcp: [{match: [{sourceSubnet: 10.0.0.0/8}], route: [{destination: {host: a}}]}]
                         """, List.of("spec.http[0].fault.delay.exponentialDelay: not supported yet (as in Istio): use fixedDelay",
-                        "spec.http[0].fault.abort.http2Error: not supported yet (as in Istio): use httpStatus or grpcStatus",
-                        "spec.tcp[0].match[0].sourceSubnet: not supported yet: pilot4j does not match connections by their source "
-                                + "address, and the rule is rejected rather than applied to every source")),
+                        "spec.http[0].fault.abort.http2Error: not supported yet (as in Istio): use httpStatus or grpcStatus")),
+                arguments("subnets that are no address or CIDR block, which no filter chain could match on", """
+                        hosts: [a]
+                        tcp: [{match: [{sourceSubnet: 10.0.0.0/33, destinationSubnets: [10.1.0.0/16, "10.2.0.0/x"]}], route: [{destination: {host: a}}]}]
+                        tls: [{match: [{sniHosts: [a], destinationSubnets: [nowhere]}], route: [{destination: {host: a}}]}]
+                        """, List.of("spec.tcp[0].match[0].destinationSubnets[1]: \"10.2.0.0/x\" is not an IP address or CIDR block",
+                        "spec.tcp[0].match[0].sourceSubnet: \"10.0.0.0/33\" is not an IP address or CIDR block",
+                        "spec.tls[0].match[0].destinationSubnets[0]: \"nowhere\" is not an IP address or CIDR block")),
+                arguments("SNI hosts the VirtualService's hosts do not cover (Istio's validateSniHost)", """
+                        hosts: [a.example.com, "*.b.example.com"]
+                        tls:
+                        - match: [{sniHosts: [a.example.com, x.b.example.com, "*.b.example.com", c.example.com, "*.example.com"]}]
+                          route: [{destination: {host: a.example.com}}]
+                        """, List.of("spec.tls[0].match[0].sniHosts[3]: SNI host \"c.example.com\" is not a compatible subset of any of the "
+                                + "virtual service hosts: [a.example.com, *.b.example.com]",
+                        "spec.tls[0].match[0].sniHosts[4]: SNI host \"*.example.com\" is not a compatible subset of any of the virtual "
+                                + "service hosts: [a.example.com, *.b.example.com]")),
                 arguments("header operations Envoy would reject with the whole route configuration, as Istio validates them", """
                         hosts: [a]
                         http:
