@@ -249,6 +249,8 @@ class BootstrapCommandTest {
                 arguments("sidecar, defaults", List.of("--id", "productpage-v1.default")),
                 arguments("sidecar, mesh defaultConfig", List.of("--id", "reviews-v1.default", "--meshConfig", "MESH")),
                 arguments("router, state-of-the-world ADS", List.of("--type", "router", "--id", "gw-1.istio-system", "--xdsApi", "grpc")),
+                arguments("sidecar behind Istio's capture rules (what a pod needs without pilot-agent)",
+                        List.of("--id", "reviews-v1.default", "--ip", "10.250.0.3", "--interceptionMode", "REDIRECT")),
                 arguments("IPv6 sidecar, hostname discovery address",
                         List.of("--ip", "fd00::5", "--id", "app.default", "--discoveryAddress", "localhost:15010")));
     }
