@@ -122,7 +122,8 @@ class EnvoySidecarTest {
         }
 
         assertEquals(Set.of("web-1", "web-2"), new TreeSet<>(answered), answered.toString());
-        // One worker (concurrency 1 from the mesh config's defaultConfig), so round robin strictly alternates.
+        // One worker (concurrency 1 from the mesh config's defaultConfig), so the DestinationRule's round robin strictly
+        // alternates.
         for (int i = 1; i < answered.size(); i++) {
             assertNotEquals(answered.get(i - 1), answered.get(i), "round robin should alternate: " + answered);
         }
@@ -247,6 +248,16 @@ class EnvoySidecarTest {
         for (int port : backendPorts) {
             sb.append("  - {address: 127.0.0.1, ports: {http: ").append(port).append("}}\n");
         }
+        // ROUND_ROBIN, so that the test can tell the order (the default is Istio's LEAST_REQUEST, a random pick of two).
+        sb.append("""
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: web, namespace: default}
+                spec:
+                  host: %s
+                  trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}
+                """.formatted(WEB));
         return sb.toString();
     }
 

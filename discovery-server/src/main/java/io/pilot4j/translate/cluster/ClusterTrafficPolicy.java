@@ -60,20 +60,20 @@ public final class ClusterTrafficPolicy {
         policy.proxyProtocol().ifPresent(version -> applyProxyProtocol(c, version));
     }
 
-    /** Istio's applyLoadBalancer; without a simple policy pilot4j keeps its ROUND_ROBIN default. */
+    /** Istio's applyLoadBalancer; without a simple policy, Istio's default LEAST_REQUEST (applySimpleDefaultLoadBalancer). */
     static void applyLoadBalancer(Cluster.Builder c, LoadBalancerSettings lb) {
         // The original destination is the only host an ORIGINAL_DST cluster can pick (Istio skips it too).
         if (c.getType() == Cluster.DiscoveryType.ORIGINAL_DST) {
             return;
         }
         switch (lb.simple()) {
-            case LEAST_CONN, LEAST_REQUEST -> {
+            case LEAST_CONN, LEAST_REQUEST, UNSPECIFIED -> {
+                // The default warms up as an explicit LEAST_REQUEST does.
                 c.setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST);
                 lb.warmup().ifPresent(w -> c.setLeastRequestLbConfig(Cluster.LeastRequestLbConfig.newBuilder().setSlowStartConfig(slowStart(w))));
             }
             case RANDOM -> c.setLbPolicy(Cluster.LbPolicy.RANDOM);
-            case ROUND_ROBIN, UNSPECIFIED -> {
-                // pilot4j's default is ROUND_ROBIN, which warms up as an explicit one does.
+            case ROUND_ROBIN -> {
                 c.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
                 lb.warmup().ifPresent(w -> c.setRoundRobinLbConfig(Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(slowStart(w))));
             }
@@ -84,7 +84,7 @@ public final class ClusterTrafficPolicy {
         }
         lb.consistentHash().ifPresent(hash -> {
             if (hash.maglev()) {
-                c.setLbPolicy(Cluster.LbPolicy.MAGLEV).clearRoundRobinLbConfig();
+                c.setLbPolicy(Cluster.LbPolicy.MAGLEV).clearLbConfig(); // a warmup set above has no meaning for maglev
                 if (hash.maglevTableSize() > 0) {
                     c.setMaglevLbConfig(Cluster.MaglevLbConfig.newBuilder().setTableSize(UInt64Value.of(hash.maglevTableSize())));
                 }

@@ -50,9 +50,8 @@ public final class OutboundCluster {
         Cluster.Builder c = Cluster.newBuilder()
                 .setName(name)
                 .setConnectTimeout(Durations.fromNanos(push.mesh().connectTimeout().toNanos()))
-                // Istio defaults to LEAST_REQUEST; pilot4j keeps ROUND_ROBIN unless a DestinationRule chooses,
-                // because it is the one policy every client (Envoy and proxyless gRPC) treats the same way.
-                .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+                // Istio's defaultLBAlgorithm, unless a DestinationRule chooses (proxyless gRPC has its own generator).
+                .setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST)
                 .setCircuitBreakers(DefaultCircuitBreakers.get());
         Cluster.DiscoveryType type = discoveryType(proxy, service);
         switch (type) {

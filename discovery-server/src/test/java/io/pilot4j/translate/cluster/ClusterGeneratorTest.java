@@ -72,7 +72,7 @@ class ClusterGeneratorTest {
                                 .setInitialFetchTimeout(Durations.ZERO)
                                 .setResourceApiVersion(ApiVersion.V3)))
                 .setConnectTimeout(Durations.fromSeconds(10))
-                .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
+                .setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST)
                 .setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(CircuitBreakers.Thresholds.newBuilder()
                         .setPriority(RoutingPriority.DEFAULT)
                         .setMaxConnections(UInt32Value.of((int) 4294967295L))
@@ -101,7 +101,7 @@ class ClusterGeneratorTest {
         assertEquals(Cluster.DnsLookupFamily.V4_ONLY, c.getDnsLookupFamily());
         assertEquals(Durations.fromSeconds(60), c.getDnsRefreshRate());
         assertTrue(c.getRespectDnsTtl());
-        assertEquals(Cluster.LbPolicy.ROUND_ROBIN, c.getLbPolicy());
+        assertEquals(Cluster.LbPolicy.LEAST_REQUEST, c.getLbPolicy());
         assertFalse(c.hasEdsClusterConfig());
     }
 
@@ -148,7 +148,7 @@ class ClusterGeneratorTest {
         assertEquals(Cluster.LbPolicy.CLUSTER_PROVIDED, forSidecar.getLbPolicy());
         assertEquals(Cluster.DiscoveryType.EDS, forGateway.getType());
         assertEquals(name, forGateway.getEdsClusterConfig().getServiceName());
-        assertEquals(Cluster.LbPolicy.ROUND_ROBIN, forGateway.getLbPolicy());
+        assertEquals(Cluster.LbPolicy.LEAST_REQUEST, forGateway.getLbPolicy());
     }
 
     @ParameterizedTest(name = "{0} -> http2 options: {1}")

@@ -80,7 +80,7 @@ class DestinationRuleClustersTest {
                 arguments("a subset is an EDS cluster of its own", dr("""
                         subsets: [{name: v1, labels: {version: v1}}]
                         """), v1, "name: \"" + v1 + "\"\n" + EDS.formatted(v1) + """
-                        lb_policy: ROUND_ROBIN
+                        lb_policy: LEAST_REQUEST
                         circuit_breakers {
                         """ + UNLIMITED + "}\n"),
                 arguments("load balancer, connection pool and outlier detection, subset policy over the rule's", dr("""
@@ -140,7 +140,7 @@ class DestinationRuleClustersTest {
                           tls: {mode: MUTUAL, clientCertificate: /certs/cert.pem, privateKey: /certs/key.pem, caCertificates: /certs/ca.pem, sni: reviews.example, subjectAltNames: [reviews.example]}
                         """), "outbound|9080||reviews.default.svc.cluster.local", "name: \"outbound|9080||reviews.default.svc.cluster.local\"\n"
                         + EDS.formatted("outbound|9080||reviews.default.svc.cluster.local") + """
-                        lb_policy: ROUND_ROBIN
+                        lb_policy: LEAST_REQUEST
                         circuit_breakers {
                         """ + UNLIMITED + """
                         }
@@ -163,7 +163,7 @@ class DestinationRuleClustersTest {
                 arguments("SIMPLE without roots verifies against the system's, and the request's host as SNI and name", dr("""
                         trafficPolicy: {tls: {mode: SIMPLE}}
                         """), DEFAULT, "name: \"" + DEFAULT + "\"\n" + EDS.formatted(DEFAULT) + """
-                        lb_policy: ROUND_ROBIN
+                        lb_policy: LEAST_REQUEST
                         circuit_breakers {
                         """ + UNLIMITED + """
                         }
@@ -196,7 +196,7 @@ class DestinationRuleClustersTest {
                             tls: {mode: SIMPLE, caCertificates: /certs/ca.pem, caCrl: /certs/crl.pem, sni: reviews.example,
                                   subjectAltNames: ["spiffe://cluster.local/ns/default/sa/reviews", 10.0.0.1]}
                         """), v1, "name: \"" + v1 + "\"\n" + EDS.formatted(v1) + """
-                        lb_policy: ROUND_ROBIN
+                        lb_policy: LEAST_REQUEST
                         circuit_breakers {
                         """ + UNLIMITED + """
                         }
@@ -232,8 +232,8 @@ class DestinationRuleClustersTest {
                           retryBudget: {percent: 25, minRetryConcurrency: 5}
                           proxyProtocol: {}
                         """), DEFAULT, "name: \"" + DEFAULT + "\"\n" + EDS.formatted(DEFAULT) + """
-                        lb_policy: ROUND_ROBIN
-                        round_robin_lb_config {
+                        lb_policy: LEAST_REQUEST
+                        least_request_lb_config {
                           slow_start_config {
                             slow_start_window { seconds: 30 }
                             aggression { default_value: 2.0 runtime_key: "upstream.istio.slow_start_aggression" }
