@@ -30,6 +30,7 @@ public final class PackedTypes {
             HttpConnectionManager.getDescriptor(),
             Router.getDescriptor(),
             TcpProxy.getDescriptor(),
+            io.envoyproxy.envoy.extensions.filters.network.mongo_proxy.v3.MongoProxy.getDescriptor(),
             HttpProtocolOptions.getDescriptor(),
             PreviousHostsPredicate.getDescriptor(),
             io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig.getDescriptor(),

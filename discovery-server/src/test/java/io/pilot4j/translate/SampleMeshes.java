@@ -441,6 +441,9 @@ public final class SampleMeshes {
                         Proxies.sidecarAt("10.1.0.6", "default", Map.of("INTERCEPTION_MODE", "TPROXY")), bookinfo().build()),
                 arguments("sidecar of a database pod (inbound TCP)", Proxies.sidecarAt("10.3.0.1", "db", Map.of()), bookinfo().build()),
                 arguments("sidecar of a DNS pod (inbound TCP, no UDP)", Proxies.sidecarAt("10.4.0.1", "kube-system", Map.of()), bookinfo().build()),
+                arguments("sidecar of a Mongo pod (mongo_proxy inbound and outbound)", Proxies.sidecarAt("10.6.0.1", "db", Map.of()),
+                        bookinfo().kube("mongo", "db").port("mongo", 27017, Protocol.MONGO).vip("10.96.0.60")
+                                .endpoint("10.6.0.1", 27017, "mongo").and().build()),
                 arguments("sidecar with status and Prometheus ports",
                         Proxies.sidecar("default", Map.of("ENVOY_STATUS_PORT", "15021", "ENVOY_PROMETHEUS_PORT", "15090")),
                         bookinfo().build()),

@@ -89,7 +89,7 @@ public final class TcpRoutes {
                     continue;
                 }
                 if (route.match().isEmpty()) {
-                    out.add(FilterChain.newBuilder().addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
+                    out.add(FilterChain.newBuilder().addAllFilters(NetworkFilters.stack(protocol, filter(proxy, push, vs.get(), route.route(), port))).build());
                     return out;
                 }
                 Map<String, List<String>> subnetsBySource = new TreeMap<>();
@@ -98,7 +98,7 @@ public final class TcpRoutes {
                         continue;
                     }
                     if (m.destinationSubnets().isEmpty() && m.sourceSubnet().isEmpty()) {
-                        out.add(FilterChain.newBuilder().addFilters(filter(proxy, push, vs.get(), route.route(), port)).build());
+                        out.add(FilterChain.newBuilder().addAllFilters(NetworkFilters.stack(protocol, filter(proxy, push, vs.get(), route.route(), port))).build());
                         return out;
                     }
                     subnetsBySource.computeIfAbsent(m.sourceSubnet(), k -> new ArrayList<>()).addAll(m.destinationSubnets());
@@ -123,15 +123,15 @@ public final class TcpRoutes {
                     }
                     out.add(FilterChain.newBuilder()
                             .setFilterChainMatch(match)
-                            .addFilters(filter(proxy, push, vs.get(), route.route(), port))
+                            .addAllFilters(NetworkFilters.stack(protocol, filter(proxy, push, vs.get(), route.route(), port)))
                             .build());
                 }
             }
         }
         if (!tlsRouted) {
             FilterChain.Builder fallback = FilterChain.newBuilder()
-                    .addFilters(TcpProxyFilter.to(proxy, push, SubsetKey.outbound(service.hostname(), port).toString(),
-                            service.hostname(), "", port));
+                    .addAllFilters(NetworkFilters.stack(protocol, TcpProxyFilter.to(proxy, push, SubsetKey.outbound(service.hostname(), port).toString(),
+                            service.hostname(), "", port)));
             if (sharedAddress && (protocol == Protocol.TLS || protocol == Protocol.HTTPS)) {
                 fallback.setFilterChainMatch(FilterChainMatch.newBuilder().addServerNames(service.hostname()));
             }

@@ -65,7 +65,7 @@ public final class VirtualInboundListener {
                 .build());
         chains.add(httpChain(CATCH_ALL_HTTP_CHAIN, FilterChainMatch.newBuilder(), true,
                 hcm(CatchAllClusters.INBOUND_PASSTHROUGH, CatchAllClusters.INBOUND_PASSTHROUGH, "", 0, Protocol.UNSUPPORTED)));
-        chains.add(tcpChain(NAME, FilterChainMatch.newBuilder(), CatchAllClusters.INBOUND_PASSTHROUGH));
+        chains.add(tcpChain(NAME, FilterChainMatch.newBuilder(), CatchAllClusters.INBOUND_PASSTHROUGH, Protocol.UNSUPPORTED));
         // Ports where no chain asks for an application protocol: http_inspector stays out of their way.
         Set<Integer> notSniffed = new TreeSet<>(List.of(port));
         for (ServiceTarget t : proxy.inboundTargets(push)) {
@@ -82,7 +82,7 @@ public final class VirtualInboundListener {
                         hcm("inbound_" + chainName, cluster, t.service().hostname(), t.port().port(), protocol)));
             }
             if (sniffed || !protocol.isHttp()) {
-                chains.add(tcpChain(chainName, match.clone(), cluster));
+                chains.add(tcpChain(chainName, match.clone(), cluster, protocol));
             }
             if (!sniffed) {
                 notSniffed.add(t.targetPort());
@@ -140,11 +140,11 @@ public final class VirtualInboundListener {
                 .build();
     }
 
-    private static FilterChain tcpChain(String name, FilterChainMatch.Builder match, String cluster) {
+    private static FilterChain tcpChain(String name, FilterChainMatch.Builder match, String cluster, Protocol protocol) {
         return FilterChain.newBuilder()
                 .setName(name)
                 .setFilterChainMatch(match.setTransportProtocol(ProtocolSniffing.RAW_BUFFER))
-                .addFilters(TcpProxyFilter.to(cluster))
+                .addAllFilters(NetworkFilters.stack(protocol, TcpProxyFilter.to(cluster)))
                 .build();
     }
 

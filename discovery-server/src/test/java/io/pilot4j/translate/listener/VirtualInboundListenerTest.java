@@ -130,6 +130,27 @@ class VirtualInboundListenerTest {
     }
 
     @Test
+    void aMongoPortCountsMongoOperationsBeforeProxying() throws Exception {
+        PushContext push = new PushFixture()
+                .kube("mongo", "default").port("mongo", 27017, Protocol.MONGO).vip("10.96.0.50").endpoint(POD, 27017, "mongo").and()
+                .build();
+        ProxyView client = Proxies.sidecarAt("10.7.7.7", "default", Map.of());
+
+        FilterChain inbound = chains(inbound(SIDECAR, push), 27017).get(0);
+        Listener outbound = new ListenerGenerator().generate(client, push, ResourceNames.of("10.96.0.50_27017")).stream()
+                .map(r -> (Listener) r.resource()).findFirst().orElseThrow();
+
+        for (FilterChain c : List.of(inbound, outbound.getFilterChains(0))) {
+            assertEquals(List.of(NetworkFilters.MONGO_PROXY, TcpProxyFilter.NAME), c.getFiltersList().stream().map(f -> f.getName()).toList());
+            assertEquals(ListenerGeneratorTest.tcpProxy(c.getFilters(1)).getStatPrefix(),
+                    c.getFilters(0).getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.network.mongo_proxy.v3.MongoProxy.class)
+                            .getStatPrefix(), "Mongo's stats under the tcp_proxy's prefix");
+        }
+        assertEquals("inbound|27017||", ListenerGeneratorTest.tcpProxy(inbound.getFilters(1)).getStatPrefix());
+        assertEquals("outbound|27017||mongo.default.svc.cluster.local", ListenerGeneratorTest.tcpProxy(outbound.getFilterChains(0).getFilters(1)).getCluster());
+    }
+
+    @Test
     void aTcpPortProxiesToItsInboundCluster() throws Exception {
         List<FilterChain> chains = chains(inbound(SIDECAR, mesh()), 6379);
 
