@@ -461,6 +461,8 @@ public final class SampleMeshes {
                         ProxyView.of(Proxy.fromNode("router~fd00::2~gateway-1.istio-system~istio-system.svc.cluster.local",
                                 Map.of("UNPRIVILEGED_POD", "true"), INGRESS_LABELS)), withGateways(gatewayCertificate()).build()),
                 arguments("sidecar with traffic rules", Proxies.sidecar("shop"), withTrafficRules().build()),
+                arguments("sidecar of a reviews pod with traffic rules (inbound connection pools)", Proxies.sidecarAt("10.1.0.2", "default", Map.of()),
+                        withTrafficRules().build()),
                 arguments("sidecar with tls routes and subnet matches", Proxies.sidecar("default"), withTlsRoutes().build()),
                 arguments("sidecar with the Bookinfo example's rules", Proxies.sidecar("default"),
                         bookinfo().kube("ratings", "default").http(9080).and().istio(Bookinfo.networking()).build()),

@@ -57,7 +57,7 @@ public final class ClusterGenerator implements XdsGenerator {
         }
         for (ServiceTarget target : proxy.inboundTargets(push)) {
             if (target.port().protocol() != Protocol.UDP && names.includes(InboundCluster.name(target.targetPort()))) {
-                add(out, InboundCluster.build(push.mesh(), target));
+                add(out, InboundCluster.build(proxy, push, target));
             }
         }
         if (names.includes(CatchAllClusters.INBOUND_PASSTHROUGH)) {

@@ -3,7 +3,10 @@ package io.pilot4j.translate.cluster;
 import com.google.protobuf.Duration;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.pilot4j.mesh.MeshConfig;
+import io.pilot4j.model.Protocol;
+import io.pilot4j.model.PushContext;
 import io.pilot4j.model.ServiceTarget;
+import io.pilot4j.translate.ProxyView;
 
 /**
  * A sidecar's cluster to its own workload on one target port (Istio's buildInboundCluster under the default
@@ -26,8 +29,15 @@ public final class InboundCluster {
         return "inbound|" + targetPort + "||";
     }
 
-    /** @param target the port's first service target: its protocol decides the upstream protocol */
-    public static Cluster build(MeshConfig mesh, ServiceTarget target) {
+    /**
+     * @param target the port's first service target: its protocol decides the upstream protocol, and its service's
+     *               DestinationRule the connection pool (Istio sets it on the receiving side too, so that the server
+     *               has the capacity the clients were given); nothing else of the rule applies inbound
+     */
+    public static Cluster build(ProxyView proxy, PushContext push, ServiceTarget target) {
+        MeshConfig mesh = push.mesh();
+        Protocol protocol = target.port().protocol();
+        boolean http2 = UpstreamHttpOptions.needsHttp2(protocol);
         Cluster.Builder c = Cluster.newBuilder()
                 .setName(name(target.targetPort()))
                 .setType(Cluster.DiscoveryType.ORIGINAL_DST)
@@ -36,9 +46,12 @@ public final class InboundCluster {
                 .setCleanupInterval(NO_CLEANUP)
                 .setCircuitBreakers(DefaultCircuitBreakers.get())
                 .setUpstreamBindConfig(CatchAllClusters.inboundBindConfig());
-        if (UpstreamHttpOptions.needsHttp2(target.port().protocol())) {
+        if (http2) {
             c.putAllTypedExtensionProtocolOptions(UpstreamHttpOptions.http2());
         }
+        push.destinationRule(proxy.namespace(), proxy.labels(), target.service())
+                .flatMap(rule -> rule.policyFor("", target.port().port()).connectionPool())
+                .ifPresent(pool -> ClusterTrafficPolicy.applyConnectionPool(c, pool, protocol, http2));
         return c.build();
     }
 }

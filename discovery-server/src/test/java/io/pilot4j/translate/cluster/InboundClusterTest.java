@@ -66,6 +66,31 @@ class InboundClusterTest {
     }
 
     @Test
+    void theServicesDestinationRuleGivesTheInboundClusterItsConnectionPoolAndNothingElse() {
+        PushContext push = new PushFixture()
+                .kube("reviews", "default").http(9080).vip("10.96.0.11").endpoint(POD, 8080, "http-9080").and()
+                .istio("""
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: reviews, namespace: default}
+                        spec:
+                          host: reviews
+                          trafficPolicy:
+                            connectionPool: {tcp: {maxConnections: 100}, http: {http1MaxPendingRequests: 10}}
+                            loadBalancer: {simple: RANDOM}
+                            outlierDetection: {consecutive5xxErrors: 3}
+                        """)
+                .build();
+
+        Cluster c = named(clusters(Proxies.sidecarAt(POD, "default", Map.of()), push), "inbound|8080||");
+
+        assertEquals(100, c.getCircuitBreakers().getThresholds(0).getMaxConnections().getValue());
+        assertEquals(10, c.getCircuitBreakers().getThresholds(0).getMaxPendingRequests().getValue());
+        assertEquals(Cluster.LbPolicy.CLUSTER_PROVIDED, c.getLbPolicy(), "the load balancer is the client's business");
+        assertFalse(c.hasOutlierDetection(), "so is outlier detection");
+    }
+
+    @Test
     void inboundPassthroughIsPassthroughClusterBoundTo127_0_0_6() {
         List<Cluster> clusters = clusters(Proxies.sidecarAt(POD, "default", Map.of()), mesh());
         Cluster inbound = named(clusters, CatchAllClusters.INBOUND_PASSTHROUGH);
