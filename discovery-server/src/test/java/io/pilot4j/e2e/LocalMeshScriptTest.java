@@ -55,8 +55,7 @@ class LocalMeshScriptTest {
         // A developer's own local mesh would be reused by up and removed by down: leave it alone.
         if (Files.exists(STATE) || !leftovers().isEmpty()) {
             String skip = "a local mesh is already up here (scripts/local-mesh down): skipping LocalMeshScriptTest";
-            // Surefire keeps a test's System.out in its report file; the build's console is the process's stderr.
-            new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true).println("[WARNING] " + skip);
+            io.pilot4j.testing.Executables.announceSkip(skip);
             assumeFalse(true, skip);
         }
         Files.createDirectories(LOGS);

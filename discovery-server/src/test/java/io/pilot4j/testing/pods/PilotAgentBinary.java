@@ -1,12 +1,10 @@
 package io.pilot4j.testing.pods;
 
+import io.pilot4j.testing.Executables;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,29 +26,14 @@ public final class PilotAgentBinary {
     }
 
     public static Optional<Path> find() {
-        String fromEnv = System.getenv("PILOT_AGENT_BIN");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            Path p = Path.of(fromEnv);
-            if (!Files.isExecutable(p)) {
-                // A binary named on purpose and missing is a broken setup, not a machine without the agent.
-                throw new IllegalStateException("PILOT_AGENT_BIN=" + fromEnv + " is not an executable file");
-            }
-            return Optional.of(p);
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(dir, "pilot-agent");
-            if (!dir.isEmpty() && Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Executables.find("PILOT_AGENT_BIN", "pilot-agent");
     }
 
     /** The binary, or skips the calling test (or class, from a {@code @BeforeAll}). */
     public static Path assumeAvailable() {
         Optional<Path> binary = find();
         if (binary.isEmpty()) {
-            announceSkip(SKIP);
+            Executables.announceSkip(SKIP);
         }
         Assumptions.assumeTrue(binary.isPresent(), SKIP);
         return binary.get();
@@ -63,7 +46,7 @@ public final class PilotAgentBinary {
         boolean present = Files.isRegularFile(template);
         String skip = "no " + template + " (.ci/pilot-agent puts Istio's module files in Go's module cache): skipping pod tests";
         if (!present) {
-            announceSkip(skip);
+            Executables.announceSkip(skip);
         }
         Assumptions.assumeTrue(present, skip);
         return template;
@@ -96,19 +79,5 @@ public final class PilotAgentBinary {
                 ? Path.of(System.getProperty("user.home"), "go")
                 : Path.of(gopath.split(File.pathSeparator)[0]);
         return first.resolve("pkg").resolve("mod");
-    }
-
-    private static boolean announced;
-
-    /**
-     * Says why once per test JVM on the build's console. Surefire keeps System.out/err of tests in report files,
-     * so the line goes to the process's own stderr, which Maven shows.
-     */
-    static synchronized void announceSkip(String why) {
-        if (!announced) {
-            announced = true;
-            PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
-            console.println("[WARNING] " + why);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.pilot4j.testing.pods;
 
+import io.pilot4j.testing.Executables;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class PodNetwork implements AutoCloseable {
         String skip = !root ? "not root (network namespaces need it): skipping pod tests"
                 : "no ip command (apt-get install iproute2): skipping pod tests";
         if (!root || !ip) {
-            PilotAgentBinary.announceSkip(skip);
+            Executables.announceSkip(skip);
         }
         Assumptions.assumeTrue(root && ip, skip);
     }

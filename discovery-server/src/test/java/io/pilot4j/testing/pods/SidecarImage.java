@@ -1,5 +1,6 @@
 package io.pilot4j.testing.pods;
 
+import io.pilot4j.testing.Executables;
 import io.pilot4j.testing.EnvoyBinary;
 import io.pilot4j.testing.SelfSignedCertificate;
 import org.junit.jupiter.api.Assumptions;
@@ -29,7 +30,7 @@ public record SidecarImage(Path agent, Path envoy, Path bootstrapTemplate, Path 
                 .filter(tool -> !Commands.onPath(tool)).toList();
         String skip = "no " + String.join(", ", missing) + " (apt-get install iptables): skipping pod tests";
         if (!missing.isEmpty()) {
-            PilotAgentBinary.announceSkip(skip);
+            Executables.announceSkip(skip);
         }
         Assumptions.assumeTrue(missing.isEmpty(), skip);
         Path cert = SelfSignedCertificate.create(scratch, "istiod.istio-system.svc").certificate();
